@@ -1,0 +1,81 @@
+"""eventsapp: a city's quality-promotion campaign, from planning to the last check-in."""
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from .config import Config, load_or_create_secret_key, normalize_database_url
+
+
+def create_app(config: type[Config] = Config, **overrides) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.from_object(config)
+    app.config.update(overrides)
+    configure_paths(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def configure_paths(app: Flask) -> None:
+    """Defaults that depend on the instance folder: the SQLite file and the generated secret key."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    url = app.config.get("SQLALCHEMY_DATABASE_URI") or app.config.get("DATABASE_URL")
+    if not url:
+        url = "sqlite:///" + os.path.join(app.instance_path, "eventsapp.sqlite3")
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(url)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_or_create_secret_key(app.instance_path)
+
+
+def register_extensions(app: Flask) -> None:
+    from .accounts.services import load_user
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None  # the login page explains itself; no flash in two languages
+    login_manager.user_loader(load_user)
+
+
+def register_blueprints(app: Flask) -> None:
+    from . import backoffice
+    from .accounts.routes import blueprint as auth
+    from .catalogue import manage_events, manage_routes  # noqa: F401  (they add pages to the back office)
+    from .catalogue.routes import blueprint as catalogue
+
+    app.register_blueprint(catalogue)
+    app.register_blueprint(auth)
+    app.register_blueprint(backoffice.blueprint)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from .templating import register_template_helpers as register
+
+    register(app)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from .errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import register_commands as register
+
+    register(app)

@@ -1,0 +1,44 @@
+"""Users: organizers and company members. Attendees need no account."""
+from __future__ import annotations
+
+import enum
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..catalogue.models import Organization
+from ..database import TimestampMixin, enum_column
+from ..extensions import db
+
+
+class Role(enum.StrEnum):
+    ORGANIZER = "organizer"
+    COMPANY_MEMBER = "company_member"
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored normalized: stripped, lower-cased
+    name: Mapped[str] = mapped_column(String(100), default="")
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"), index=True)
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+
+    organization: Mapped[Organization | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.is_active_account
+
+    @property
+    def is_organizer(self) -> bool:
+        return self.role == Role.ORGANIZER
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)

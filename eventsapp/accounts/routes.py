@@ -1,0 +1,48 @@
+"""Login and logout."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..extensions import limiter
+from .forms import LoginForm
+from .services import authenticate
+
+blueprint = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """Only same-site paths: an open redirect after login is a phishing tool."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def landing_page_for(user) -> str:
+    return url_for("manage.dashboard") if user.is_organizer else url_for("catalogue.home")
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(landing_page_for(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next_url(request.args.get("next")) or landing_page_for(user))
+        form.password.errors.append(_("Wrong e-mail address or password."))
+    return render_template("auth/login.html", form=form), 200 if not form.errors else 422
+
+
+@blueprint.post("/logout")
+def logout():
+    logout_user()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("catalogue.home"))

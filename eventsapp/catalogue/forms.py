@@ -1,0 +1,230 @@
+"""Organizer forms for the catalogue. Each form turns its input into service arguments."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import (DateTimeLocalField, FieldList, FloatField, Form, FormField, IntegerField, SelectField,
+                     SelectMultipleField, StringField, TextAreaField, URLField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL
+
+from ..extensions import db
+from ..forms import bilingual_text, check_into_form, raise_as_field_error, require_one_language
+from ..timezones import local_to_utc, timezone_names, utc_to_local
+from . import services
+from .labels import SECTOR_LABELS
+from .models import Campaign, Event, EventSession, Organization, Venue
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+MAX_TITLE = 300
+MAX_NAME = 200
+MAX_TEXT = 10_000
+
+
+def organization_choices() -> list[tuple[int, str]]:
+    organizations = db.session.scalars(select(Organization).order_by(Organization.name_en, Organization.id))
+    return [(org.id, org.name) for org in organizations]
+
+
+class CampaignForm(FlaskForm):
+    slug = StringField(_l("Slug (part of the web address)"), validators=[DataRequired(), Length(max=80)])
+    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
+    name_zh, name_en = bilingual_text(_l("Name (Chinese)"), _l("Name (English)"), max_length=MAX_NAME)
+    organizing_body_zh, organizing_body_en = bilingual_text(
+        _l("Organizing body (Chinese)"), _l("Organizing body (English)"), max_length=MAX_NAME)
+    description_zh, description_en = bilingual_text(
+        _l("Description (Chinese)"), _l("Description (English)"), max_length=MAX_TEXT, textarea=True)
+    main_language = SelectField(_l("Main language"), choices=[("zh", "简体中文"), ("en", "English")])
+
+    def __init__(self, *args, campaign: Campaign | None = None, **kwargs):
+        super().__init__(*args, obj=campaign, **kwargs)
+        self.campaign = campaign
+
+    def validate_slug(self, field):
+        field.data = (field.data or "").strip().lower()
+        raise_as_field_error(services.check_slug, field.data, campaign=self.campaign)
+
+    def validate(self, extra_validators=None) -> bool:
+        return super().validate(extra_validators) & require_one_language(self, "name")
+
+    def to_fields(self) -> dict:
+        return {name: self[name].data for name in (
+            "slug", "year", "name_zh", "name_en", "organizing_body_zh", "organizing_body_en",
+            "description_zh", "description_en", "main_language")} | _stripped(self, "name_zh", "name_en")
+
+
+class OrganizationForm(FlaskForm):
+    name_zh, name_en = bilingual_text(_l("Name (Chinese)"), _l("Name (English)"), max_length=MAX_NAME)
+    sector = SelectField(_l("Sector"), choices=list(SECTOR_LABELS.items()))
+    website = URLField(_l("Website"), validators=[Optional(), URL(), Length(max=300)])
+    uscc = StringField(_l("Unified Social Credit Code (optional)"), validators=[Optional(), Length(min=18, max=18)])
+    description_zh, description_en = bilingual_text(
+        _l("Description (Chinese)"), _l("Description (English)"), max_length=MAX_TEXT, textarea=True)
+
+    def __init__(self, *args, organization: Organization | None = None, **kwargs):
+        super().__init__(*args, obj=organization, **kwargs)
+        self.organization = organization
+
+    def validate_uscc(self, field):
+        field.data = (field.data or "").strip().upper()
+        raise_as_field_error(services.check_uscc, field.data, organization=self.organization)
+
+    def validate(self, extra_validators=None) -> bool:
+        return super().validate(extra_validators) & require_one_language(self, "name")
+
+    def to_fields(self) -> dict:
+        return {name: self[name].data or "" for name in (
+            "name_zh", "name_en", "sector", "website", "uscc", "description_zh", "description_en")}
+
+
+class VenueForm(FlaskForm):
+    name_zh, name_en = bilingual_text(_l("Name (Chinese)"), _l("Name (English)"), max_length=MAX_NAME)
+    address_zh, address_en = bilingual_text(_l("Address (Chinese)"), _l("Address (English)"), max_length=300)
+    district_zh, district_en = bilingual_text(_l("District (Chinese)"), _l("District (English)"), max_length=100)
+    city_zh, city_en = bilingual_text(_l("City (Chinese)"), _l("City (English)"), max_length=100)
+    timezone = SelectField(_l("Time zone"), default="Asia/Shanghai")
+    latitude = FloatField(_l("Latitude (optional)"), validators=[Optional(), NumberRange(min=-90, max=90)])
+    longitude = FloatField(_l("Longitude (optional)"), validators=[Optional(), NumberRange(min=-180, max=180)])
+    capacity = IntegerField(_l("Capacity (optional)"), validators=[Optional(), NumberRange(min=1, max=1_000_000)])
+    rooms = TextAreaField(_l("Rooms, one per line"), validators=[Optional(), Length(max=5_000)])
+    directions_zh, directions_en = bilingual_text(
+        _l("Directions (Chinese)"), _l("Directions (English)"), max_length=MAX_TEXT, textarea=True)
+
+    def __init__(self, *args, venue: Venue | None = None, default_timezone: str = "Asia/Shanghai", **kwargs):
+        super().__init__(*args, obj=venue, **kwargs)
+        self.timezone.choices = timezone_names()
+        if venue is None and not self.is_submitted():
+            self.timezone.data = default_timezone
+        if venue is not None and not self.is_submitted():
+            self.rooms.data = "\n".join(room.name for room in venue.rooms)
+
+    def validate(self, extra_validators=None) -> bool:
+        return super().validate(extra_validators) & require_one_language(self, "name")
+
+    def to_fields(self) -> dict:
+        text = {name: (self[name].data or "").strip() for name in (
+            "name_zh", "name_en", "address_zh", "address_en", "district_zh", "district_en", "city_zh", "city_en",
+            "directions_zh", "directions_en")}
+        return text | {
+            "timezone": self.timezone.data, "latitude": self.latitude.data, "longitude": self.longitude.data,
+            "capacity": self.capacity.data, "room_names": (self.rooms.data or "").splitlines(),
+        }
+
+
+class EventForm(FlaskForm):
+    campaign_id = SelectField(_l("Campaign"), coerce=int, validators=[InputRequired()])
+    host_id = SelectField(_l("Host organization"), coerce=int, validators=[InputRequired()])
+    co_host_ids = SelectMultipleField(_l("Co-hosts (optional)"), coerce=int, validators=[Optional()])
+    venue_id = SelectField(_l("Venue"), coerce=int, validators=[InputRequired()])
+    title_zh, title_en = bilingual_text(_l("Title (Chinese)"), _l("Title (English)"), max_length=MAX_TITLE)
+    description_zh, description_en = bilingual_text(
+        _l("Description (Chinese)"), _l("Description (English)"), max_length=MAX_TEXT, textarea=True)
+    timezone = SelectField(_l("Time zone of the times below"))
+    starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMAT, validators=[InputRequired()])
+    ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT, validators=[InputRequired()])
+    capacity = IntegerField(_l("Capacity (seats)"), validators=[InputRequired(), NumberRange(min=1, max=100_000)])
+    registration_opens_at = DateTimeLocalField(_l("Registration opens (empty: when published)"),
+                                               format=DATETIME_FORMAT, validators=[Optional()])
+    registration_closes_at = DateTimeLocalField(_l("Registration closes (empty: when the event starts)"),
+                                                format=DATETIME_FORMAT, validators=[Optional()])
+
+    LOCAL_TIMES = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
+
+    def __init__(self, *args, event: Event | None = None, default_timezone: str = "Asia/Shanghai", **kwargs):
+        super().__init__(*args, obj=event, **kwargs)
+        self.event = event
+        self.timezone.choices = timezone_names()
+        self.campaign_id.choices = [(c.id, f"{c.year} · {c.name}") for c in
+                                    db.session.scalars(select(Campaign).order_by(Campaign.year.desc()))]
+        self.host_id.choices = organization_choices()
+        self.co_host_ids.choices = self.host_id.choices
+        self.venue_id.choices = [(v.id, v.name) for v in db.session.scalars(select(Venue).order_by(Venue.id))]
+        if self.is_submitted():
+            return
+        if event is None:
+            self.timezone.data = default_timezone
+        else:  # the form shows wall-clock time at the venue
+            self.co_host_ids.data = [org.id for org in event.co_hosts]
+            for name in self.LOCAL_TIMES:
+                if getattr(event, name):
+                    self[name].data = utc_to_local(getattr(event, name), event.timezone)
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators) & require_one_language(self, "title"):
+            return False
+        fields = self.to_fields()
+        checks = (
+            (services.check_time_span, fields["starts_at"], fields["ends_at"]),
+            (services.check_registration_window, fields["registration_opens_at"],
+             fields["registration_closes_at"], fields["starts_at"]),
+        )
+        if self.event is not None and self.event.id:
+            checks += ((services.check_sessions_fit, self.event, fields["starts_at"], fields["ends_at"]),)
+        return all(check_into_form(self, *check) for check in checks)
+
+    def to_fields(self) -> dict:
+        tz = self.timezone.data
+        fields = {name: self[name].data for name in ("campaign_id", "host_id", "venue_id", "capacity", "timezone")}
+        fields |= _stripped(self, "title_zh", "title_en", "description_zh", "description_en")
+        for name in self.LOCAL_TIMES:
+            fields[name] = local_to_utc(self[name].data, tz) if self[name].data else None
+        return fields | {"co_host_ids": list(self.co_host_ids.data or [])}
+
+
+class CancelEventForm(FlaskForm):
+    reason = TextAreaField(_l("Reason, shown to attendees"), validators=[DataRequired(), Length(max=2_000)])
+
+
+class SpeakerForm(Form):
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
+    job_title = StringField(_l("Job title"), validators=[Optional(), Length(max=150)])
+    organization = StringField(_l("Organization"), validators=[Optional(), Length(max=200)])
+
+
+class SessionForm(FlaskForm):
+    title_zh, title_en = bilingual_text(_l("Title (Chinese)"), _l("Title (English)"), max_length=MAX_TITLE)
+    starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMAT, validators=[InputRequired()])
+    ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT, validators=[InputRequired()])
+    room_id = SelectField(_l("Room (optional)"), coerce=int, validators=[Optional()])
+    abstract_zh, abstract_en = bilingual_text(
+        _l("Abstract (Chinese)"), _l("Abstract (English)"), max_length=MAX_TEXT, textarea=True)
+    speakers = FieldList(FormField(SpeakerForm), min_entries=1, max_entries=20)
+
+    NO_ROOM = 0
+    BLANK_SPEAKER_ROWS = 2
+
+    def __init__(self, *args, event: Event, session: EventSession | None = None, **kwargs):
+        super().__init__(*args, obj=session, **kwargs)
+        self.event = event
+        self.room_id.choices = [(self.NO_ROOM, "—")] + [(room.id, room.name) for room in event.venue.rooms]
+        if self.is_submitted():
+            return
+        if session is None:
+            self.starts_at.data = utc_to_local(event.starts_at, event.timezone)
+            self.ends_at.data = utc_to_local(event.ends_at, event.timezone)
+        else:
+            self.starts_at.data = utc_to_local(session.starts_at, event.timezone)
+            self.ends_at.data = utc_to_local(session.ends_at, event.timezone)
+            self.room_id.data = session.room_id or self.NO_ROOM
+        while len(self.speakers.entries) < len(self.speakers.data) + self.BLANK_SPEAKER_ROWS \
+                and len(self.speakers.entries) < self.speakers.max_entries:
+            self.speakers.append_entry()
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators) & require_one_language(self, "title"):
+            return False
+        fields = self.to_fields()
+        return check_into_form(self, services.check_time_span, fields["starts_at"], fields["ends_at"]) and \
+            check_into_form(self, services.check_session_within_event, self.event, fields["starts_at"],
+                             fields["ends_at"])
+
+    def to_fields(self) -> dict:
+        tz = self.event.timezone
+        fields = _stripped(self, "title_zh", "title_en", "abstract_zh", "abstract_en")
+        fields["starts_at"] = local_to_utc(self.starts_at.data, tz)
+        fields["ends_at"] = local_to_utc(self.ends_at.data, tz)
+        fields["room_id"] = self.room_id.data or None
+        return fields | {"speakers": [entry.data for entry in self.speakers.entries]}
+
+
+def _stripped(form: FlaskForm, *names: str) -> dict:
+    return {name: (form[name].data or "").strip() for name in names}
+

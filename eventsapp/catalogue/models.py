@@ -1,0 +1,197 @@
+"""Campaigns, organizations, venues, events and their agenda (SPEC section 2)."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import TimestampMixin, UTCDateTime, enum_column
+from ..extensions import db
+from ..i18n import bilingual
+
+
+class EventStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class Sector(enum.StrEnum):
+    TRANSPORT = "transport"
+    CONSTRUCTION = "construction"
+    HEAVY_INDUSTRY = "heavy_industry"
+    INTEGRATED_CIRCUITS = "integrated_circuits"
+    SOFTWARE = "software"
+    BIOTECH = "biotech"
+    NEW_MEDIA = "new_media"
+    INTELLIGENT_MANUFACTURING = "intelligent_manufacturing"
+    SERVICES = "services"
+    PUBLIC_BODY = "public_body"
+    OTHER = "other"
+
+
+class Campaign(TimestampMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    year: Mapped[int]
+    name_zh: Mapped[str] = mapped_column(String(200), default="")
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    description_zh: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    organizing_body_zh: Mapped[str] = mapped_column(String(200), default="")
+    organizing_body_en: Mapped[str] = mapped_column(String(200), default="")
+    main_language: Mapped[str] = mapped_column(String(2), default="zh")
+
+    events: Mapped[list[Event]] = relationship(back_populates="campaign", order_by="Event.starts_at")
+
+    name = bilingual("name")
+    description = bilingual("description")
+    organizing_body = bilingual("organizing_body")
+
+
+class Organization(TimestampMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(200), default="")
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    sector: Mapped[Sector] = mapped_column(enum_column(Sector), default=Sector.OTHER)
+    website: Mapped[str] = mapped_column(String(300), default="")
+    # Unified Social Credit Code, GB 32100-2015; unique when present.
+    uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
+    description_zh: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+
+    hosted_events: Mapped[list[Event]] = relationship(back_populates="host", order_by="Event.starts_at")
+
+    name = bilingual("name")
+    description = bilingual("description")
+
+
+class Venue(TimestampMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(200), default="")
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    address_zh: Mapped[str] = mapped_column(String(300), default="")
+    address_en: Mapped[str] = mapped_column(String(300), default="")
+    district_zh: Mapped[str] = mapped_column(String(100), default="")
+    district_en: Mapped[str] = mapped_column(String(100), default="")
+    city_zh: Mapped[str] = mapped_column(String(100), default="")
+    city_en: Mapped[str] = mapped_column(String(100), default="")
+    timezone: Mapped[str] = mapped_column(String(64))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    capacity: Mapped[int | None]
+    directions_zh: Mapped[str] = mapped_column(Text, default="")
+    directions_en: Mapped[str] = mapped_column(Text, default="")
+
+    rooms: Mapped[list[Room]] = relationship(
+        back_populates="venue", order_by="Room.position", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[Event]] = relationship(back_populates="venue", order_by="Event.starts_at")
+
+    name = bilingual("name")
+    address = bilingual("address")
+    district = bilingual("district")
+    city = bilingual("city")
+    directions = bilingual("directions")
+
+    __table_args__ = (CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),)
+
+
+class Room(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(default=0)
+
+    venue: Mapped[Venue] = relationship(back_populates="rooms")
+
+
+event_co_host = Table(
+    "event_co_host",
+    db.Model.metadata,
+    Column("event_id", ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
+    Column("organization_id", ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Event(TimestampMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    host_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id"), index=True)
+    title_zh: Mapped[str] = mapped_column(String(300), default="")
+    title_en: Mapped[str] = mapped_column(String(300), default="")
+    description_zh: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    timezone: Mapped[str] = mapped_column(String(64))  # IANA name; times are shown in this zone
+    capacity: Mapped[int]
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[EventStatus] = mapped_column(enum_column(EventStatus), default=EventStatus.DRAFT, index=True)
+    cancellation_reason: Mapped[str] = mapped_column(Text, default="")
+    # Grows with every change a calendar client must notice (time, place, status): iCalendar SEQUENCE.
+    sequence: Mapped[int] = mapped_column(default=0)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="events")
+    host: Mapped[Organization] = relationship(back_populates="hosted_events")
+    co_hosts: Mapped[list[Organization]] = relationship(secondary=event_co_host, order_by="Organization.id")
+    venue: Mapped[Venue] = relationship(back_populates="events")
+    sessions: Mapped[list[EventSession]] = relationship(
+        back_populates="event", order_by="(EventSession.starts_at, EventSession.id)", cascade="all, delete-orphan"
+    )
+
+    title = bilingual("title")
+    description = bilingual("description")
+
+    __table_args__ = (
+        CheckConstraint("capacity > 0", name="capacity_positive"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    )
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in (EventStatus.PUBLISHED, EventStatus.CANCELLED)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == EventStatus.CANCELLED
+
+
+class EventSession(TimestampMixin, db.Model):
+    """One agenda item of an event (SPEC "Session"; named so it is never confused with db.session)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    title_zh: Mapped[str] = mapped_column(String(300), default="")
+    title_en: Mapped[str] = mapped_column(String(300), default="")
+    abstract_zh: Mapped[str] = mapped_column(Text, default="")
+    abstract_en: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("room.id", ondelete="SET NULL"))
+
+    event: Mapped[Event] = relationship(back_populates="sessions")
+    room: Mapped[Room | None] = relationship()
+    speakers: Mapped[list[Speaker]] = relationship(
+        back_populates="session", order_by="Speaker.position", cascade="all, delete-orphan"
+    )
+
+    title = bilingual("title")
+    abstract = bilingual("abstract")
+
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+
+
+class Speaker(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("event_session.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    job_title: Mapped[str] = mapped_column(String(150), default="")
+    organization: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    session: Mapped[EventSession] = relationship(back_populates="speakers")

@@ -1,0 +1,48 @@
+"""Public pages: home, campaign, event, venue, host organization."""
+from flask import Blueprint, abort, render_template
+from sqlalchemy import select
+
+from ..database import utcnow
+from ..extensions import db
+from . import services
+from .models import Campaign, Organization, Venue
+
+blueprint = Blueprint("catalogue", __name__)
+
+
+@blueprint.get("/")
+def home():
+    return render_template(
+        "catalogue/home.html",
+        upcoming=services.upcoming_events(now=utcnow()),
+        campaigns=services.campaigns_for_home(),
+    )
+
+
+@blueprint.get("/campaigns/<slug>")
+def campaign(slug: str):
+    campaign = db.first_or_404(select(Campaign).where(Campaign.slug == slug))
+    return render_template("catalogue/campaign.html", campaign=campaign,
+                           numbered_events=services.campaign_events(campaign))
+
+
+@blueprint.get("/events/<int:event_id>")
+def event(event_id: int):
+    event = services.get_public_event(event_id)
+    if event is None:  # drafts are invisible, not forbidden: their existence is not public either
+        abort(404)
+    return render_template("catalogue/event.html", event=event,
+                           number=services.event_number_in_campaign(event))
+
+
+@blueprint.get("/venues/<int:venue_id>")
+def venue(venue_id: int):
+    venue = db.get_or_404(Venue, venue_id)
+    return render_template("catalogue/venue.html", venue=venue, events=services.venue_events(venue))
+
+
+@blueprint.get("/hosts/<int:organization_id>")
+def host(organization_id: int):
+    organization = db.get_or_404(Organization, organization_id)
+    return render_template("catalogue/host.html", organization=organization,
+                           events=services.hosted_events(organization))

@@ -1,0 +1,281 @@
+"""Business rules of the catalogue: what the public sees, and how organizers change it.
+
+Services flush; the caller (route, CLI, test) commits once.
+"""
+import re
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..errors import NotAllowedInState, ValidationFailed
+from ..extensions import db
+from ..timezones import is_known_timezone
+from .models import Campaign, Event, EventSession, EventStatus, Organization, Room, Speaker, Venue
+from .uscc import is_valid_uscc
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Changing any of these must reach calendar clients: they raise the event's SEQUENCE.
+SCHEDULE_FIELDS = ("starts_at", "ends_at", "timezone", "venue_id", "status")
+PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
+
+# Everything a list of events shows, loaded in a fixed number of queries whatever the list length.
+EVENT_LIST_LOADING = (
+    joinedload(Event.campaign),
+    joinedload(Event.host),
+    joinedload(Event.venue),
+    selectinload(Event.co_hosts),
+)
+
+
+# --- Rules, shared by forms (early, friendly messages) and services (the final word) ---------
+
+def check_slug(slug: str, *, campaign: Campaign | None = None) -> None:
+    if not SLUG_PATTERN.match(slug):
+        raise ValidationFailed(_l("Use lower-case letters, digits and single hyphens, e.g. 2026-shanghai."), "slug")
+    taken = db.session.scalar(select(Campaign.id).where(Campaign.slug == slug))
+    if taken is not None and (campaign is None or taken != campaign.id):
+        raise ValidationFailed(_l("Another campaign already uses this slug."), "slug")
+
+
+def check_uscc(code: str | None, *, organization: Organization | None = None) -> None:
+    if not code:
+        return
+    if not is_valid_uscc(code):
+        raise ValidationFailed(_l("This is not a valid Unified Social Credit Code (check the 18th character)."),
+                               "uscc")
+    taken = db.session.scalar(select(Organization.id).where(Organization.uscc == code))
+    if taken is not None and (organization is None or taken != organization.id):
+        raise ValidationFailed(_l("Another organization already has this code."), "uscc")
+
+
+def check_timezone(name: str) -> None:
+    if not is_known_timezone(name):
+        raise ValidationFailed(_l("Choose a time zone from the list."), "timezone")
+
+
+def check_time_span(starts_at: datetime, ends_at: datetime, field: str = "ends_at") -> None:
+    if ends_at <= starts_at:
+        raise ValidationFailed(_l("The end must be after the start."), field)
+
+
+def check_sessions_fit(event: Event, starts_at: datetime, ends_at: datetime) -> None:
+    """Moving an event must not leave part of its agenda outside it."""
+    for session in event.sessions:
+        if session.starts_at < starts_at or session.ends_at > ends_at:
+            raise ValidationFailed(
+                _l("Agenda item “%(title)s” would fall outside the event; move it first.", title=session.title),
+                "starts_at",
+            )
+
+
+def check_session_within_event(event: Event, starts_at: datetime, ends_at: datetime) -> None:
+    if starts_at < event.starts_at or ends_at > event.ends_at:
+        raise ValidationFailed(_l("The agenda item must lie within the event's start and end."), "starts_at")
+
+
+def check_registration_window(opens_at: datetime | None, closes_at: datetime | None,
+                              starts_at: datetime) -> None:
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise ValidationFailed(_l("Registration must close after it opens."), "registration_closes_at")
+    if closes_at and closes_at > starts_at:
+        raise ValidationFailed(_l("Registration must close no later than the event starts."),
+                               "registration_closes_at")
+
+
+# --- What the public sees --------------------------------------------------------------------
+
+def public_events() -> Select:
+    return select(Event).where(Event.status.in_(PUBLIC_STATUSES)).options(*EVENT_LIST_LOADING)
+
+
+def upcoming_events(*, now: datetime, limit: int = 12) -> list[Event]:
+    query = public_events().where(Event.ends_at >= now).order_by(Event.starts_at).limit(limit)
+    return list(db.session.scalars(query).unique())
+
+
+def campaigns_for_home(*, limit: int = 20) -> list[Campaign]:
+    return list(db.session.scalars(select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc()).limit(limit)))
+
+
+def campaign_events(campaign: Campaign) -> list[tuple[int, Event]]:
+    """The campaign's public events in date order, numbered: (1, first event), (2, ...)."""
+    query = public_events().where(Event.campaign_id == campaign.id).order_by(Event.starts_at, Event.id)
+    return list(enumerate(db.session.scalars(query).unique(), start=1))
+
+
+def event_number_in_campaign(event: Event) -> int:
+    """'The fourth event': its place among the campaign's public events, by start time."""
+    earlier = select(func.count(Event.id)).where(
+        Event.campaign_id == event.campaign_id,
+        Event.status.in_(PUBLIC_STATUSES),
+        or_(Event.starts_at < event.starts_at, (Event.starts_at == event.starts_at) & (Event.id < event.id)),
+    )
+    return db.session.scalar(earlier) + 1
+
+
+def get_public_event(event_id: int) -> Event | None:
+    query = public_events().where(Event.id == event_id).options(
+        selectinload(Event.sessions).selectinload(EventSession.speakers),
+        selectinload(Event.sessions).joinedload(EventSession.room),
+    )
+    return db.session.scalars(query).unique().one_or_none()
+
+
+def venue_events(venue: Venue) -> list[Event]:
+    query = public_events().where(Event.venue_id == venue.id).order_by(Event.starts_at.desc())
+    return list(db.session.scalars(query).unique())
+
+
+def hosted_events(organization: Organization) -> list[Event]:
+    """Events the organization hosts or co-hosts, newest first."""
+    co_hosted = Event.co_hosts.any(Organization.id == organization.id)
+    query = public_events().where(or_(Event.host_id == organization.id, co_hosted)).order_by(Event.starts_at.desc())
+    return list(db.session.scalars(query).unique())
+
+
+# --- Organizer changes -----------------------------------------------------------------------
+
+def save_campaign(campaign: Campaign, **fields) -> Campaign:
+    check_slug(fields.get("slug", campaign.slug), campaign=campaign if campaign.id else None)
+    _assign(campaign, fields)
+    db.session.add(campaign)
+    db.session.flush()
+    return campaign
+
+
+def delete_campaign(campaign: Campaign) -> None:
+    if campaign.events:
+        raise NotAllowedInState(_l("Only a campaign without events can be deleted."))
+    db.session.delete(campaign)
+    db.session.flush()
+
+
+def save_organization(organization: Organization, **fields) -> Organization:
+    fields["uscc"] = (fields.get("uscc") or "").strip().upper() or None
+    check_uscc(fields["uscc"], organization=organization if organization.id else None)
+    _assign(organization, fields)
+    db.session.add(organization)
+    db.session.flush()
+    return organization
+
+
+def save_venue(venue: Venue, *, room_names: list[str], **fields) -> Venue:
+    check_timezone(fields.get("timezone", venue.timezone))
+    _assign(venue, fields)
+    _replace_rooms(venue, room_names)
+    db.session.add(venue)
+    db.session.flush()
+    return venue
+
+
+def _replace_rooms(venue: Venue, room_names: list[str]) -> None:
+    """Keep rooms whose name stays (sessions point at them), add new ones, drop the rest."""
+    wanted = list(dict.fromkeys(name.strip() for name in room_names if name.strip()))
+    existing = {room.name: room for room in venue.rooms}
+    venue.rooms = [existing.get(name) or Room(name=name) for name in wanted]
+    for position, room in enumerate(venue.rooms):
+        room.position = position
+
+
+def save_event(event: Event, *, co_host_ids: list[int] | None = None, **fields) -> Event:
+    """Create or edit an event. Raises ValidationFailed naming the field at fault."""
+    merged = {name: fields.get(name, getattr(event, name, None)) for name in
+              ("starts_at", "ends_at", "timezone", "registration_opens_at", "registration_closes_at", "capacity")}
+    check_timezone(merged["timezone"])
+    check_time_span(merged["starts_at"], merged["ends_at"])
+    if merged["capacity"] is None or merged["capacity"] < 1:
+        raise ValidationFailed(_l("Capacity must be at least 1."), "capacity")
+    check_registration_window(merged["registration_opens_at"], merged["registration_closes_at"],
+                              merged["starts_at"])
+    if event.id:
+        check_sessions_fit(event, merged["starts_at"], merged["ends_at"])
+    schedule_changed = bool(event.id) and any(
+        name in fields and fields[name] != getattr(event, name) for name in SCHEDULE_FIELDS)
+    _assign(event, fields)
+    if co_host_ids is not None:
+        ids = [i for i in co_host_ids if i != event.host_id]
+        event.co_hosts = list(db.session.scalars(select(Organization).where(Organization.id.in_(ids)))) if ids else []
+    if schedule_changed:
+        event.sequence += 1
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def publish_event(event: Event) -> Event:
+    if event.status != EventStatus.DRAFT:
+        raise NotAllowedInState(_l("Only a draft can be published."))
+    return _change_status(event, EventStatus.PUBLISHED)
+
+
+def unpublish_event(event: Event) -> Event:
+    """Back to draft: the event disappears from public pages and feeds."""
+    if event.status != EventStatus.PUBLISHED:
+        raise NotAllowedInState(_l("Only a published event can be unpublished."))
+    return _change_status(event, EventStatus.DRAFT)
+
+
+def cancel_event(event: Event, *, reason: str) -> Event:
+    if event.status == EventStatus.CANCELLED:
+        raise NotAllowedInState(_l("This event is already cancelled."))
+    if not reason.strip():
+        raise ValidationFailed(_l("Tell attendees why the event is cancelled."), "reason")
+    event.cancellation_reason = reason.strip()
+    return _change_status(event, EventStatus.CANCELLED)
+
+
+def delete_event(event: Event) -> None:
+    if event.status != EventStatus.DRAFT:
+        raise NotAllowedInState(_l("Only a draft can be deleted; cancel a published event instead."))
+    db.session.delete(event)
+    db.session.flush()
+
+
+def _change_status(event: Event, status: EventStatus) -> Event:
+    event.status = status
+    event.sequence += 1
+    db.session.flush()
+    return event
+
+
+def save_session(session: EventSession, *, event: Event, speakers: list[dict], **fields) -> EventSession:
+    """Create or edit an agenda item; speakers are dicts of name, job_title, organization."""
+    check_time_span(fields["starts_at"], fields["ends_at"])
+    check_session_within_event(event, fields["starts_at"], fields["ends_at"])
+    room_id = fields.get("room_id")
+    if room_id is not None and room_id not in {room.id for room in event.venue.rooms}:
+        raise ValidationFailed(_l("Choose a room of this event's venue."), "room_id")
+    _assign(session, fields)
+    session.event = event
+    session.speakers = [
+        Speaker(position=position, name=s["name"].strip(), job_title=(s.get("job_title") or "").strip(),
+                organization=(s.get("organization") or "").strip())
+        for position, s in enumerate(s for s in speakers if (s.get("name") or "").strip())
+    ]
+    db.session.add(session)
+    db.session.flush()
+    return session
+
+
+def delete_session(session: EventSession) -> None:
+    db.session.delete(session)
+    db.session.flush()
+
+
+def _assign(obj, fields: dict) -> None:
+    for name, value in fields.items():
+        setattr(obj, name, value)
+
+
+
+def dashboard_summary(*, now: datetime) -> dict:
+    """What an organizer sees first: counts by status and the next events."""
+    counts = dict(db.session.execute(select(Event.status, func.count(Event.id)).group_by(Event.status)).all())
+    upcoming = select(Event).where(Event.ends_at >= now).options(*EVENT_LIST_LOADING).order_by(Event.starts_at)
+    return {
+        "counts": {status.value: counts.get(status, 0) for status in EventStatus},
+        "campaigns": db.session.scalar(select(func.count(Campaign.id))),
+        "upcoming": list(db.session.scalars(upcoming.limit(8)).unique()),
+    }

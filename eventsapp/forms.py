@@ -1,0 +1,91 @@
+"""Pieces every domain's forms share."""
+from flask import flash, redirect, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field, StringField, TextAreaField
+from wtforms.validators import Length, Optional, ValidationError
+
+from .errors import DomainError
+from .extensions import db
+
+
+class ConfirmForm(FlaskForm):
+    """A bare form for POST buttons (publish, delete, ...): it only carries the CSRF token."""
+
+
+def raise_as_field_error(check, *args, **kwargs) -> None:
+    """Run a service rule inside a WTForms validator, so its message shows next to the field."""
+    try:
+        check(*args, **kwargs)
+    except DomainError as error:
+        raise ValidationError(str(error.message)) from error
+
+
+def attach_domain_error(form: FlaskForm, error: DomainError) -> None:
+    """Show a rule the service enforced (e.g. after a race) next to the field it names."""
+    field: Field | None = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error.message)]
+    else:
+        form.form_errors.append(str(error.message))
+
+
+def check_into_form(form: FlaskForm, check, *args, **kwargs) -> bool:
+    """Run a cross-field service rule; on refusal put its message next to the field it names."""
+    try:
+        check(*args, **kwargs)
+    except DomainError as error:
+        attach_domain_error(form, error)
+        return False
+    return True
+
+
+def render_form(template: str, form: FlaskForm, **context):
+    """Render a form page; a form that failed validation answers 422 so clients see the refusal."""
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template(template, form=form, **context), status
+
+
+def bilingual_text(label_zh, label_en, *, max_length: int, textarea: bool = False):
+    """A pair of optional fields for content written in both languages."""
+    field_class = TextAreaField if textarea else StringField
+    validators = [Optional(), Length(max=max_length)]
+    return field_class(label_zh, validators=validators), field_class(label_en, validators=validators)
+
+
+def require_one_language(form: FlaskForm, field_name: str) -> bool:
+    """At least one of `<field>_zh` / `<field>_en` must be filled; the error goes on the Chinese one."""
+    zh, en = getattr(form, f"{field_name}_zh"), getattr(form, f"{field_name}_en")
+    if (zh.data or "").strip() or (en.data or "").strip():
+        return True
+    zh.errors = [*zh.errors, str(_l("Fill in at least one language."))]
+    return False
+
+
+def commit_or_show(form, save, *args, **kwargs) -> bool:
+    """Call a service and commit; if a rule refuses (e.g. a race on a slug), show it on the form."""
+    try:
+        save(*args, **kwargs)
+    except DomainError as error:
+        db.session.rollback()
+        attach_domain_error(form, error)
+        return False
+    db.session.commit()
+    return True
+
+
+def confirmed_action(action, *args, done: str, back: str, back_on_error: str | None = None, **kwargs):
+    """A POST button: check CSRF, run the service, commit, and say what happened."""
+    if not ConfirmForm().validate_on_submit():
+        flash(_("Your form expired. Please try again."), "error")
+        return redirect(back)
+    try:
+        action(*args, **kwargs)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return redirect(back_on_error or back)
+    db.session.commit()
+    flash(done, "success")
+    return redirect(back)
