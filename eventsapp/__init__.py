@@ -3,6 +3,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from .config import Config, load_or_create_secret_key, normalize_database_url
 
@@ -16,6 +17,7 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     )
     app.config.from_object(config)
     app.config.update(overrides)
+    app.url_map.converters["id"] = DatabaseIdConverter
     configure_paths(app)
     register_extensions(app)
     register_blueprints(app)
@@ -23,6 +25,13 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     register_error_handlers(app)
     register_commands(app)
     return app
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<id:event_id>`: a positive integer that fits the database's INTEGER, else 404 (never a 500)."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=2**31 - 1)
 
 
 def configure_paths(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """Commands: `flask --app wsgi demo`, `flask --app wsgi create-organizer EMAIL`."""
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from .database import utcnow
 from .errors import DomainError
@@ -13,6 +14,7 @@ def register_commands(app: Flask) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command():
     """Load the demo campaigns (safe to run again: nothing is duplicated)."""
     from .demo import load_demo
@@ -23,6 +25,7 @@ def demo_command():
 
 
 @click.command("create-organizer")
+@with_appcontext
 @click.argument("email")
 @click.option("--name", default="", help="Display name.")
 @click.password_option(help="Asked for when not given.")

@@ -3,7 +3,7 @@ from flask import flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, StringField, TextAreaField
+from wtforms import Field, SelectChoice, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from .errors import DomainError
@@ -12,6 +12,15 @@ from .extensions import db
 
 class ConfirmForm(FlaskForm):
     """A bare form for POST buttons (publish, delete, ...): it only carries the CSRF token."""
+
+
+def strip_whitespace(value):
+    """A WTForms filter: surrounding spaces from copy-paste never make input invalid."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def select_choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def raise_as_field_error(check, *args, **kwargs) -> None:

@@ -2,12 +2,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import (DateTimeLocalField, FieldList, FloatField, Form, FormField, IntegerField, SelectField,
+from wtforms import (DateTimeLocalField, SelectChoice, FieldList, FloatField, Form, FormField, IntegerField, SelectField,
                      SelectMultipleField, StringField, TextAreaField, URLField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL
 
 from ..extensions import db
-from ..forms import bilingual_text, check_into_form, raise_as_field_error, require_one_language
+from ..forms import (bilingual_text, check_into_form, raise_as_field_error, require_one_language, select_choices,
+                     strip_whitespace)
 from ..timezones import local_to_utc, timezone_names, utc_to_local
 from . import services
 from .labels import SECTOR_LABELS
@@ -19,27 +20,27 @@ MAX_NAME = 200
 MAX_TEXT = 10_000
 
 
-def organization_choices() -> list[tuple[int, str]]:
+def organization_choices() -> list[SelectChoice]:
     organizations = db.session.scalars(select(Organization).order_by(Organization.name_en, Organization.id))
-    return [(org.id, org.name) for org in organizations]
+    return select_choices((org.id, org.name) for org in organizations)
 
 
 class CampaignForm(FlaskForm):
-    slug = StringField(_l("Slug (part of the web address)"), validators=[DataRequired(), Length(max=80)])
+    slug = StringField(_l("Slug (part of the web address)"), validators=[DataRequired(), Length(max=80)],
+                       filters=[strip_whitespace])
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
     name_zh, name_en = bilingual_text(_l("Name (Chinese)"), _l("Name (English)"), max_length=MAX_NAME)
     organizing_body_zh, organizing_body_en = bilingual_text(
         _l("Organizing body (Chinese)"), _l("Organizing body (English)"), max_length=MAX_NAME)
     description_zh, description_en = bilingual_text(
         _l("Description (Chinese)"), _l("Description (English)"), max_length=MAX_TEXT, textarea=True)
-    main_language = SelectField(_l("Main language"), choices=[("zh", "简体中文"), ("en", "English")])
+    main_language = SelectField(_l("Main language"), choices=select_choices([("zh", "简体中文"), ("en", "English")]))
 
     def __init__(self, *args, campaign: Campaign | None = None, **kwargs):
         super().__init__(*args, obj=campaign, **kwargs)
         self.campaign = campaign
 
     def validate_slug(self, field):
-        field.data = (field.data or "").strip().lower()
         raise_as_field_error(services.check_slug, field.data, campaign=self.campaign)
 
     def validate(self, extra_validators=None) -> bool:
@@ -53,9 +54,10 @@ class CampaignForm(FlaskForm):
 
 class OrganizationForm(FlaskForm):
     name_zh, name_en = bilingual_text(_l("Name (Chinese)"), _l("Name (English)"), max_length=MAX_NAME)
-    sector = SelectField(_l("Sector"), choices=list(SECTOR_LABELS.items()))
+    sector = SelectField(_l("Sector"), choices=select_choices(SECTOR_LABELS.items()))
     website = URLField(_l("Website"), validators=[Optional(), URL(), Length(max=300)])
-    uscc = StringField(_l("Unified Social Credit Code (optional)"), validators=[Optional(), Length(min=18, max=18)])
+    uscc = StringField(_l("Unified Social Credit Code (optional)"), validators=[Optional(), Length(min=18, max=18)],
+                       filters=[strip_whitespace, lambda code: code.upper() if code else code])
     description_zh, description_en = bilingual_text(
         _l("Description (Chinese)"), _l("Description (English)"), max_length=MAX_TEXT, textarea=True)
 
@@ -64,7 +66,6 @@ class OrganizationForm(FlaskForm):
         self.organization = organization
 
     def validate_uscc(self, field):
-        field.data = (field.data or "").strip().upper()
         raise_as_field_error(services.check_uscc, field.data, organization=self.organization)
 
     def validate(self, extra_validators=None) -> bool:
@@ -90,7 +91,7 @@ class VenueForm(FlaskForm):
 
     def __init__(self, *args, venue: Venue | None = None, default_timezone: str = "Asia/Shanghai", **kwargs):
         super().__init__(*args, obj=venue, **kwargs)
-        self.timezone.choices = timezone_names()
+        self.timezone.choices = select_choices((name, name) for name in timezone_names())
         if venue is None and not self.is_submitted():
             self.timezone.data = default_timezone
         if venue is not None and not self.is_submitted():
@@ -131,12 +132,12 @@ class EventForm(FlaskForm):
     def __init__(self, *args, event: Event | None = None, default_timezone: str = "Asia/Shanghai", **kwargs):
         super().__init__(*args, obj=event, **kwargs)
         self.event = event
-        self.timezone.choices = timezone_names()
-        self.campaign_id.choices = [(c.id, f"{c.year} · {c.name}") for c in
-                                    db.session.scalars(select(Campaign).order_by(Campaign.year.desc()))]
+        self.timezone.choices = select_choices((name, name) for name in timezone_names())
+        self.campaign_id.choices = select_choices((c.id, f"{c.year} · {c.name}") for c in
+                                                  db.session.scalars(select(Campaign).order_by(Campaign.year.desc())))
         self.host_id.choices = organization_choices()
         self.co_host_ids.choices = self.host_id.choices
-        self.venue_id.choices = [(v.id, v.name) for v in db.session.scalars(select(Venue).order_by(Venue.id))]
+        self.venue_id.choices = select_choices((v.id, v.name) for v in db.session.scalars(select(Venue).order_by(Venue.id)))
         if self.is_submitted():
             return
         if event is None:
@@ -194,7 +195,7 @@ class SessionForm(FlaskForm):
     def __init__(self, *args, event: Event, session: EventSession | None = None, **kwargs):
         super().__init__(*args, obj=session, **kwargs)
         self.event = event
-        self.room_id.choices = [(self.NO_ROOM, "—")] + [(room.id, room.name) for room in event.venue.rooms]
+        self.room_id.choices = select_choices([(self.NO_ROOM, "—")] + [(room.id, room.name) for room in event.venue.rooms])
         if self.is_submitted():
             return
         if session is None:

@@ -21,14 +21,14 @@ def events():
     return render_template("manage/events.html", events=db.session.scalars(query).unique(), status=status)
 
 
-@blueprint.get("/events/<int:event_id>")
+@blueprint.get("/events/<id:event_id>")
 def event(event_id: int):
     event = db.get_or_404(Event, event_id, options=[selectinload(Event.sessions).selectinload(EventSession.speakers)])
     return render_template("manage/event.html", event=event, confirm=ConfirmForm(), cancel_form=CancelEventForm())
 
 
 @blueprint.route("/events/new", methods=["GET", "POST"], defaults={"event_id": None})
-@blueprint.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@blueprint.route("/events/<id:event_id>/edit", methods=["GET", "POST"])
 def edit_event(event_id: int | None):
     event = db.get_or_404(Event, event_id) if event_id else None
     form = EventForm(event=event, default_timezone=current_app.config["DEFAULT_TIMEZONE"])
@@ -39,19 +39,19 @@ def edit_event(event_id: int | None):
     return render_form("manage/event_form.html", form, event=event)
 
 
-@blueprint.post("/events/<int:event_id>/publish")
+@blueprint.post("/events/<id:event_id>/publish")
 def publish_event(event_id: int):
     return confirmed_action(services.publish_event, db.get_or_404(Event, event_id), done=_("Event published."),
                             back=url_for("manage.event", event_id=event_id))
 
 
-@blueprint.post("/events/<int:event_id>/unpublish")
+@blueprint.post("/events/<id:event_id>/unpublish")
 def unpublish_event(event_id: int):
     return confirmed_action(services.unpublish_event, db.get_or_404(Event, event_id),
                             done=_("Event moved back to draft."), back=url_for("manage.event", event_id=event_id))
 
 
-@blueprint.post("/events/<int:event_id>/cancel")
+@blueprint.post("/events/<id:event_id>/cancel")
 def cancel_event(event_id: int):
     event = db.get_or_404(Event, event_id)
     form = CancelEventForm()
@@ -61,14 +61,14 @@ def cancel_event(event_id: int):
     return render_form("manage/event.html", form, event=event, confirm=ConfirmForm(), cancel_form=form)
 
 
-@blueprint.post("/events/<int:event_id>/delete")
+@blueprint.post("/events/<id:event_id>/delete")
 def delete_event(event_id: int):
     return confirmed_action(services.delete_event, db.get_or_404(Event, event_id), done=_("Draft deleted."),
                             back=url_for("manage.events"), back_on_error=url_for("manage.event", event_id=event_id))
 
 
-@blueprint.route("/events/<int:event_id>/sessions/new", methods=["GET", "POST"], defaults={"session_id": None})
-@blueprint.route("/events/<int:event_id>/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@blueprint.route("/events/<id:event_id>/sessions/new", methods=["GET", "POST"], defaults={"session_id": None})
+@blueprint.route("/events/<id:event_id>/sessions/<id:session_id>/edit", methods=["GET", "POST"])
 def edit_session(event_id: int, session_id: int | None):
     event = db.get_or_404(Event, event_id)
     session = db.get_or_404(EventSession, session_id) if session_id else None
@@ -82,7 +82,7 @@ def edit_session(event_id: int, session_id: int | None):
     return render_form("manage/session_form.html", form, event=event, session=session)
 
 
-@blueprint.post("/events/<int:event_id>/sessions/<int:session_id>/delete")
+@blueprint.post("/events/<id:event_id>/sessions/<id:session_id>/delete")
 def delete_session(event_id: int, session_id: int):
     session = db.get_or_404(EventSession, session_id)
     if session.event_id != event_id:

@@ -18,7 +18,7 @@ def campaigns():
 
 
 @blueprint.route("/campaigns/new", methods=["GET", "POST"], defaults={"campaign_id": None})
-@blueprint.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
+@blueprint.route("/campaigns/<id:campaign_id>/edit", methods=["GET", "POST"])
 def edit_campaign(campaign_id: int | None):
     campaign = db.get_or_404(Campaign, campaign_id) if campaign_id else None
     form = CampaignForm(campaign=campaign)
@@ -30,7 +30,7 @@ def edit_campaign(campaign_id: int | None):
                        heading=_("Edit campaign") if campaign else _("New campaign"))
 
 
-@blueprint.post("/campaigns/<int:campaign_id>/delete")
+@blueprint.post("/campaigns/<id:campaign_id>/delete")
 def delete_campaign(campaign_id: int):
     campaign = db.get_or_404(Campaign, campaign_id)
     return confirmed_action(services.delete_campaign, campaign, done=_("Campaign deleted."),
@@ -44,7 +44,7 @@ def organizations():
 
 
 @blueprint.route("/organizations/new", methods=["GET", "POST"], defaults={"organization_id": None})
-@blueprint.route("/organizations/<int:organization_id>/edit", methods=["GET", "POST"])
+@blueprint.route("/organizations/<id:organization_id>/edit", methods=["GET", "POST"])
 def edit_organization(organization_id: int | None):
     organization = db.get_or_404(Organization, organization_id) if organization_id else None
     form = OrganizationForm(organization=organization)
@@ -63,7 +63,7 @@ def venues():
 
 
 @blueprint.route("/venues/new", methods=["GET", "POST"], defaults={"venue_id": None})
-@blueprint.route("/venues/<int:venue_id>/edit", methods=["GET", "POST"])
+@blueprint.route("/venues/<id:venue_id>/edit", methods=["GET", "POST"])
 def edit_venue(venue_id: int | None):
     venue = db.get_or_404(Venue, venue_id) if venue_id else None
     form = VenueForm(venue=venue, default_timezone=current_app.config["DEFAULT_TIMEZONE"])

@@ -26,7 +26,7 @@ def campaign(slug: str):
                            numbered_events=services.campaign_events(campaign))
 
 
-@blueprint.get("/events/<int:event_id>")
+@blueprint.get("/events/<id:event_id>")
 def event(event_id: int):
     event = services.get_public_event(event_id)
     if event is None:  # drafts are invisible, not forbidden: their existence is not public either
@@ -35,13 +35,13 @@ def event(event_id: int):
                            number=services.event_number_in_campaign(event))
 
 
-@blueprint.get("/venues/<int:venue_id>")
+@blueprint.get("/venues/<id:venue_id>")
 def venue(venue_id: int):
     venue = db.get_or_404(Venue, venue_id)
     return render_template("catalogue/venue.html", venue=venue, events=services.venue_events(venue))
 
 
-@blueprint.get("/hosts/<int:organization_id>")
+@blueprint.get("/hosts/<id:organization_id>")
 def host(organization_id: int):
     organization = db.get_or_404(Organization, organization_id)
     return render_template("catalogue/host.html", organization=organization,

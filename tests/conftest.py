@@ -1,0 +1,215 @@
+"""Fixtures: an app on a fresh schema per test (SQLite file, or DATABASE_URL's PostgreSQL)."""
+import contextvars
+import os
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import event as sa_event, text
+
+from flask.testing import FlaskClient
+
+from eventsapp import create_app
+from eventsapp.accounts.models import Role, User
+from eventsapp.catalogue.models import Campaign, Event, EventSession, EventStatus, Organization, Room, Speaker, Venue
+from eventsapp.config import TestConfig
+from eventsapp.extensions import db
+
+ORGANIZER_PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    return os.environ.get("DATABASE_URL") or "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url):
+    """Tables are created once per run from the models; tests/test_migrations.py checks the migrations."""
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production, even while a test holds one open
+    for its factories (otherwise `g`, the locale and the DB session would leak between requests)."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture
+def app(_schema, database_url):
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
+    app.test_client_class = IsolatedClient
+    yield app
+    with app.app_context():
+        db.session.remove()
+        empty_all_tables()
+        db.engine.dispose()
+
+
+def empty_all_tables() -> None:
+    tables = db.metadata.sorted_tables
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+@pytest.fixture
+def make_organization(app_ctx):
+    def make(**fields) -> Organization:
+        fields.setdefault("name_zh", "测试公司")
+        fields.setdefault("name_en", "Test Company")
+        return _save(Organization(**fields))
+
+    return make
+
+
+@pytest.fixture
+def make_venue(app_ctx):
+    def make(rooms: tuple[str, ...] = ("Hall A",), **fields) -> Venue:
+        fields.setdefault("name_zh", "测试会场")
+        fields.setdefault("name_en", "Test Venue")
+        fields.setdefault("address_zh", "上海市浦东新区测试路1号")
+        fields.setdefault("address_en", "1 Test Road, Pudong")
+        fields.setdefault("timezone", "Asia/Shanghai")
+        venue = Venue(**fields)
+        venue.rooms = [Room(name=name, position=i) for i, name in enumerate(rooms)]
+        return _save(venue)
+
+    return make
+
+
+@pytest.fixture
+def make_campaign(app_ctx):
+    counter = iter(range(1, 10_000))
+
+    def make(**fields) -> Campaign:
+        n = next(counter)
+        fields.setdefault("slug", f"campaign-{n}")
+        fields.setdefault("year", 2026)
+        fields.setdefault("name_zh", f"质量提升系列活动 {n}")
+        fields.setdefault("name_en", f"Quality Campaign {n}")
+        return _save(Campaign(**fields))
+
+    return make
+
+
+@pytest.fixture
+def make_event(app_ctx, make_campaign, make_organization, make_venue, now):
+    def make(status: EventStatus = EventStatus.PUBLISHED, starts_in: timedelta = timedelta(days=7),
+             hours: float = 3, **fields) -> Event:
+        fields.setdefault("campaign", fields.pop("campaign", None) or make_campaign())
+        fields.setdefault("host", fields.pop("host", None) or make_organization())
+        fields.setdefault("venue", fields.pop("venue", None) or make_venue())
+        fields.setdefault("starts_at", now + starts_in)
+        fields.setdefault("ends_at", fields["starts_at"] + timedelta(hours=hours))
+        fields.setdefault("timezone", "Asia/Shanghai")
+        fields.setdefault("capacity", 50)
+        fields.setdefault("title_zh", "质量开放日")
+        fields.setdefault("title_en", "Quality Open Day")
+        return _save(Event(status=status, **fields))
+
+    return make
+
+
+@pytest.fixture
+def make_session(app_ctx):
+    def make(event: Event, *, offset_minutes: int = 0, minutes: int = 30, speakers=(), **fields) -> EventSession:
+        fields.setdefault("title_zh", "主题演讲")
+        fields.setdefault("title_en", "Keynote")
+        starts_at = event.starts_at + timedelta(minutes=offset_minutes)
+        session = EventSession(event=event, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=minutes),
+                               **fields)
+        session.speakers = [Speaker(name=name, job_title=title, organization=org, position=i)
+                            for i, (name, title, org) in enumerate(speakers)]
+        return _save(session)
+
+    return make
+
+
+def _save(obj):
+    db.session.add(obj)
+    db.session.commit()
+    return obj
+
+
+@pytest.fixture
+def make_user(app_ctx):
+    def make(email: str = "organizer@example.com", role: Role = Role.ORGANIZER, password: str = ORGANIZER_PASSWORD,
+             **fields) -> User:
+        user = User(email=email, role=role, **fields)
+        user.set_password(password)
+        return _save(user)
+
+    return make
+
+
+class AuthActions:
+    def __init__(self, client, make_user):
+        self._client = client
+        self._make_user = make_user
+
+    def login(self, email: str = "organizer@example.com", password: str = ORGANIZER_PASSWORD, **user_fields):
+        self._make_user(email=email, password=password, **user_fields)
+        return self._client.post("/auth/login", data={"email": email, "password": password})
+
+    def logout(self):
+        return self._client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client, make_user):
+    return AuthActions(client, make_user)
+
+
+@pytest.fixture
+def count_queries(app_ctx):
+    """`with count_queries() as counted: ...` then `len(counted)` is the number of SQL statements."""
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        sa_event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            sa_event.remove(db.engine, "before_cursor_execute", record)
+
+    return counting
