@@ -3,6 +3,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from .config import Config, load_or_create_secret_key, normalize_database_url
@@ -18,6 +19,9 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     app.config.from_object(config)
     app.config.update(overrides)
     app.url_map.converters["id"] = DatabaseIdConverter
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     configure_paths(app)
     register_extensions(app)
     register_blueprints(app)

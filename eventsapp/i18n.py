@@ -72,7 +72,7 @@ def format_local_span(starts_at: datetime, ends_at: datetime, tz_name: str) -> s
 
 
 def ordinal(number: int, lang: str) -> str:
-    """'1st', '2nd', '23rd' in English; '第1场' in Chinese is built by the caller's template."""
+    """'1st', '2nd', '23rd' in English; a bare number in Chinese, where the message adds 第…场."""
     if lang == "zh":
         return str(number)
     if 10 <= number % 100 <= 20:

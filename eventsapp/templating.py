@@ -17,8 +17,7 @@ def url_in_language(lang: str) -> str:
 
 def event_ordinal(number: int) -> str:
     """'1st event' / '第1场'."""
-    lang = current_language()
-    return _("Event no. %(number)s", number=ordinal(number, lang))
+    return _("%(ordinal)s event", ordinal=ordinal(number, current_language()))
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (DateTimeLocalField, SelectChoice, FieldList, FloatField, Form, FormField, IntegerField, SelectField,
                      SelectMultipleField, StringField, TextAreaField, URLField)
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL
 
 from ..extensions import db
@@ -113,7 +114,8 @@ class VenueForm(FlaskForm):
 class EventForm(FlaskForm):
     campaign_id = SelectField(_l("Campaign"), coerce=int, validators=[InputRequired()])
     host_id = SelectField(_l("Host organization"), coerce=int, validators=[InputRequired()])
-    co_host_ids = SelectMultipleField(_l("Co-hosts (optional)"), coerce=int, validators=[Optional()])
+    co_host_ids = SelectMultipleField(_l("Co-hosts (optional)"), coerce=int, validators=[Optional()],
+                                      widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     venue_id = SelectField(_l("Venue"), coerce=int, validators=[InputRequired()])
     title_zh, title_en = bilingual_text(_l("Title (Chinese)"), _l("Title (English)"), max_length=MAX_TITLE)
     description_zh, description_en = bilingual_text(
@@ -205,8 +207,8 @@ class SessionForm(FlaskForm):
             self.starts_at.data = utc_to_local(session.starts_at, event.timezone)
             self.ends_at.data = utc_to_local(session.ends_at, event.timezone)
             self.room_id.data = session.room_id or self.NO_ROOM
-        while len(self.speakers.entries) < len(self.speakers.data) + self.BLANK_SPEAKER_ROWS \
-                and len(self.speakers.entries) < self.speakers.max_entries:
+        named = sum(1 for entry in self.speakers.entries if entry.form.name.data)
+        while len(self.speakers.entries) < min(named + self.BLANK_SPEAKER_ROWS, self.speakers.max_entries):
             self.speakers.append_entry()
 
     def validate(self, extra_validators=None) -> bool:

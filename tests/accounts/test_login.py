@@ -76,3 +76,21 @@ def test_create_organizer_command_prompts_for_password(runner, app_ctx):
     assert db.session.scalar(db.select(User).where(User.email == "ops@example.com")).is_organizer
     again = runner.invoke(args=["create-organizer", "ops@example.com"], input="s3cret-password\ns3cret-password\n")
     assert again.exit_code != 0 and "already exists" in again.output
+
+
+def test_repeated_failed_logins_are_rate_limited(app, make_user, database_url):
+    from eventsapp import create_app
+    from eventsapp.config import TestConfig
+    from eventsapp.extensions import limiter
+
+    make_user(email="target@example.com", password="the real password")
+    limited_app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, RATELIMIT_ENABLED=True)
+    limiter.reset()
+    client = limited_app.test_client()
+    codes = [client.post("/auth/login", data={"email": "target@example.com", "password": f"guess {i}"}).status_code
+             for i in range(11)]
+    assert codes[:10] == [422] * 10
+    assert codes[10] == 429
+    limiter.reset()
+    with limited_app.app_context():
+        db.engine.dispose()

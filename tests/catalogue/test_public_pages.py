@@ -49,9 +49,9 @@ def test_campaign_page_numbers_events_in_date_order(client, make_campaign, make_
     page = client.get("/campaigns/2017-shanghai?lang=en").get_data(as_text=True)
     assert page.index("First by date") < page.index("Second by date")
     assert "Hidden draft" not in page
-    assert "Event no. 1st" in page and "Event no. 2nd" in page
-    assert "Event no. 2nd" in client.get(f"/events/{second.id}?lang=en").get_data(as_text=True)
-    assert "Event no. 1st" in client.get(f"/events/{first.id}?lang=en").get_data(as_text=True)
+    assert "1st event" in page and "2nd event" in page
+    assert "2nd event" in client.get(f"/events/{second.id}?lang=en").get_data(as_text=True)
+    assert "1st event" in client.get(f"/events/{first.id}?lang=en").get_data(as_text=True)
 
 
 def test_venue_and_host_pages_list_their_public_events(client, make_event, make_venue, make_organization):
