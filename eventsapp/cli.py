@@ -6,11 +6,13 @@ from flask.cli import with_appcontext
 from .database import utcnow
 from .errors import DomainError
 from .extensions import db
+from .mail.cli import mail_group
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(create_organizer_command)
+    app.cli.add_command(mail_group)
 
 
 @click.command("demo")

@@ -38,6 +38,7 @@ class Config:
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Asia/Shanghai")
     SMTP_URL = os.environ.get("SMTP_URL")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "Quality Campaign Events <no-reply@localhost>")
     REDIS_URL = os.environ.get("REDIS_URL")
 
     LANGUAGES = ("zh", "en")
@@ -51,6 +52,8 @@ class Config:
     RATELIMIT_ENABLED = env_flag("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Per client address; generous enough for a company's shared office connection.
+    SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "20 per minute; 200 per hour")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,9 +1,10 @@
-"""Column types and mixins shared by every domain's models."""
+"""Column types and mixins shared by every domain's models, and SQLite connection settings."""
+import enum
+import sqlite3
 from datetime import UTC, datetime
 
-import enum
-
-from sqlalchemy import DateTime, Enum, func
+from sqlalchemy import DateTime, Enum, event, func
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -47,3 +48,15 @@ def enum_column(enum_class: type[enum.Enum]) -> Enum:
     """VARCHAR + CHECK instead of a native enum type: adding a value later is a plain migration."""
     return Enum(enum_class, native_enum=False, length=32, validate_strings=True, create_constraint=True,
                 values_callable=lambda members: [member.value for member in members])
+
+
+@event.listens_for(Engine, "connect")
+def configure_sqlite_connection(dbapi_connection, connection_record) -> None:
+    """SQLite: enforce foreign keys, and let readers work while one writer holds the lock (WAL)."""
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA busy_timeout = 30000")  # a writer waits for the lock instead of failing
+    cursor.close()

@@ -1,8 +1,10 @@
 """Pieces every domain's forms share."""
-from flask import flash, redirect, render_template
+from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto as _AUTO, _is_submitted
+from werkzeug.datastructures import ImmutableMultiDict
 from wtforms import Field, SelectChoice, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
@@ -10,7 +12,25 @@ from .errors import DomainError
 from .extensions import db
 
 
-class ConfirmForm(FlaskForm):
+class AppForm(FlaskForm):
+    """Every form of the app: a JSON body is accepted only as an object of plain values."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            if formdata is _AUTO and _is_submitted() and not request.form and not request.files and request.is_json:
+                return json_formdata(request.get_json())  # malformed JSON: get_json answers 400 itself
+            return super().wrap_formdata(form, formdata)
+
+
+def json_formdata(body) -> ImmutableMultiDict:
+    """{"name": "Li", "consent": true} → form data; anything but an object of scalars is a 400."""
+    if not isinstance(body, dict) or any(isinstance(v, (dict, list)) for v in body.values()):
+        abort(400, description="The JSON body must be an object of plain values.")
+    return ImmutableMultiDict({key: "y" if value is True else "" if value in (None, False) else str(value)
+                               for key, value in body.items()})
+
+
+class ConfirmForm(AppForm):
     """A bare form for POST buttons (publish, delete, ...): it only carries the CSRF token."""
 
 

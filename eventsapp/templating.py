@@ -1,8 +1,11 @@
 """Filters and globals every template can use."""
-from flask import Flask, request, url_for
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, request, url_for
 from flask_babel import gettext as _
 
 from .catalogue.labels import SECTOR_LABELS, STATUS_LABELS
+from .registration.labels import REGISTRATION_STATUS_LABELS
 from .i18n import LANGUAGE_NAMES, current_language, format_local_date, format_local_span, format_local_time, ordinal
 
 
@@ -13,6 +16,13 @@ def url_in_language(lang: str) -> str:
     if request.endpoint is None:
         return url_for("catalogue.home", lang=lang)
     return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link under BASE_URL, also outside a request (e-mails built by a worker)."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https")
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def event_ordinal(number: int) -> str:
@@ -34,5 +44,7 @@ def register_template_helpers(app: Flask) -> None:
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         STATUS_LABELS=STATUS_LABELS,
         SECTOR_LABELS=SECTOR_LABELS,
+        REGISTRATION_STATUS_LABELS=REGISTRATION_STATUS_LABELS,
         event_ordinal=event_ordinal,
+        external_url=external_url,
     )

@@ -57,7 +57,7 @@ def test_chinese_catalog_translates_every_message_in_the_code():
         catalog = read_po(po)
     translated = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id and m.string
                   and all(m.string if isinstance(m.string, tuple) else [m.string]) and not m.fuzzy}
-    method_map = [("eventsapp/**.py", "python"), ("templates/**.html", "jinja2")]
+    method_map = [("eventsapp/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
     missing = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
             str(ROOT), method_map=method_map, keywords={"_": None, "_l": None, "gettext": None,

@@ -1,12 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, Length
 
-from ..forms import strip_whitespace
+from ..forms import AppForm, strip_whitespace
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)],
                        filters=[strip_whitespace])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])

@@ -1,14 +1,13 @@
 """Organizer forms for the catalogue. Each form turns its input into service arguments."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import (DateTimeLocalField, SelectChoice, FieldList, FloatField, Form, FormField, IntegerField, SelectField,
+from wtforms import (BooleanField, DateTimeLocalField, SelectChoice, FieldList, FloatField, Form, FormField, IntegerField, SelectField,
                      SelectMultipleField, StringField, TextAreaField, URLField)
 from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL
 
 from ..extensions import db
-from ..forms import (bilingual_text, check_into_form, raise_as_field_error, require_one_language, select_choices,
+from ..forms import (AppForm, bilingual_text, check_into_form, raise_as_field_error, require_one_language, select_choices,
                      strip_whitespace)
 from ..timezones import local_to_utc, timezone_names, utc_to_local
 from . import services
@@ -26,7 +25,7 @@ def organization_choices() -> list[SelectChoice]:
     return select_choices((org.id, org.name) for org in organizations)
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(AppForm):
     slug = StringField(_l("Slug (part of the web address)"), validators=[DataRequired(), Length(max=80)],
                        filters=[strip_whitespace])
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
@@ -53,7 +52,7 @@ class CampaignForm(FlaskForm):
             "description_zh", "description_en", "main_language")} | _stripped(self, "name_zh", "name_en")
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(AppForm):
     name_zh, name_en = bilingual_text(_l("Name (Chinese)"), _l("Name (English)"), max_length=MAX_NAME)
     sector = SelectField(_l("Sector"), choices=select_choices(SECTOR_LABELS.items()))
     website = URLField(_l("Website"), validators=[Optional(), URL(), Length(max=300)])
@@ -77,7 +76,7 @@ class OrganizationForm(FlaskForm):
             "name_zh", "name_en", "sector", "website", "uscc", "description_zh", "description_en")}
 
 
-class VenueForm(FlaskForm):
+class VenueForm(AppForm):
     name_zh, name_en = bilingual_text(_l("Name (Chinese)"), _l("Name (English)"), max_length=MAX_NAME)
     address_zh, address_en = bilingual_text(_l("Address (Chinese)"), _l("Address (English)"), max_length=300)
     district_zh, district_en = bilingual_text(_l("District (Chinese)"), _l("District (English)"), max_length=100)
@@ -111,7 +110,7 @@ class VenueForm(FlaskForm):
         }
 
 
-class EventForm(FlaskForm):
+class EventForm(AppForm):
     campaign_id = SelectField(_l("Campaign"), coerce=int, validators=[InputRequired()])
     host_id = SelectField(_l("Host organization"), coerce=int, validators=[InputRequired()])
     co_host_ids = SelectMultipleField(_l("Co-hosts (optional)"), coerce=int, validators=[Optional()],
@@ -128,6 +127,10 @@ class EventForm(FlaskForm):
                                                format=DATETIME_FORMAT, validators=[Optional()])
     registration_closes_at = DateTimeLocalField(_l("Registration closes (empty: when the event starts)"),
                                                 format=DATETIME_FORMAT, validators=[Optional()])
+    waitlist_enabled = BooleanField(_l("When full, new sign-ups join a waiting list"), default=True)
+    phone_required = BooleanField(_l("Ask for a mobile phone number (required)"), default=True)
+    organization_required = BooleanField(_l("Ask for the organization (required)"), default=True)
+    job_title_required = BooleanField(_l("Ask for the job title (required)"), default=False)
 
     LOCAL_TIMES = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
 
@@ -165,14 +168,16 @@ class EventForm(FlaskForm):
 
     def to_fields(self) -> dict:
         tz = self.timezone.data
-        fields = {name: self[name].data for name in ("campaign_id", "host_id", "venue_id", "capacity", "timezone")}
+        fields = {name: self[name].data for name in ("campaign_id", "host_id", "venue_id", "capacity", "timezone",
+                                                     "waitlist_enabled", "phone_required", "organization_required",
+                                                     "job_title_required")}
         fields |= _stripped(self, "title_zh", "title_en", "description_zh", "description_en")
         for name in self.LOCAL_TIMES:
             fields[name] = local_to_utc(self[name].data, tz) if self[name].data else None
         return fields | {"co_host_ids": list(self.co_host_ids.data or [])}
 
 
-class CancelEventForm(FlaskForm):
+class CancelEventForm(AppForm):
     reason = TextAreaField(_l("Reason, shown to attendees"), validators=[DataRequired(), Length(max=2_000)])
 
 
@@ -182,7 +187,7 @@ class SpeakerForm(Form):
     organization = StringField(_l("Organization"), validators=[Optional(), Length(max=200)])
 
 
-class SessionForm(FlaskForm):
+class SessionForm(AppForm):
     title_zh, title_en = bilingual_text(_l("Title (Chinese)"), _l("Title (English)"), max_length=MAX_TITLE)
     starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMAT, validators=[InputRequired()])
     ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT, validators=[InputRequired()])
@@ -228,6 +233,6 @@ class SessionForm(FlaskForm):
         return fields | {"speakers": [entry.data for entry in self.speakers.entries]}
 
 
-def _stripped(form: FlaskForm, *names: str) -> dict:
+def _stripped(form: AppForm, *names: str) -> dict:
     return {name: (form[name].data or "").strip() for name in names}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, false as sa_false, true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import TimestampMixin, UTCDateTime, enum_column
@@ -135,6 +135,11 @@ class Event(TimestampMixin, db.Model):
     cancellation_reason: Mapped[str] = mapped_column(Text, default="")
     # Grows with every change a calendar client must notice (time, place, status): iCalendar SEQUENCE.
     sequence: Mapped[int] = mapped_column(default=0)
+    # Sign-up settings: a full event waitlists newcomers unless the organizer turned the list off.
+    waitlist_enabled: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
+    phone_required: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
+    organization_required: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
+    job_title_required: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     campaign: Mapped[Campaign] = relationship(back_populates="events")
     host: Mapped[Organization] = relationship(back_populates="hosted_events")

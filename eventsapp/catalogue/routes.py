@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from ..database import utcnow
 from ..extensions import db
+from ..registration.services import registration_window, seat_summary
 from . import services
 from .models import Campaign, Organization, Venue
 
@@ -31,8 +32,8 @@ def event(event_id: int):
     event = services.get_public_event(event_id)
     if event is None:  # drafts are invisible, not forbidden: their existence is not public either
         abort(404)
-    return render_template("catalogue/event.html", event=event,
-                           number=services.event_number_in_campaign(event))
+    return render_template("catalogue/event.html", event=event, number=services.event_number_in_campaign(event),
+                           seats=seat_summary(event), window=registration_window(event, now=utcnow()))
 
 
 @blueprint.get("/venues/<id:venue_id>")

@@ -12,12 +12,14 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..errors import NotAllowedInState, ValidationFailed
 from ..extensions import db
 from ..timezones import is_known_timezone
+from . import signals
 from .models import Campaign, Event, EventSession, EventStatus, Organization, Room, Speaker, Venue
 from .uscc import is_valid_uscc
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# Changing any of these must reach calendar clients: they raise the event's SEQUENCE.
-SCHEDULE_FIELDS = ("starts_at", "ends_at", "timezone", "venue_id", "status")
+# Changing any of these must reach calendar clients and attendees: they raise the event's SEQUENCE.
+SCHEDULE_FIELDS = ("starts_at", "ends_at", "timezone", "venue_id")
+SEAT_FIELDS = ("capacity", "waitlist_enabled")
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
 
 # Everything a list of events shows, loaded in a fixed number of queries whatever the list length.
@@ -191,17 +193,25 @@ def save_event(event: Event, *, co_host_ids: list[int] | None = None, **fields) 
                               merged["starts_at"])
     if event.id:
         check_sessions_fit(event, merged["starts_at"], merged["ends_at"])
-    schedule_changed = bool(event.id) and any(
-        name in fields and fields[name] != getattr(event, name) for name in SCHEDULE_FIELDS)
+    rescheduled = bool(event.id) and _changes(event, fields, SCHEDULE_FIELDS)
+    seats_changed = bool(event.id) and _changes(event, fields, SEAT_FIELDS)
     _assign(event, fields)
     if co_host_ids is not None:
         ids = [i for i in co_host_ids if i != event.host_id]
         event.co_hosts = list(db.session.scalars(select(Organization).where(Organization.id.in_(ids)))) if ids else []
-    if schedule_changed:
+    if rescheduled:
         event.sequence += 1
     db.session.add(event)
     db.session.flush()
+    if rescheduled and event.is_public:
+        signals.event_rescheduled.send(event)
+    if seats_changed:
+        signals.event_seats_changed.send(event)
     return event
+
+
+def _changes(event: Event, fields: dict, names: tuple[str, ...]) -> bool:
+    return any(name in fields and fields[name] != getattr(event, name) for name in names)
 
 
 def publish_event(event: Event) -> Event:
@@ -214,6 +224,7 @@ def unpublish_event(event: Event) -> Event:
     """Back to draft: the event disappears from public pages and feeds."""
     if event.status != EventStatus.PUBLISHED:
         raise NotAllowedInState(_l("Only a published event can be unpublished."))
+    signals.event_unpublishing.send(event)
     return _change_status(event, EventStatus.DRAFT)
 
 
@@ -223,7 +234,11 @@ def cancel_event(event: Event, *, reason: str) -> Event:
     if not reason.strip():
         raise ValidationFailed(_l("Tell attendees why the event is cancelled."), "reason")
     event.cancellation_reason = reason.strip()
-    return _change_status(event, EventStatus.CANCELLED)
+    was_public = event.is_public
+    _change_status(event, EventStatus.CANCELLED)
+    if was_public:
+        signals.event_cancelled.send(event)
+    return event
 
 
 def delete_event(event: Event) -> None:

@@ -1,0 +1,224 @@
+"""Events as iCalendar (RFC 5545) bytes: subscribed feeds, .ics downloads and e-mail invitations.
+
+A pure serializer (STYLE section 9): it knows nothing of requests and never reads the clock, so
+unchanged data gives byte-identical output and the feed routes can use a hash of it as the ETag.
+The rules follow shared/research/calendar-interop.md:
+
+- Feeds and downloads are METHOD:PUBLISH with an ORGANIZER and no ATTENDEE (RFC 5546 3.2.1).
+  E-mails are METHOD:REQUEST or METHOD:CANCEL and name their recipient as ATTENDEE (3.2.2, 3.2.5).
+- Times carry TZID=<event.timezone>, and every TZID gets a VTIMEZONE built by icalendar from a
+  recent first date (so Shanghai is one STANDARD +0800 block), without the COMMENT line that
+  libical rejects. No VCALENDAR UID (vdirsyncer would key every event by it).
+- UID, DTSTAMP, LAST-MODIFIED and SEQUENCE come from the event row, never from uuid4() or now().
+- LOCATION reads "<name in lang> (<name in the other language>), <address in lang>": the venue is
+  recognisable in both languages and the address stays one piece at the end, where map apps look.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event as VEvent, Timezone, vCalAddress, vDuration
+
+from ..catalogue.models import Event
+from ..i18n import pick_language
+
+PRODID = "-//eventsapp//Quality Campaign Events//ZH"
+METHODS = ("PUBLISH", "REQUEST", "CANCEL")
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+CANCELLED_PREFIX = "[已取消 Cancelled] "
+# VTIMEZONE rules are written for this span, widened when an event lies outside it. From 1970 on,
+# Shanghai would carry China's 1986-91 daylight-saving time, which Outlook approximates badly.
+TIMEZONE_FIRST_DATE = date(2020, 1, 1)
+TIMEZONE_LAST_DATE = date(2038, 1, 1)
+# Registering is the attendee's "yes" and nothing reads iTIP replies sent to the organizer
+# address, so invitations arrive accepted and ask for no reply.
+ATTENDEE_PARTSTAT = "ACCEPTED"
+ATTENDEE_RSVP = False
+
+LABELS = {
+    "zh": {"host": "主办：", "co_hosts": "联合主办：", "list_sep": "、", "line_sep": "；",
+           "cancelled": "本活动已取消。", "reason": "原因：", "details": "活动详情："},
+    "en": {"host": "Host: ", "co_hosts": "co-hosts: ", "list_sep": ", ", "line_sep": "; ",
+           "cancelled": "This event has been cancelled.", "reason": "Reason: ", "details": "Details: "},
+}
+
+
+def event_uid(event: Event, domain: str) -> str:
+    """The event's UID forever: `event-<id>@<domain>`, the domain being the host of BASE_URL."""
+    return f"event-{event.id}@{domain}"
+
+
+def event_url(event: Event, base_url: str) -> str:
+    return f"{base_url.rstrip('/')}/events/{event.id}"
+
+
+def event_summary(event: Event, lang: str, *, cancelled: bool | None = None) -> str:
+    """The title in `lang`; prefixed in both languages when cancelled, for clients that ignore STATUS."""
+    title = pick_language(event.title_zh, event.title_en, lang)
+    is_cancelled = event.is_cancelled if cancelled is None else cancelled
+    return CANCELLED_PREFIX + title if is_cancelled else title
+
+
+def event_location(event: Event, lang: str) -> str:
+    """'<name> (<other-language name>), <address>'; parts that are empty or repeated are left out."""
+    venue = event.venue
+    if venue is None:
+        return ""
+    name = pick_language(venue.name_zh, venue.name_en, lang)
+    other_name = pick_language(venue.name_zh, venue.name_en, "en" if lang == "zh" else "zh")
+    if other_name and other_name != name:
+        name = f"{name} ({other_name})"
+    address = pick_language(venue.address_zh, venue.address_en, lang)
+    return ", ".join(part for part in (name, address) if part)
+
+
+def event_description(event: Event, lang: str, *, base_url: str, cancelled: bool | None = None) -> str:
+    """Description, host line and the event link (Google ignores URL, so the link is repeated here)."""
+    labels = LABELS.get(lang, LABELS["en"])
+    paragraphs = []
+    if event.is_cancelled if cancelled is None else cancelled:
+        reason = event.cancellation_reason.strip() if event.cancellation_reason else ""
+        paragraphs.append(labels["cancelled"] + (f"\n{labels['reason']}{reason}" if reason else ""))
+    paragraphs.append(pick_language(event.description_zh, event.description_en, lang).strip())
+    paragraphs.append(_host_line(event, lang))
+    paragraphs.append(labels["details"] + event_url(event, base_url))
+    return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
+
+
+def _host_line(event: Event, lang: str) -> str:
+    """'Host: A; co-hosts: B, C' (主办：A；联合主办：B、C)."""
+    labels = LABELS.get(lang, LABELS["en"])
+    parts = []
+    if event.host is not None:
+        parts.append(labels["host"] + pick_language(event.host.name_zh, event.host.name_en, lang))
+    co_hosts = [pick_language(org.name_zh, org.name_en, lang) for org in event.co_hosts or ()]
+    if co_hosts:
+        parts.append(labels["co_hosts"] + labels["list_sep"].join(co_hosts))
+    return labels["line_sep"].join(parts)
+
+
+def build_calendar(
+    events: Iterable[Event],
+    *,
+    lang: str,
+    base_url: str,
+    name: str | None = None,
+    method: str = "PUBLISH",
+    attendee: tuple[str, str] | None = None,
+    organizer_email: str,
+    refresh: timedelta | None = timedelta(hours=1),
+) -> bytes:
+    """A VCALENDAR of `events` in `lang`.
+
+    With `name` it is a subscribable feed (calendar name, time zone and refresh hints); without it
+    a single-event download or e-mail attachment. `attendee` = (name, e-mail) is required for
+    METHOD REQUEST and CANCEL and refused for PUBLISH (RFC 5546 forbids ATTENDEE there).
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, not {method!r}")
+    if (attendee is None) != (method == "PUBLISH"):
+        raise ValueError("an attendee is required for REQUEST and CANCEL and not allowed for PUBLISH")
+    domain = urlsplit(base_url).hostname
+    if not domain:
+        raise ValueError(f"base_url needs a host: {base_url!r}")
+    ordered = sorted(events, key=lambda event: (event.starts_at, event.id))
+    calendar = Calendar()
+    calendar.add("PRODID", PRODID)
+    calendar.add("VERSION", "2.0")
+    calendar.add("CALSCALE", "GREGORIAN")
+    calendar.add("METHOD", method)
+    zones = {event.timezone for event in ordered}
+    if name is not None:
+        main_zone = _main_timezone(ordered)
+        _add_feed_properties(calendar, name=name, zone=main_zone, refresh=refresh)
+        zones.add(main_zone)  # so an empty feed still holds one component, as RFC 5545 requires
+    for event in ordered:
+        calendar.add_component(_vevent(event, lang=lang, base_url=base_url, domain=domain, method=method,
+                                       attendee=attendee, organizer_email=organizer_email))
+    _add_timezones(calendar, zones, ordered)
+    return calendar.to_ical()
+
+
+def _add_feed_properties(calendar: Calendar, *, name: str, zone: str, refresh: timedelta | None) -> None:
+    calendar.calendar_name = name  # NAME (RFC 7986) and X-WR-CALNAME
+    calendar.add("X-WR-TIMEZONE", zone)
+    if refresh is not None:
+        calendar.add("REFRESH-INTERVAL", vDuration(refresh), parameters={"VALUE": "DURATION"})
+        # A bare timedelta would be written "1:00:00"; vDuration writes "PT1H".
+        calendar.add("X-PUBLISHED-TTL", vDuration(refresh))
+
+
+def _main_timezone(events: list[Event]) -> str:
+    """The zone most events use (ties: alphabetical), Asia/Shanghai for an empty calendar."""
+    counts = Counter(event.timezone for event in events)
+    if not counts:
+        return DEFAULT_TIMEZONE
+    return min(counts, key=lambda zone: (-counts[zone], zone))
+
+
+def _vevent(event: Event, *, lang: str, base_url: str, domain: str, method: str,
+            attendee: tuple[str, str] | None, organizer_email: str) -> VEvent:
+    zone = ZoneInfo(event.timezone)
+    updated_at = _utc(event.updated_at)
+    cancelled = event.is_cancelled or method == "CANCEL"
+    vevent = VEvent.new(
+        uid=event_uid(event, domain),
+        stamp=updated_at,
+        last_modified=updated_at,
+        sequence=event.sequence or 0,
+        start=_utc(event.starts_at).astimezone(zone),
+        end=_utc(event.ends_at).astimezone(zone),
+        summary=event_summary(event, lang, cancelled=cancelled),
+        location=event_location(event, lang) or None,
+        description=event_description(event, lang, base_url=base_url, cancelled=cancelled),
+        url=event_url(event, base_url),
+        organizer=_organizer(event, lang, organizer_email),
+        status="CANCELLED" if cancelled else "CONFIRMED",
+        classification="PUBLIC",
+        transparency="OPAQUE",
+    )
+    venue = event.venue
+    if venue is not None and venue.latitude is not None and venue.longitude is not None:
+        vevent.add("GEO", (venue.latitude, venue.longitude))  # written "lat;lon", as RFC 5545 wants
+    if attendee is not None:
+        attendee_name, attendee_email = attendee
+        vevent.add("ATTENDEE", vCalAddress.new(
+            attendee_email, cn=attendee_name or None, role="REQ-PARTICIPANT",
+            partstat=ATTENDEE_PARTSTAT, rsvp=ATTENDEE_RSVP,
+        ))
+    return vevent
+
+
+def _organizer(event: Event, lang: str, email: str) -> vCalAddress:
+    """mailto:<email>, named after the campaign's organizing body (or the campaign itself)."""
+    campaign = event.campaign
+    common_name = ""
+    if campaign is not None:
+        common_name = (pick_language(campaign.organizing_body_zh, campaign.organizing_body_en, lang)
+                       or pick_language(campaign.name_zh, campaign.name_en, lang))
+    return vCalAddress.new(email, cn=common_name or None)
+
+
+def _add_timezones(calendar: Calendar, zones: set[str], events: list[Event]) -> None:
+    """One VTIMEZONE per TZID, sorted, before the events; UTC needs none (it is written with Z).
+
+    Not `add_missing_timezones()`: it walks a set, so the order would change between processes.
+    """
+    first_date, last_date = TIMEZONE_FIRST_DATE, TIMEZONE_LAST_DATE
+    if events:
+        first_date = min(first_date, min(_utc(event.starts_at) for event in events).date() - timedelta(days=1))
+        last_date = max(last_date, max(_utc(event.ends_at) for event in events).date() + timedelta(days=2))
+    for position, tzid in enumerate(sorted(zones - {"UTC"})):
+        timezone = Timezone.from_tzid(tzid, first_date=first_date, last_date=last_date)
+        timezone.pop("COMMENT", None)  # libical's RFC 5545 check rejects COMMENT in a VTIMEZONE
+        calendar.subcomponents.insert(position, timezone)
+
+
+def _utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime given to the calendar serializer; instants must be aware")
+    return moment.astimezone(UTC)

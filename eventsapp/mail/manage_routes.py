@@ -1,0 +1,57 @@
+"""Back office: the outbox — what was sent, what waits, what failed — and "retry now"."""
+from io import BytesIO
+
+from flask import abort, current_app, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..backoffice import blueprint
+from ..database import utcnow
+from ..extensions import db
+from ..forms import ConfirmForm, confirmed_action
+from . import services
+from .models import OutboxMessage, OutboxStatus
+from .transport import DEFAULT_SENDER
+
+OUTBOX_STATUS_LABELS = {
+    OutboxStatus.PENDING: _l("Waiting to be sent"),
+    OutboxStatus.SENT: _l("Sent"),
+    OutboxStatus.FAILED: _l("Failed"),
+}
+
+
+def _page_context() -> dict:
+    return {"OUTBOX_STATUS_LABELS": OUTBOX_STATUS_LABELS, "timezone": current_app.config["DEFAULT_TIMEZONE"],
+            "is_delivering": bool(current_app.config.get("SMTP_URL"))}
+
+
+@blueprint.get("/outbox")
+def outbox():
+    status = request.args.get("status")
+    status = status if status in set(OutboxStatus) else None
+    pagination = services.outbox_page(status=status, page=request.args.get("page", 1, type=int))
+    return render_template("manage/outbox.html", pagination=pagination, status=status, **_page_context())
+
+
+@blueprint.get("/outbox/<id:message_id>")
+def outbox_message(message_id: int):
+    message = db.get_or_404(OutboxMessage, message_id)
+    return render_template("manage/outbox_message.html", message=message, confirm=ConfirmForm(),
+                           sender=current_app.config.get("MAIL_SENDER") or DEFAULT_SENDER, **_page_context())
+
+
+@blueprint.get("/outbox/<id:message_id>/attachment")
+def outbox_attachment(message_id: int):
+    message = db.get_or_404(OutboxMessage, message_id)
+    if not message.ics:
+        abort(404)
+    return send_file(BytesIO(message.ics), mimetype="text/calendar", as_attachment=True,
+                     download_name=message.ics_filename or "event.ics")
+
+
+@blueprint.post("/outbox/<id:message_id>/retry")
+def retry_outbox_message(message_id: int):
+    message = db.get_or_404(OutboxMessage, message_id)
+    return confirmed_action(services.retry_message, message, now=utcnow(),
+                            done=_("The message is queued again and will be sent shortly."),
+                            back=url_for("manage.outbox_message", message_id=message_id))

@@ -1,0 +1,50 @@
+"""The outbox: one row per e-mail to send, written in the transaction of the change it reports."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Index, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..database import UTCDateTime, enum_column, utcnow
+from ..extensions import db
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"  # waiting for its first or next attempt
+    SENT = "sent"  # the mail server accepted it
+    FAILED = "failed"  # refused for good, or out of attempts; an organizer may retry it
+
+
+class OutboxMessage(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    ics: Mapped[bytes | None] = mapped_column(LargeBinary)
+    ics_method: Mapped[str | None] = mapped_column(String(16))  # iTIP method: PUBLISH, REQUEST, CANCEL
+    ics_filename: Mapped[str] = mapped_column(String(100), default="event.ics")
+    # "One change, one message": the caller names the change (e.g. "registration:42:confirmed"), and
+    # the database refuses a second row for it, also when two transactions race.
+    dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
+    status: Mapped[OutboxStatus] = mapped_column(enum_column(OutboxStatus), default=OutboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A worker's lease: while it lies in the future, no other worker picks the message up. It expires
+    # on its own, so a worker that crashed mid-batch does not strand its messages.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        # The worker's question, "what is due?", is answered from this index alone.
+        Index("ix_outbox_message_due", "status", "next_attempt_at"),
+        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+    )
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == OutboxStatus.FAILED

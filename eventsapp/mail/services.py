@@ -1,0 +1,93 @@
+"""Putting mail in the outbox, and what the back office does with it."""
+import hashlib
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import load_only
+
+from ..errors import NotAllowedInState
+from ..extensions import db
+from .models import OutboxMessage, OutboxStatus
+
+OUTBOX_PAGE_SIZE = 50
+_LAST_PAGE = 100_000  # a bound on ?page=, so a huge number cannot overflow the database's OFFSET
+
+
+def enqueue_message(*, recipient: str, subject: str, body_text: str, body_html: str, dedup_key: str,
+                    now: datetime, ics: bytes | None = None, ics_method: str | None = None,
+                    ics_filename: str = "event.ics") -> OutboxMessage | None:
+    """Queue one e-mail in the caller's transaction (the caller commits it together with the change).
+
+    Returns None, adding nothing, when a message for `dedup_key` already exists.
+    """
+    dedup_key = _fit_key(dedup_key)
+    _join_transaction_on_sqlite()
+    if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key)) is not None:
+        return None
+    message = OutboxMessage(
+        recipient=recipient, subject=_fit_subject(subject), body_text=body_text, body_html=body_html or "",
+        dedup_key=dedup_key, ics=ics, ics_method=ics_method.upper() if ics_method else None,
+        ics_filename=ics_filename, status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now,
+        created_at=now, last_error="")
+    # Two transactions may pass the check above at once; the unique key lets only one insert win.
+    # The savepoint keeps the loser's transaction (and the change it carries) usable.
+    try:
+        with db.session.begin_nested():
+            db.session.add(message)
+    except IntegrityError:
+        return None
+    return message
+
+
+def _fit_subject(subject: str) -> str:
+    """A long event title must not make the change fail (PostgreSQL refuses over-long values)."""
+    limit = OutboxMessage.subject.type.length
+    return subject if len(subject) <= limit else subject[:limit - 1] + "…"
+
+
+def _fit_key(dedup_key: str) -> str:
+    """An over-long key is shortened the same way every time, so it still deduplicates."""
+    limit = OutboxMessage.dedup_key.type.length
+    if len(dedup_key) <= limit:
+        return dedup_key
+    return dedup_key[:limit - 65] + "#" + hashlib.sha256(dedup_key.encode()).hexdigest()
+
+
+def _join_transaction_on_sqlite() -> None:
+    """Make sure a real transaction is open before the savepoint.
+
+    The pysqlite driver opens its transaction lazily, at the first INSERT/UPDATE/DELETE. Were
+    SAVEPOINT the first write, SQLite would treat it as the transaction itself and RELEASE would
+    commit the message on its own, outside the caller's transaction. A no-op UPDATE opens the
+    transaction (and takes SQLite's write lock, which makes the duplicate check above race-free).
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.id == -1).values(attempts=0)
+                           .execution_options(synchronize_session=False))
+
+
+def retry_message(message: OutboxMessage, *, now: datetime) -> None:
+    """An organizer asks to send a failed message again: it gets a fresh series of attempts."""
+    if message.status != OutboxStatus.FAILED:
+        raise NotAllowedInState(_l("Only a message that failed can be sent again."))
+    message.status = OutboxStatus.PENDING
+    message.attempts = 0
+    message.next_attempt_at = now
+    message.claimed_until = None
+    db.session.flush()
+
+
+def outbox_page(*, status: str | None, page: int) -> Pagination:
+    """One page of the outbox, newest first, with only the columns the list shows (bodies stay unread)."""
+    query = select(OutboxMessage).options(load_only(
+        OutboxMessage.recipient, OutboxMessage.subject, OutboxMessage.status, OutboxMessage.attempts,
+        OutboxMessage.created_at, OutboxMessage.sent_at, OutboxMessage.next_attempt_at, raiseload=True))
+    if status in set(OutboxStatus):
+        query = query.where(OutboxMessage.status == status)
+    query = query.order_by(OutboxMessage.id.desc())
+    page = min(max(page, 1), _LAST_PAGE)
+    return db.paginate(query, page=page, per_page=OUTBOX_PAGE_SIZE, max_per_page=OUTBOX_PAGE_SIZE,
+                       error_out=False)

@@ -1,0 +1,10 @@
+from flask_babel import lazy_gettext as _l
+
+from .models import RegistrationStatus
+
+REGISTRATION_STATUS_LABELS = {
+    RegistrationStatus.CONFIRMED.value: _l("Confirmed"),
+    RegistrationStatus.WAITLISTED.value: _l("Waiting list"),
+    RegistrationStatus.CANCELLED.value: _l("Cancelled"),
+    RegistrationStatus.CHECKED_IN.value: _l("Checked in"),
+}

@@ -1,0 +1,31 @@
+"""Back office: who signed up for an event, and cancelling on someone's behalf."""
+from flask import render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..backoffice import blueprint
+from ..catalogue.models import Event
+from ..database import utcnow
+from ..extensions import db
+from ..forms import ConfirmForm, confirmed_action
+from . import services
+from .models import Registration, RegistrationStatus
+
+
+@blueprint.get("/events/<id:event_id>/registrations")
+def registrations(event_id: int):
+    event = db.get_or_404(Event, event_id)
+    status = request.args.get("status")
+    query = select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)
+    if status in {s.value for s in RegistrationStatus}:
+        query = query.where(Registration.status == status)
+    return render_template("manage/registrations.html", event=event, registrations=db.session.scalars(query),
+                           seats=services.seat_summary(event), status=status, confirm=ConfirmForm())
+
+
+@blueprint.post("/registrations/<id:registration_id>/cancel")
+def cancel_registration(registration_id: int):
+    registration = db.get_or_404(Registration, registration_id)
+    return confirmed_action(services.cancel_registration, registration, now=utcnow(),
+                            done=_("Registration cancelled; the attendee has been told."),
+                            back=url_for("manage.registrations", event_id=registration.event_id))

@@ -1,0 +1,73 @@
+"""One person at one event (SPEC section 2, "Registration")."""
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, func, select, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..catalogue.models import Event
+from ..database import TimestampMixin, UTCDateTime, enum_column
+from ..extensions import db
+
+
+class RegistrationStatus(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+    CHECKED_IN = "checked_in"
+
+
+# Statuses that hold a seat, and those that count as "registered" for the one-per-e-mail rule.
+SEAT_HOLDING = (RegistrationStatus.CONFIRMED, RegistrationStatus.CHECKED_IN)
+ACTIVE = (*SEAT_HOLDING, RegistrationStatus.WAITLISTED)
+
+
+def new_token() -> str:
+    """An unguessable secret (192 bits) that gives access to one registration."""
+    return secrets.token_urlsafe(24)
+
+
+class Registration(TimestampMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)  # also the arrival order on the waiting list
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(254))  # stored normalized: stripped, lower-cased
+    phone: Mapped[str] = mapped_column(String(32), default="")  # E.164, e.g. +8613800138000
+    organization: Mapped[str] = mapped_column(String(200), default="")
+    job_title: Mapped[str] = mapped_column(String(150), default="")
+    status: Mapped[RegistrationStatus] = mapped_column(enum_column(RegistrationStatus))
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    language: Mapped[str] = mapped_column(String(2), default="zh")  # of the e-mails we send
+    # Set by the sign-up form: a second submission of the same form finds this registration.
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship()
+
+    __table_args__ = (
+        # SPEC 3.3: one active registration per (event, e-mail), enforced by the database.
+        Index("uq_registration_event_id_email_active", "event_id", "email", unique=True,
+              sqlite_where=text("status != 'cancelled'"), postgresql_where=text("status != 'cancelled'")),
+        Index("ix_registration_event_id_status", "event_id", "status", "id"),
+    )
+
+    def waitlist_position(self) -> int | None:
+        """1 for the next person to get a seat; None when not on the waiting list."""
+        if self.status != RegistrationStatus.WAITLISTED:
+            return None
+        ahead = select(func.count(Registration.id)).where(
+            Registration.event_id == self.event_id, Registration.status == RegistrationStatus.WAITLISTED,
+            Registration.id < self.id)
+        return db.session.scalar(ahead) + 1
+
+    @property
+    def holds_seat(self) -> bool:
+        return self.status in SEAT_HOLDING
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE

@@ -1,0 +1,95 @@
+"""The e-mails an attendee gets for each change (SPEC 3.5), queued in the outbox.
+
+Each message is rendered in the language the person signed up in and carries the event as an
+.ics file built by the same serializer as the feeds. The dedup key names the change, so the same
+change never queues two messages.
+"""
+from datetime import datetime
+from email.utils import parseaddr
+
+from flask import current_app, render_template
+from flask_babel import force_locale, lazy_gettext as _l
+
+from ..catalogue.models import Event
+from ..extensions import db
+from ..feeds.ical import build_calendar
+from ..mail.services import enqueue_message
+from ..templating import external_url
+from .models import Registration
+
+SUBJECTS = {
+    "confirmed": _l("Your place is confirmed: %(title)s"),
+    "waitlisted": _l("You are on the waiting list: %(title)s"),
+    "promoted": _l("A seat freed up — your place is confirmed: %(title)s"),
+    "cancelled": _l("Your registration is cancelled: %(title)s"),
+    "manage_link": _l("Your registration link: %(title)s"),
+    "event_changed": _l("Changed time or place: %(title)s"),
+    "event_cancelled": _l("Event cancelled: %(title)s"),
+    "reminder": _l("Tomorrow: %(title)s"),
+}
+HEADLINES = {
+    "confirmed": _l("Hello %(name)s, your place is confirmed."),
+    "waitlisted": _l("Hello %(name)s, the event is full, so you are on the waiting list (number %(position)s). "
+                     "We will write as soon as a seat frees up."),
+    "promoted": _l("Hello %(name)s, good news: a seat freed up and your place is now confirmed."),
+    "cancelled": _l("Hello %(name)s, your registration is cancelled."),
+    "manage_link": _l("Hello %(name)s, here is the link to your registration, as requested."),
+    "event_changed": _l("Hello %(name)s, the time or place of this event has changed. The new details are below; "
+                        "the attached calendar file updates your calendar."),
+    "event_cancelled": _l("Hello %(name)s, we are sorry: this event has been cancelled."),
+    "reminder": _l("Hello %(name)s, a reminder: the event is tomorrow."),
+}
+# An invitation (REQUEST) puts the event in the calendar; CANCEL takes it out again.
+CANCELLING_KINDS = {"cancelled", "event_cancelled"}
+RESEND_BUCKET_SECONDS = 600  # at most one "resend my link" mail per person per 10 minutes
+
+
+def dedup_key(registration: Registration, kind: str, *, now: datetime) -> str:
+    """One key per change: the same change must never queue two messages."""
+    event = registration.event
+    suffix = {
+        "event_changed": f"-seq{event.sequence}",
+        "reminder": f"-{int(event.starts_at.timestamp())}",
+        "manage_link": f"-{int(now.timestamp()) // RESEND_BUCKET_SECONDS}",
+    }.get(kind, "")
+    return f"registration-{registration.id}-{kind}{suffix}"
+
+
+def notify(registration: Registration, kind: str, *, now: datetime) -> None:
+    """Queue the message for `kind` (a key of SUBJECTS) in the current transaction."""
+    db.session.flush()  # the dedup key needs the registration's id
+    event = registration.event
+    with force_locale(registration.language):
+        context = message_context(registration, kind)
+        subject = str(SUBJECTS[kind] % {"title": event.title})
+        body_text = render_template("mail/registration.txt", **context)
+        body_html = render_template("mail/registration.html", **context)
+    method = "CANCEL" if kind in CANCELLING_KINDS else "REQUEST"
+    enqueue_message(
+        recipient=registration.email, subject=subject, body_text=body_text, body_html=body_html,
+        dedup_key=dedup_key(registration, kind, now=now), now=now,
+        ics=event_invitation(event, registration, method=method), ics_method=method,
+        ics_filename=f"event-{event.id}.ics")
+
+
+def event_invitation(event: Event, registration: Registration, *, method: str) -> bytes:
+    return build_calendar(
+        [event], lang=registration.language, base_url=current_app.config["BASE_URL"], method=method,
+        attendee=(registration.name, registration.email), organizer_email=organizer_address())
+
+
+def organizer_address() -> str:
+    return parseaddr(current_app.config["MAIL_SENDER"])[1] or "no-reply@localhost"
+
+
+def message_context(registration: Registration, kind: str) -> dict:
+    position = registration.waitlist_position()
+    return {
+        "kind": kind,
+        "headline": str(HEADLINES[kind] % {"name": registration.name, "position": position}),
+        "registration": registration,
+        "event": registration.event,
+        "manage_url": external_url("registration.manage", token=registration.token),
+        "event_url": external_url("catalogue.event", event_id=registration.event.id),
+    }
+

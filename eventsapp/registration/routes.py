@@ -1,0 +1,107 @@
+"""Sign-up, the attendee's own registration page (by secret token), and cancelling."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ..catalogue.services import get_public_event
+from ..database import utcnow
+from ..errors import DomainError
+from ..extensions import db, limiter
+from ..forms import ConfirmForm, attach_domain_error, render_form
+from ..i18n import current_language
+from . import services
+from .forms import ResendLinkForm, SignUpForm
+
+blueprint = Blueprint("registration", __name__)
+
+
+def signup_rate_limit() -> str:
+    return current_app.config["SIGNUP_RATE_LIMIT"]
+
+
+def public_event_or_404(event_id: int):
+    event = get_public_event(event_id)
+    if event is None:
+        abort(404)
+    return event
+
+
+@blueprint.route("/events/<id:event_id>/register", methods=["GET", "POST"])
+@limiter.limit(signup_rate_limit, methods=["POST"])
+def register(event_id: int):
+    event = public_event_or_404(event_id)
+    form = SignUpForm(event=event)
+    refusal = None
+    if request.method == "POST":
+        try:
+            services.check_registration_open(event, now=utcnow())
+        except DomainError as error:
+            return render_signup(event, form, closed_message=str(error.message)), error.status
+    if form.validate_on_submit():
+        try:
+            registration = services.register(event.id, form.to_applicant(language=current_language()), now=utcnow())
+        except DomainError as error:  # full, duplicate, or closed since the page was loaded
+            db.session.rollback()
+            attach_domain_error(form, error)
+            refusal = error
+        else:
+            db.session.commit()
+            return redirect(url_for("registration.manage", token=registration.token))
+    already_registered = isinstance(refusal, services.AlreadyRegistered)
+    page, status = render_form("registration/register.html", form, **signup_context(event, already_registered))
+    return page, refusal.status if refusal else status
+
+
+def signup_context(event, already_registered: bool = False) -> dict:
+    return {"event": event, "seats": services.seat_summary(event), "already_registered": already_registered,
+            "window": services.registration_window(event, now=utcnow()), "resend_form": ResendLinkForm()}
+
+
+def render_signup(event, form, **extra):
+    return render_template("registration/register.html", form=form, **signup_context(event), **extra)
+
+
+@blueprint.post("/events/<id:event_id>/resend-link")
+@limiter.limit("5 per hour")
+def resend_link(event_id: int):
+    event = public_event_or_404(event_id)
+    form = ResendLinkForm()
+    if form.validate_on_submit():
+        services.resend_manage_link(event, form.email.data, now=utcnow())
+        db.session.commit()
+        flash(_("If this address is registered for the event, we have sent its link again. "
+                "Please check your inbox."), "info")
+    else:
+        flash(_("Please enter a valid e-mail address."), "error")
+    return redirect(url_for("catalogue.event", event_id=event.id))
+
+
+@blueprint.get("/registrations/<token>")
+def manage(token: str):
+    registration = services.find_by_token(token) or abort(404)
+    return render_template("registration/manage.html", registration=registration, event=registration.event,
+                           position=registration.waitlist_position(), can_cancel=can_cancel(registration))
+
+
+@blueprint.route("/registrations/<token>/cancel", methods=["GET", "POST"])
+def cancel(token: str):
+    registration = services.find_by_token(token) or abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.cancel_registration(registration, now=utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Your registration is cancelled. We have sent you a confirmation."), "success")
+        return redirect(url_for("registration.manage", token=token))
+    if not can_cancel(registration):
+        return redirect(url_for("registration.manage", token=token))
+    return render_template("registration/cancel.html", registration=registration, event=registration.event,
+                           form=form)
+
+
+def can_cancel(registration) -> bool:
+    return registration.status in (services.RegistrationStatus.CONFIRMED, services.RegistrationStatus.WAITLISTED) \
+        and utcnow() < registration.event.starts_at

@@ -1,0 +1,236 @@
+"""Sign-up rules (SPEC 3.1–3.4): seats, the waiting list, one registration per e-mail, cancelling.
+
+Every seat decision for an event happens while holding that event's lock (lock_event), so
+decisions are made one at a time per event, in arrival order, whatever the number of processes.
+Services flush; the caller commits.
+"""
+import enum
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..catalogue.models import Event, EventStatus
+from ..errors import Conflict, DomainError, NotAllowedInState
+from ..extensions import db
+from . import notifications
+from .models import ACTIVE, SEAT_HOLDING, Registration, RegistrationStatus  # noqa: F401  (re-exported)
+
+
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+class RegistrationNotOpen(DomainError):
+    status = 403
+
+
+class RegistrationClosed(DomainError):
+    status = 410
+
+
+class EventFull(Conflict):
+    pass
+
+
+class AlreadyRegistered(Conflict):
+    pass
+
+
+class Window(enum.StrEnum):
+    """Where an event stands for sign-ups."""
+
+    OPEN = "open"
+    NOT_YET_OPEN = "not_yet_open"
+    CLOSED = "closed"  # window ended or the event started
+    CANCELLED = "cancelled"
+    NOT_PUBLISHED = "not_published"
+
+
+@dataclass(frozen=True)
+class Applicant:
+    name: str
+    email: str
+    phone: str = ""
+    organization: str = ""
+    job_title: str = ""
+    language: str = "zh"
+    submission_key: str | None = None
+
+
+@dataclass(frozen=True)
+class SeatSummary:
+    capacity: int
+    taken: int
+    waitlist_length: int
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.capacity - self.taken, 0)
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def registration_window(event: Event, *, now: datetime) -> Window:
+    if event.status == EventStatus.CANCELLED:
+        return Window.CANCELLED
+    if event.status != EventStatus.PUBLISHED:
+        return Window.NOT_PUBLISHED
+    closes_at = min(event.registration_closes_at or event.starts_at, event.starts_at)
+    if now >= closes_at:
+        return Window.CLOSED
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return Window.NOT_YET_OPEN
+    return Window.OPEN
+
+
+def check_registration_open(event: Event, *, now: datetime) -> None:
+    window = registration_window(event, now=now)
+    if window == Window.NOT_YET_OPEN:
+        raise RegistrationNotOpen(_l("Registration for this event has not opened yet."))
+    if window == Window.NOT_PUBLISHED:
+        raise RegistrationNotOpen(_l("This event is not open for registration."))
+    if window == Window.CANCELLED:
+        raise RegistrationClosed(_l("This event has been cancelled."))
+    if window == Window.CLOSED:
+        raise RegistrationClosed(_l("Registration for this event has closed."))
+
+
+def lock_event(event_id: int) -> Event:
+    """Take the event's seat lock until the transaction ends, and return it freshly loaded.
+
+    PostgreSQL: a row lock (SELECT ... FOR UPDATE). SQLite has no row locks; a no-op UPDATE takes
+    its database write lock, which serializes writers just the same.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(update(Event).where(Event.id == event_id).values(id=Event.id))
+    query = select(Event).where(Event.id == event_id).with_for_update().execution_options(populate_existing=True)
+    return db.session.scalars(query).one()
+
+
+def seat_summary(event: Event) -> SeatSummary:
+    counts = dict(db.session.execute(
+        select(Registration.status, func.count(Registration.id))
+        .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
+        .group_by(Registration.status)).all())
+    return SeatSummary(capacity=event.capacity, taken=sum(counts.get(s, 0) for s in SEAT_HOLDING),
+                       waitlist_length=counts.get(RegistrationStatus.WAITLISTED, 0))
+
+
+def register(event_id: int, applicant: Applicant, *, now: datetime) -> Registration:
+    """Confirm or waitlist one person. Raises RegistrationNotOpen/Closed, AlreadyRegistered, EventFull.
+
+    Submitting the same form twice (same submission_key) returns the first registration.
+    """
+    event = lock_event(event_id)
+    check_registration_open(event, now=now)
+    if applicant.submission_key:
+        earlier = db.session.scalar(select(Registration).where(
+            Registration.submission_key == applicant.submission_key, Registration.event_id == event.id))
+        if earlier is not None:
+            return earlier
+    email = normalize_email(applicant.email)
+    if find_active_registration(event, email) is not None:
+        raise AlreadyRegistered(_l("This e-mail address is already registered for this event."), "email")
+    summary = seat_summary(event)
+    if summary.seats_left > 0:
+        status = RegistrationStatus.CONFIRMED
+    elif event.waitlist_enabled:
+        status = RegistrationStatus.WAITLISTED
+    else:
+        raise EventFull(_l("Sorry, this event is full."))
+    registration = Registration(
+        event=event, status=status, email=email, name=applicant.name.strip(), phone=applicant.phone,
+        organization=applicant.organization.strip(), job_title=applicant.job_title.strip(),
+        language=applicant.language, submission_key=applicant.submission_key)
+    _insert(registration)
+    notifications.notify(registration, status.value, now=now)
+    return registration
+
+
+def _insert(registration: Registration) -> None:
+    """The partial unique index is the last word on duplicates (e.g. a race on another path)."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(registration)
+    except IntegrityError as error:
+        raise AlreadyRegistered(_l("This e-mail address is already registered for this event."), "email") from error
+
+
+def find_active_registration(event: Event, email: str) -> Registration | None:
+    return db.session.scalar(select(Registration).where(
+        Registration.event_id == event.id, Registration.email == normalize_email(email),
+        Registration.status.in_(ACTIVE)))
+
+
+def find_by_token(token: str) -> Registration | None:
+    if not TOKEN_PATTERN.fullmatch(token or ""):  # e.g. a NUL byte, which PostgreSQL refuses outright
+        return None
+    return db.session.scalar(select(Registration).where(Registration.token == token))
+
+
+def cancel_registration(registration: Registration, *, now: datetime) -> Registration:
+    """Cancel and give the freed seat to the earliest waitlisted person. Cancelling twice is harmless."""
+    event = lock_event(registration.event_id)
+    db.session.refresh(registration)
+    if registration.status == RegistrationStatus.CANCELLED:
+        return registration
+    if registration.status == RegistrationStatus.CHECKED_IN:
+        raise NotAllowedInState(_l("A checked-in registration cannot be cancelled."))
+    if now >= event.starts_at:
+        raise NotAllowedInState(_l("The event has already started; it is too late to cancel."))
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = now
+    db.session.flush()
+    notifications.notify(registration, "cancelled", now=now)
+    promote_from_waitlist(event, now=now)
+    return registration
+
+
+def promote_from_waitlist(event: Event, *, now: datetime) -> list[Registration]:
+    """Fill free seats from the waiting list, first come first served. The caller holds lock_event."""
+    free = seat_summary(event).seats_left
+    if free <= 0 or event.status != EventStatus.PUBLISHED:
+        return []
+    promoted = list(db.session.scalars(
+        select(Registration).where(Registration.event_id == event.id,
+                                   Registration.status == RegistrationStatus.WAITLISTED)
+        .order_by(Registration.id).limit(free)))
+    for registration in promoted:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.promoted_at = now
+        notifications.notify(registration, "promoted", now=now)
+    db.session.flush()
+    return promoted
+
+
+def fill_free_seats(event: Event, *, now: datetime) -> list[Registration]:
+    """After capacity was raised (or the list turned back on): promote under the event lock."""
+    return promote_from_waitlist(lock_event(event.id), now=now)
+
+
+def resend_manage_link(event: Event, email: str, *, now: datetime) -> None:
+    """Mail the manage link again. Says nothing about whether the address is registered."""
+    registration = find_active_registration(event, email)
+    if registration is not None:
+        notifications.notify(registration, "manage_link", now=now)
+
+
+def active_registrations(event: Event) -> list[Registration]:
+    return list(db.session.scalars(select(Registration).where(
+        Registration.event_id == event.id, Registration.status.in_(ACTIVE)).order_by(Registration.id)))
+
+
+def queue_reminders(*, now: datetime, ahead: timedelta = timedelta(hours=24)) -> int:
+    """Queue "tomorrow" mails for confirmed people of events starting within `ahead`. Safe to repeat."""
+    starting_soon = select(Registration).join(Registration.event).where(
+        Event.status == EventStatus.PUBLISHED, Event.starts_at > now, Event.starts_at <= now + ahead,
+        Registration.status == RegistrationStatus.CONFIRMED)
+    registrations = list(db.session.scalars(starting_soon))
+    for registration in registrations:
+        notifications.notify(registration, "reminder", now=now)
+    return len(registrations)

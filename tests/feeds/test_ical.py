@@ -1,0 +1,364 @@
+"""The iCalendar serializer, checked against research/calendar-interop.md section 5 (no database)."""
+import re
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given, settings, strategies as st
+from icalendar import Calendar
+
+from eventsapp.catalogue.models import Campaign, Event, EventStatus, Organization, Venue
+from eventsapp.feeds.ical import build_calendar, event_location, event_summary, event_uid
+
+BASE_URL = "https://events.example.com"
+ORGANIZER = "events@example.com"
+UPDATED_AT = datetime(2026, 2, 1, 8, 30, 15, tzinfo=UTC)
+TRICKY_TEXT = "第一行, 逗号; 分号\\反斜杠\n第二行：emoji 🎉👩‍🔬, done;"
+
+
+def make_event(event_id: int = 42, **fields) -> Event:
+    """A transient Event with its campaign, host and venue, as the serializer receives it."""
+    campaign = fields.pop("campaign", None) or Campaign(
+        id=1, slug="quality-2026", year=2026, name_zh="质量月", name_en="Quality Month",
+        organizing_body_zh="上海市市场监督管理局", organizing_body_en="Shanghai Administration for Market Regulation")
+    host = fields.pop("host", None) or Organization(id=3, name_zh="上海测试公司", name_en="Shanghai Test Co.")
+    venue = fields.pop("venue", None) or Venue(
+        id=2, name_zh="上海国际会议中心", name_en="Shanghai International Convention Center",
+        address_zh="上海市浦东新区滨江大道2727号", address_en="2727 Binjiang Ave, Pudong",
+        timezone="Asia/Shanghai", latitude=31.2397, longitude=121.4906)
+    fields.setdefault("title_zh", "质量开放日")
+    fields.setdefault("title_en", "Quality Open Day")
+    fields.setdefault("description_zh", "参观生产线。")
+    fields.setdefault("description_en", "Visit the production line.")
+    fields.setdefault("starts_at", datetime(2026, 3, 14, 6, tzinfo=UTC))  # 14:00 in Shanghai
+    fields.setdefault("ends_at", fields["starts_at"] + timedelta(hours=3))
+    fields.setdefault("timezone", "Asia/Shanghai")
+    fields.setdefault("status", EventStatus.PUBLISHED)
+    fields.setdefault("sequence", 0)
+    fields.setdefault("cancellation_reason", "")
+    event = Event(campaign=campaign, host=host, venue=venue, capacity=50, **fields)
+    event.id = event_id
+    event.updated_at = fields.get("updated_at", UPDATED_AT)
+    return event
+
+
+def build(events, **options) -> bytes:
+    options.setdefault("lang", "zh")
+    options.setdefault("base_url", BASE_URL)
+    options.setdefault("organizer_email", ORGANIZER)
+    return build_calendar(events, **options)
+
+
+def parse(body: bytes) -> Calendar:
+    calendar = Calendar.from_ical(body)
+    for component in calendar.walk():
+        assert component.errors == [], component.errors
+    return calendar
+
+
+def unfolded_lines(body: bytes) -> list[str]:
+    return body.decode("utf-8").replace("\r\n ", "").split("\r\n")[:-1]
+
+
+def vtimezone(calendar: Calendar, tzid: str):
+    (found,) = [tz for tz in calendar.timezones if tz["TZID"] == tzid]
+    return found
+
+
+# --- bytes on the wire -------------------------------------------------------------------------
+
+def test_lines_end_in_crlf_and_the_body_is_one_calendar():
+    body = build([make_event()], name="质量月 Quality Month")
+    assert body.startswith(b"BEGIN:VCALENDAR\r\n") and body.endswith(b"END:VCALENDAR\r\n")
+    assert not body.endswith(b"\r\n\r\n")
+    assert b"\n" not in body.replace(b"\r\n", b"")
+    assert b"\r" not in body.replace(b"\r\n", b"")
+    assert not body.startswith(b"\xef\xbb\xbf")
+
+
+def test_long_chinese_emoji_and_special_characters_fold_safely_and_round_trip():
+    title = ("质量提升行动暨标准化建设经验交流会" * 18)[:300]
+    venue = Venue(id=9, name_zh="会场；一号, 🎪", name_en="", address_zh="路\n88号", address_en="", timezone="Asia/Shanghai")
+    event = make_event(title_zh=title, description_zh=TRICKY_TEXT, venue=venue)
+    body = build([event], name="上海质量月活动日历 🎉 Shanghai Quality Month Events, 2026; all")
+    for line in body.split(b"\r\n"):
+        assert len(line) <= 75
+        line.decode("utf-8")  # every physical line is valid UTF-8 on its own
+    (parsed,) = parse(body).events
+    assert str(parsed["SUMMARY"]) == title
+    assert str(parsed["DESCRIPTION"]).startswith(TRICKY_TEXT + "\n\n")
+    assert str(parsed["LOCATION"]) == "会场；一号, 🎪, 路\n88号"
+    assert parse(body).calendar_name == "上海质量月活动日历 🎉 Shanghai Quality Month Events, 2026; all"
+
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc"))
+               | st.sampled_from("\n,;:\\\"'"), min_size=1, max_size=300)
+
+
+@settings(max_examples=150, deadline=None)
+@given(title=TEXT, description=TEXT)
+def test_any_text_folds_at_character_boundaries_and_round_trips(title, description):
+    body = build([make_event(title_zh=title, description_zh=description)])
+    for line in body.split(b"\r\n"):
+        assert len(line) <= 75
+        line.decode("utf-8")
+    (parsed,) = parse(body).events
+    assert str(parsed["SUMMARY"]) == title
+    assert str(parsed["DESCRIPTION"]).startswith(description.strip())
+
+
+def test_text_is_escaped_by_the_library():
+    body = build([make_event(description_zh="a, b; c")])
+    assert "a\\, b\\; c" in body.decode()
+
+
+# --- calendar-level properties -----------------------------------------------------------------
+
+def test_version_and_prodid_once_and_no_calendar_uid():
+    events = [make_event(1), make_event(2)]
+    for options in ({"name": "Feed"}, {}):
+        body = build(events, **options)
+        lines = unfolded_lines(body)
+        assert lines.count("VERSION:2.0") == 1
+        assert len([line for line in lines if line.startswith("PRODID:")]) == 1
+        assert "PRODID:-//eventsapp//Quality Campaign Events//ZH" in lines
+        assert "UID" not in parse(body)
+        assert len([line for line in lines if line.startswith("UID:")]) == 2  # only the VEVENTs'
+
+
+def test_feed_has_name_timezone_and_valid_refresh_durations():
+    body = build([make_event()], name="质量月 Quality Month", refresh=timedelta(hours=6))
+    lines = unfolded_lines(body)
+    assert "NAME:质量月 Quality Month" in lines
+    assert "X-WR-CALNAME:质量月 Quality Month" in lines
+    assert "X-WR-TIMEZONE:Asia/Shanghai" in lines
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT6H" in lines
+    assert "X-PUBLISHED-TTL:PT6H" in lines
+    assert "METHOD:PUBLISH" in lines
+    for line in lines:
+        if line.startswith(("REFRESH-INTERVAL", "X-PUBLISHED-TTL")):
+            assert re.fullmatch(r"P(\d+[WD])*(T(\d+[HMS])+)?", line.split(":", 1)[1])
+    assert parse(body).refresh_interval == timedelta(hours=6)
+
+
+def test_default_refresh_is_one_hour_and_none_leaves_it_out():
+    assert "X-PUBLISHED-TTL:PT1H" in unfolded_lines(build([make_event()], name="Feed"))
+    lines = unfolded_lines(build([make_event()], name="Feed", refresh=None))
+    assert not [line for line in lines if line.startswith(("REFRESH-INTERVAL", "X-PUBLISHED-TTL"))]
+
+
+def test_single_event_download_has_no_calendar_name_or_feed_hints():
+    lines = unfolded_lines(build([make_event()]))
+    assert "METHOD:PUBLISH" in lines
+    for prefix in ("NAME", "X-WR-CALNAME", "X-WR-TIMEZONE", "REFRESH-INTERVAL", "X-PUBLISHED-TTL"):
+        assert not [line for line in lines if line.split(":")[0].split(";")[0] == prefix], prefix
+
+
+def test_feed_timezone_is_the_zone_of_most_events():
+    events = [make_event(1, timezone="Europe/Berlin"), make_event(2, timezone="Europe/Berlin"), make_event(3)]
+    assert "X-WR-TIMEZONE:Europe/Berlin" in unfolded_lines(build(events, name="Feed"))
+
+
+def test_empty_feed_is_still_a_valid_calendar():
+    calendar = parse(build([], name="Nothing yet"))
+    assert calendar["X-WR-TIMEZONE"] == "Asia/Shanghai"
+    assert [tz["TZID"] for tz in calendar.timezones] == ["Asia/Shanghai"]  # RFC 5545 wants a component
+    assert calendar.events == []
+
+
+# --- time --------------------------------------------------------------------------------------
+
+def test_times_carry_tzid_with_a_matching_compact_shanghai_vtimezone():
+    body = build([make_event()], name="Feed")
+    lines = unfolded_lines(body)
+    assert "DTSTART;TZID=Asia/Shanghai:20260314T140000" in lines
+    assert "DTEND;TZID=Asia/Shanghai:20260314T170000" in lines
+    calendar = parse(body)
+    assert calendar.get_missing_tzids() == set()
+    shanghai = vtimezone(calendar, "Asia/Shanghai")
+    assert "COMMENT" not in shanghai
+    assert shanghai.walk("DAYLIGHT") == []
+    (standard,) = shanghai.walk("STANDARD")
+    assert standard["TZOFFSETTO"].to_ical() == "+0800"
+    assert standard["TZOFFSETFROM"].to_ical() == "+0800"
+
+
+def test_utc_instants_are_right():
+    (event,) = parse(build([make_event()])).events
+    assert event.start.astimezone(UTC) == datetime(2026, 3, 14, 6, tzinfo=UTC)  # 14:00 Shanghai = 06:00Z
+    assert event.end.astimezone(UTC) == datetime(2026, 3, 14, 9, tzinfo=UTC)
+
+
+def test_berlin_event_gets_its_own_vtimezone_with_daylight_saving_time():
+    berlin = make_event(7, timezone="Europe/Berlin", starts_at=datetime(2026, 7, 1, 8, tzinfo=UTC))
+    body = build([make_event(), berlin], name="Feed")
+    assert "DTSTART;TZID=Europe/Berlin:20260701T100000" in unfolded_lines(body)
+    calendar = parse(body)
+    assert [tz["TZID"] for tz in calendar.timezones] == ["Asia/Shanghai", "Europe/Berlin"]
+    assert calendar.get_missing_tzids() == set()
+    zone = vtimezone(calendar, "Europe/Berlin")
+    assert "COMMENT" not in zone
+    assert {d["TZOFFSETTO"].to_ical() for d in zone.walk("DAYLIGHT")} == {"+0200"}
+    assert {s["TZOFFSETTO"].to_ical() for s in zone.walk("STANDARD")} == {"+0100"}
+    (parsed,) = [e for e in calendar.events if e["UID"].startswith("event-7@")]
+    assert parsed.start.astimezone(UTC) == datetime(2026, 7, 1, 8, tzinfo=UTC)
+    text = body.decode()
+    assert text.index("BEGIN:VTIMEZONE") < text.index("BEGIN:VEVENT")
+
+
+def test_vtimezone_covers_events_beyond_the_default_span():
+    later = make_event(starts_at=datetime(2041, 7, 1, 8, tzinfo=UTC), timezone="Europe/Berlin")
+    rdates = [line for line in unfolded_lines(build([later])) if line.startswith("RDATE")]
+    assert any("20410331" in line for line in rdates)  # the spring change of 2041 is described
+
+
+def test_utc_event_is_written_with_z_and_needs_no_vtimezone():
+    calendar = parse(build([make_event(timezone="UTC")]))
+    assert "DTSTART:20260314T060000Z" in unfolded_lines(calendar.to_ical())
+    assert calendar.timezones == [] and calendar.get_missing_tzids() == set()
+
+
+def test_dtstamp_and_last_modified_are_updated_at_in_utc():
+    shanghai_time = timezone(timedelta(hours=8))
+    event = make_event(updated_at=datetime(2026, 2, 1, 16, 30, 15, 999, tzinfo=shanghai_time))
+    lines = unfolded_lines(build([event]))
+    assert "DTSTAMP:20260201T083015Z" in lines
+    assert "LAST-MODIFIED:20260201T083015Z" in lines
+
+
+def test_naive_datetimes_are_refused():
+    with pytest.raises(ValueError):
+        build([make_event(updated_at=datetime(2026, 2, 1, 8, 30))])
+
+
+# --- identity and updates ----------------------------------------------------------------------
+
+def test_sequence_is_copied():
+    (event,) = parse(build([make_event(sequence=5)])).events
+    assert event["SEQUENCE"] == 5
+
+
+def test_uid_is_stable_across_edits_and_unique_in_a_feed():
+    original = make_event(42)
+    edited = make_event(42, title_zh="改名了", starts_at=datetime(2026, 4, 1, 1, tzinfo=UTC), sequence=3)
+    assert event_uid(original, "events.example.com") == "event-42@events.example.com"
+    feed = build([original, make_event(43)], base_url="https://events.example.com:8443/")
+    uids = [str(e["UID"]) for e in parse(feed).events]
+    assert uids == ["event-42@events.example.com", "event-43@events.example.com"]
+    (edited_uid,) = [str(e["UID"]) for e in parse(build([edited])).events]
+    assert edited_uid == uids[0]
+
+
+def test_cancelled_event_is_kept_with_status_and_prefix():
+    cancelled = make_event(status=EventStatus.CANCELLED, cancellation_reason="台风预警", sequence=4)
+    (event,) = parse(build([cancelled], lang="en")).events
+    assert event["STATUS"] == "CANCELLED"
+    assert str(event["SUMMARY"]) == "[已取消 Cancelled] Quality Open Day"
+    assert str(event["DESCRIPTION"]).startswith("This event has been cancelled.\nReason: 台风预警\n\n")
+    (confirmed,) = parse(build([make_event()])).events
+    assert confirmed["STATUS"] == "CONFIRMED" and str(confirmed["SUMMARY"]) == "质量开放日"
+
+
+def test_same_data_gives_the_same_bytes_in_a_fixed_order():
+    def events():
+        return [make_event(3, starts_at=datetime(2026, 5, 1, tzinfo=UTC), timezone="Europe/Berlin"),
+                make_event(2, starts_at=datetime(2026, 3, 14, 6, tzinfo=UTC)),
+                make_event(1, starts_at=datetime(2026, 3, 14, 6, tzinfo=UTC), timezone="America/New_York")]
+    first = build(events(), name="Feed")
+    assert build(list(reversed(events())), name="Feed") == first
+    assert build(events(), name="Feed") == first
+    assert [str(e["UID"]).split("@")[0] for e in parse(first).events] == ["event-1", "event-2", "event-3"]
+    assert [tz["TZID"] for tz in parse(first).timezones] == ["America/New_York", "Asia/Shanghai", "Europe/Berlin"]
+
+
+# --- content -----------------------------------------------------------------------------------
+
+def test_geo_uses_a_semicolon_and_only_with_both_coordinates():
+    lines = unfolded_lines(build([make_event()]))
+    (geo,) = [line for line in lines if line.startswith("GEO:")]
+    assert re.fullmatch(r"GEO:-?\d+(\.\d+)?;-?\d+(\.\d+)?", geo)
+    assert geo == "GEO:31.2397;121.4906"
+    half = Venue(id=5, name_zh="场地", name_en="Site", address_zh="", address_en="", timezone="Asia/Shanghai",
+                 latitude=31.2, longitude=None)
+    assert not [line for line in unfolded_lines(build([make_event(venue=half)])) if line.startswith("GEO")]
+
+
+def test_event_link_is_in_url_and_description():
+    (event,) = parse(build([make_event()], base_url="https://events.example.com/")).events
+    assert str(event["URL"]) == "https://events.example.com/events/42"
+    assert str(event["DESCRIPTION"]).endswith("https://events.example.com/events/42")
+
+
+def test_description_has_text_host_line_and_link_in_the_language():
+    event = make_event(co_hosts=[Organization(id=8, name_zh="协办甲", name_en="Partner A"),
+                                 Organization(id=9, name_zh="协办乙", name_en="")])
+    (zh,) = parse(build([event], lang="zh")).events
+    assert str(zh["DESCRIPTION"]) == ("参观生产线。\n\n主办：上海测试公司；联合主办：协办甲、协办乙\n\n"
+                                      "活动详情：https://events.example.com/events/42")
+    (en,) = parse(build([event], lang="en")).events
+    assert str(en["DESCRIPTION"]) == ("Visit the production line.\n\nHost: Shanghai Test Co.; co-hosts: Partner A, 协办乙"
+                                      "\n\nDetails: https://events.example.com/events/42")
+
+
+def test_language_choice_and_fallback():
+    event = make_event(title_en="", description_en="")
+    assert event_summary(make_event(), "en") == "Quality Open Day"
+    assert event_summary(make_event(), "zh") == "质量开放日"
+    assert event_summary(event, "en") == "质量开放日"  # no English title: the Chinese one
+    (parsed,) = parse(build([event], lang="en")).events
+    assert str(parsed["SUMMARY"]) == "质量开放日"
+    assert str(parsed["DESCRIPTION"]).startswith("参观生产线。\n\nHost: ")
+
+
+def test_location_is_bilingual():
+    assert event_location(make_event(), "zh") == (
+        "上海国际会议中心 (Shanghai International Convention Center), 上海市浦东新区滨江大道2727号")
+    assert event_location(make_event(), "en") == (
+        "Shanghai International Convention Center (上海国际会议中心), 2727 Binjiang Ave, Pudong")
+    same = Venue(id=6, name_zh="Fab Lab", name_en="Fab Lab", address_zh="", address_en="1 Road", timezone="UTC")
+    assert event_location(make_event(venue=same), "zh") == "Fab Lab, 1 Road"
+
+
+def test_feed_events_are_public_opaque_with_an_organizer_and_no_attendee():
+    calendar = parse(build([make_event(1), make_event(2)], name="Feed", lang="en"))
+    for event in calendar.events:
+        assert event["CLASS"] == "PUBLIC" and event["TRANSP"] == "OPAQUE"
+        assert str(event["ORGANIZER"]) == "mailto:events@example.com"
+        assert event["ORGANIZER"].params["CN"] == "Shanghai Administration for Market Regulation"
+        assert "ATTENDEE" not in event
+
+
+# --- e-mail invitations ------------------------------------------------------------------------
+
+def test_request_names_the_attendee():
+    body = build([make_event(sequence=1)], method="REQUEST", attendee=("张三", "zhang@example.org"))
+    calendar = parse(body)
+    assert calendar["METHOD"] == "REQUEST" and "X-WR-CALNAME" not in calendar
+    (event,) = calendar.events
+    attendee = event["ATTENDEE"]
+    assert str(attendee) == "mailto:zhang@example.org"
+    assert dict(attendee.params) == {"CN": "张三", "ROLE": "REQ-PARTICIPANT", "PARTSTAT": "ACCEPTED", "RSVP": "FALSE"}
+    assert str(event["ORGANIZER"]) == "mailto:events@example.com"
+    assert event["STATUS"] == "CONFIRMED" and event["SEQUENCE"] == 1
+
+
+def test_cancel_marks_the_event_cancelled():
+    body = build([make_event(sequence=2)], method="CANCEL", attendee=("Alice", "alice@example.org"), lang="en")
+    calendar = parse(body)
+    assert calendar["METHOD"] == "CANCEL"
+    (event,) = calendar.events
+    assert event["STATUS"] == "CANCELLED"
+    assert str(event["SUMMARY"]).startswith("[已取消 Cancelled] ")
+    assert str(event["UID"]) == "event-42@events.example.com" and event["SEQUENCE"] == 2
+    assert str(event["ATTENDEE"]) == "mailto:alice@example.org"
+
+
+@pytest.mark.parametrize("options", [
+    {"method": "PUBLISH", "attendee": ("Alice", "alice@example.org")},
+    {"method": "REQUEST"},
+    {"method": "CANCEL"},
+    {"method": "ADD", "attendee": ("Alice", "alice@example.org")},
+    {"base_url": "/relative"},
+])
+def test_invalid_combinations_are_refused(options):
+    with pytest.raises(ValueError):
+        build([make_event()], **options)

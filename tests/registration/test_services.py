@@ -1,0 +1,207 @@
+"""The sign-up rules of SPEC 3.1–3.5, called directly as the web form and the API call them."""
+from datetime import timedelta
+
+import pytest
+from icalendar import Calendar
+
+from eventsapp.catalogue import services as catalogue
+from eventsapp.catalogue.models import EventStatus
+from eventsapp.extensions import db
+from eventsapp.registration import services
+from eventsapp.registration.models import RegistrationStatus
+from eventsapp.registration.services import (AlreadyRegistered, EventFull, RegistrationClosed, RegistrationNotOpen,
+                                             cancel_registration, register, seat_summary)
+
+
+def sign_up(event, applicant, now, **fields):
+    registration = register(event.id, applicant(**fields), now=now)
+    db.session.commit()
+    return registration
+
+
+def test_first_come_get_seats_then_the_waiting_list(make_event, applicant, now):
+    event = make_event(capacity=2)
+    statuses = [sign_up(event, applicant, now).status for _ in range(4)]
+    assert statuses == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
+    assert seat_summary(event) == services.SeatSummary(capacity=2, taken=2, waitlist_length=2)
+
+
+def test_waitlist_positions_follow_arrival(make_event, applicant, now):
+    event = make_event(capacity=1)
+    sign_up(event, applicant, now)
+    second, third = sign_up(event, applicant, now), sign_up(event, applicant, now)
+    assert (second.waitlist_position(), third.waitlist_position()) == (1, 2)
+
+
+def test_full_event_without_waiting_list_refuses(make_event, applicant, now):
+    event = make_event(capacity=1, waitlist_enabled=False)
+    sign_up(event, applicant, now)
+    with pytest.raises(EventFull):
+        register(event.id, applicant(), now=now)
+
+
+@pytest.mark.parametrize("email", ["Same@Example.com", "  same@example.com  ", "SAME@EXAMPLE.COM"])
+def test_one_active_registration_per_email(make_event, applicant, now, email):
+    event = make_event()
+    sign_up(event, applicant, now, email="same@example.com")
+    with pytest.raises(AlreadyRegistered) as refused:
+        register(event.id, applicant(email=email), now=now)
+    assert refused.value.field == "email"
+
+
+def test_same_email_may_register_again_after_cancelling(make_event, applicant, now):
+    event = make_event()
+    first = sign_up(event, applicant, now, email="again@example.com")
+    cancel_registration(first, now=now)
+    db.session.commit()
+    assert sign_up(event, applicant, now, email="again@example.com").status == "confirmed"
+
+
+def test_same_email_at_two_events_is_fine(make_event, applicant, now):
+    sign_up(make_event(), applicant, now, email="busy@example.com")
+    assert sign_up(make_event(), applicant, now, email="busy@example.com").status == "confirmed"
+
+
+def test_resubmitted_form_returns_the_first_registration(make_event, applicant, now):
+    event = make_event()
+    first = sign_up(event, applicant, now, email="twice@example.com", submission_key="form-1")
+    again = sign_up(event, applicant, now, email="twice@example.com", submission_key="form-1")
+    assert again.id == first.id
+    assert seat_summary(event).taken == 1
+
+
+@pytest.mark.parametrize("setup, error", [
+    (dict(status=EventStatus.DRAFT), RegistrationNotOpen),
+    (dict(status=EventStatus.CANCELLED), RegistrationClosed),
+    (dict(starts_in=timedelta(hours=-1)), RegistrationClosed),
+    (dict(registration_opens_in=timedelta(days=1)), RegistrationNotOpen),
+    (dict(registration_closes_in=timedelta(minutes=-1)), RegistrationClosed),
+])
+def test_registration_only_inside_the_window(make_event, applicant, now, setup, error):
+    fields = dict(setup)
+    if "registration_opens_in" in fields:
+        fields["registration_opens_at"] = now + fields.pop("registration_opens_in")
+    if "registration_closes_in" in fields:
+        fields["registration_closes_at"] = now + fields.pop("registration_closes_in")
+    event = make_event(**fields)
+    with pytest.raises(error):
+        register(event.id, applicant(), now=now)
+    db.session.rollback()
+    assert seat_summary(event).taken == 0
+
+
+def test_cancelling_promotes_the_earliest_waitlisted(make_event, applicant, now, outbox):
+    event = make_event(capacity=1)
+    holder = sign_up(event, applicant, now)
+    first_in_line = sign_up(event, applicant, now, language="en")
+    second_in_line = sign_up(event, applicant, now)
+    cancel_registration(holder, now=now)
+    db.session.commit()
+    db.session.refresh(first_in_line)
+    db.session.refresh(second_in_line)
+    assert first_in_line.status == RegistrationStatus.CONFIRMED and first_in_line.promoted_at is not None
+    assert second_in_line.waitlist_position() == 1
+    subjects = [m.subject for m in outbox(first_in_line.email)]
+    assert any(s.startswith("A seat freed up") for s in subjects), subjects
+
+
+def test_cancelling_twice_changes_nothing_more(make_event, applicant, now, outbox):
+    event = make_event(capacity=1)
+    holder = sign_up(event, applicant, now)
+    waiting = sign_up(event, applicant, now)
+    for _ in range(2):
+        cancel_registration(holder, now=now)
+        db.session.commit()
+    assert seat_summary(event).taken == 1
+    assert len(outbox(holder.email)) == 2  # confirmed, cancelled: no second "cancelled"
+    assert len(outbox(waiting.email)) == 2  # waitlisted, promoted
+
+
+def test_too_late_to_cancel_once_the_event_started(make_event, applicant, now):
+    event = make_event()
+    registration = sign_up(event, applicant, now)
+    with pytest.raises(services.NotAllowedInState):
+        cancel_registration(registration, now=event.starts_at + timedelta(minutes=1))
+
+
+def test_raising_capacity_promotes_at_once(make_event, applicant, now):
+    event = make_event(capacity=1)
+    sign_up(event, applicant, now)
+    waiting = [sign_up(event, applicant, now) for _ in range(3)]
+    catalogue.save_event(event, capacity=3)
+    db.session.commit()
+    for registration in waiting:
+        db.session.refresh(registration)
+    assert [r.status for r in waiting] == ["confirmed", "confirmed", "waitlisted"]
+
+
+def test_every_change_queues_one_mail_with_a_calendar_file(make_event, applicant, now, outbox):
+    event = make_event(capacity=1)
+    registration = sign_up(event, applicant, now, email="mail@example.com", language="en")
+    message = outbox("mail@example.com")[0]
+    assert message.subject.startswith("Your place is confirmed")
+    assert registration.token in message.body_text and registration.token in message.body_html
+    calendar = Calendar.from_ical(message.ics)
+    (vevent,) = calendar.walk("VEVENT")
+    assert str(vevent["UID"]).startswith(f"event-{event.id}@")
+    assert str(calendar["METHOD"]) == "REQUEST"
+
+
+def test_mails_are_in_the_language_of_sign_up(make_event, applicant, now, outbox):
+    event = make_event(title_zh="地铁质量日", title_en="Metro Quality Day")
+    sign_up(event, applicant, now, email="zh@example.com", language="zh")
+    sign_up(event, applicant, now, email="en@example.com", language="en")
+    assert "地铁质量日" in outbox("zh@example.com")[0].subject
+    assert "Metro Quality Day" in outbox("en@example.com")[0].subject
+
+
+def test_moving_or_cancelling_the_event_tells_every_active_attendee_once(make_event, applicant, now, outbox):
+    event = make_event(capacity=1)
+    confirmed = sign_up(event, applicant, now, language="en")
+    waiting = sign_up(event, applicant, now, language="en")
+    gone = sign_up(event, applicant, now, language="en")
+    cancel_registration(gone, now=now)
+    db.session.commit()
+    catalogue.save_event(event, starts_at=event.starts_at + timedelta(hours=1),
+                         ends_at=event.ends_at + timedelta(hours=1))
+    catalogue.save_event(event, title_en="Renamed only")  # not a change of time or place: no mail
+    db.session.commit()
+    catalogue.cancel_event(event, reason="Typhoon")
+    db.session.commit()
+    for person in (confirmed, waiting):
+        kinds = [m.subject.split(":")[0] for m in outbox(person.email)]
+        assert kinds.count("Changed time or place") == 1
+        assert kinds.count("Event cancelled") == 1
+        cancel_mail = outbox(person.email)[-1]
+        assert str(Calendar.from_ical(cancel_mail.ics)["METHOD"]) == "CANCEL"
+    assert not any(m.subject.startswith("Changed") for m in outbox(gone.email))
+
+
+def test_event_with_attendees_cannot_be_unpublished(make_event, applicant, now):
+    event = make_event()
+    sign_up(event, applicant, now)
+    with pytest.raises(services.NotAllowedInState):
+        catalogue.unpublish_event(event)
+
+
+def test_reminders_are_queued_once_for_confirmed_people_the_day_before(make_event, applicant, now, outbox):
+    soon = make_event(capacity=1, starts_in=timedelta(hours=20))
+    later = make_event(starts_in=timedelta(days=3))
+    confirmed = sign_up(soon, applicant, now, language="en")
+    waiting = sign_up(soon, applicant, now, language="en")
+    other = sign_up(later, applicant, now, language="en")
+    for _ in range(2):
+        services.queue_reminders(now=now)
+        db.session.commit()
+    assert [m.subject.split(":")[0] for m in outbox(confirmed.email)].count("Tomorrow") == 1
+    assert not any(m.subject.startswith("Tomorrow") for m in outbox(waiting.email) + outbox(other.email))
+
+
+def test_resend_link_only_mails_registered_addresses(make_event, applicant, now, outbox):
+    event = make_event()
+    registration = sign_up(event, applicant, now, email="me@example.com")
+    services.resend_manage_link(event, " ME@example.com", now=now)
+    services.resend_manage_link(event, "stranger@example.com", now=now)
+    db.session.commit()
+    assert len(outbox("me@example.com")) == 2 and registration.token in outbox("me@example.com")[1].body_text
+    assert outbox("stranger@example.com") == []
