@@ -6,18 +6,24 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test install install-dev translations extract-messages clean
+.PHONY: run test install install-dev install-browser translations extract-messages clean
 
 run: install translations
 	$(FLASK) db upgrade
 	$(FLASK) demo
 	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - wsgi:app
 
-test: install-dev translations
+test: install-dev install-browser translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+
+# The end-to-end tests (tests/e2e) drive Debian's Chromium; Playwright never downloads a browser here.
+install-browser:
+	@test -x /usr/bin/chromium || { \
+	  command -v apt-get >/dev/null || { echo "tests/e2e need /usr/bin/chromium: install Debian's chromium and chromium-driver" >&2; exit 1; }; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; }
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -208,14 +209,21 @@ def _add_timezones(calendar: Calendar, zones: set[str], events: list[Event]) -> 
 
     Not `add_missing_timezones()`: it walks a set, so the order would change between processes.
     """
-    first_date, last_date = TIMEZONE_FIRST_DATE, TIMEZONE_LAST_DATE
+    first_year, last_year = TIMEZONE_FIRST_DATE.year, TIMEZONE_LAST_DATE.year
     if events:
-        first_date = min(first_date, min(_utc(event.starts_at) for event in events).date() - timedelta(days=1))
-        last_date = max(last_date, max(_utc(event.ends_at) for event in events).date() + timedelta(days=2))
+        first_year = min(first_year, min(_utc(event.starts_at) for event in events).year - 1)
+        last_year = max(last_year, max(_utc(event.ends_at) for event in events).year + 1)
     for position, tzid in enumerate(sorted(zones - {"UTC"})):
-        timezone = Timezone.from_tzid(tzid, first_date=first_date, last_date=last_date)
-        timezone.pop("COMMENT", None)  # libical's RFC 5545 check rejects COMMENT in a VTIMEZONE
-        calendar.subcomponents.insert(position, timezone)
+        calendar.subcomponents.insert(position, _vtimezone(tzid, first_year, last_year))
+
+
+@lru_cache(maxsize=256)
+def _vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
+    """Building a VTIMEZONE walks years of transitions (most of an e-mail's build time), so it is
+    built once per zone and span and shared; nothing changes it after this."""
+    timezone = Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1))
+    timezone.pop("COMMENT", None)  # libical's RFC 5545 check rejects COMMENT in a VTIMEZONE
+    return timezone
 
 
 def _utc(moment: datetime) -> datetime:

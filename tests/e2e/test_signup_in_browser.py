@@ -1,0 +1,88 @@
+"""SPEC 3.1–3.5 as a person lives them: sign up in Chromium, get the e-mail, follow its link, cancel."""
+import re
+from email.message import EmailMessage
+
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from eventsapp.database import utcnow
+from eventsapp.extensions import db
+from eventsapp.mail.transport import SmtpTransport
+from eventsapp.mail.worker import deliver_due_messages
+from eventsapp.registration.models import Registration, RegistrationStatus
+
+TITLE = "Browser Quality Day"
+
+
+def sign_up(page: Page, live_server, event, *, name: str, email: str, action: str = "Sign up") -> None:
+    """From the event page to the person's own registration page, through the labelled form."""
+    page.goto(f"{live_server.url}/events/{event.id}?lang=en")
+    page.get_by_role("link", name=action, exact=True).click()
+    page.get_by_label("Full name").fill(name)
+    page.get_by_label("E-mail", exact=True).fill(email)
+    page.get_by_label("Mobile phone").fill("138 0013 8000")
+    page.get_by_label("Organization", exact=True).fill("Test Works Ltd")
+    page.get_by_role("checkbox", name=re.compile(r"^I agree")).check()
+    page.get_by_role("button", name=action, exact=True).click()
+    expect(page).to_have_url(re.compile(rf"^{re.escape(live_server.url)}/registrations/[^/]+$"))
+
+
+def cancel_on_manage_page(page: Page, manage_url: str) -> None:
+    page.goto(manage_url)
+    page.get_by_role("link", name="Cancel my registration").click()
+    page.get_by_role("button", name="Yes, cancel my registration").click()
+    expect(page.get_by_text("This registration is cancelled.")).to_be_visible()
+
+
+def deliver_outbox(live_server) -> dict[str, int]:
+    """One pass of the mail worker, as `flask mail work --once` does it."""
+    with live_server.app.app_context():
+        transport = SmtpTransport.from_url(live_server.app.config["SMTP_URL"])
+        return deliver_due_messages(transport=transport, now=utcnow())
+
+
+def manage_link(message: EmailMessage, base_url: str) -> str:
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    found = re.search(rf"{re.escape(base_url)}/registrations/[\w-]+", text)
+    assert found, text
+    return found.group()
+
+
+def status_of(email: str) -> RegistrationStatus:
+    db.session.expire_all()
+    return db.session.scalar(select(Registration.status).where(Registration.email == email))
+
+
+def test_sign_up_get_the_mail_and_cancel_by_its_link(live_server, smtp_server, new_page, make_event, app_ctx,
+                                                      tmp_path):
+    event = make_event(capacity=1, title_en=TITLE)
+    page = new_page()
+    sign_up(page, live_server, event, name="Ada Lovelace", email="ada@example.com")
+    expect(page.get_by_text("Your place is confirmed.")).to_be_visible()
+
+    assert deliver_outbox(live_server) == {"sent": 1, "retried": 0, "failed": 0}
+    [message] = smtp_server.handler.messages
+    assert message["To"] == "ada@example.com"
+    assert message["Subject"] == f"Your place is confirmed: {TITLE}"
+    assert "text/calendar" in [part.get_content_type() for part in message.walk()]
+
+    cancel_on_manage_page(page, manage_link(message, live_server.url))
+    page.screenshot(path=tmp_path / "cancelled.png", full_page=True)
+    assert status_of("ada@example.com") == RegistrationStatus.CANCELLED
+
+
+def test_cancelling_in_the_browser_promotes_the_first_on_the_waiting_list(live_server, new_page, make_event,
+                                                                          app_ctx, tmp_path):
+    event = make_event(capacity=1, title_en=TITLE)
+    first, second = new_page(), new_page()
+    sign_up(first, live_server, event, name="Ada Lovelace", email="ada@example.com")
+    sign_up(second, live_server, event, name="Grace Hopper", email="grace@example.com",
+            action="Join the waiting list")
+    expect(second.get_by_text("You are on the waiting list, number 1.")).to_be_visible()
+
+    cancel_on_manage_page(first, first.url)
+    second.reload()
+    expect(second.get_by_text("Your place is confirmed.")).to_be_visible()
+    second.screenshot(path=tmp_path / "promoted.png", full_page=True)
+    assert status_of("ada@example.com") == RegistrationStatus.CANCELLED
+    assert status_of("grace@example.com") == RegistrationStatus.CONFIRMED
