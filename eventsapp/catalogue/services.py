@@ -117,11 +117,12 @@ def event_number_in_campaign(event: Event) -> int:
     return db.session.scalar(earlier) + 1
 
 
-def get_public_event(event_id: int) -> Event | None:
-    query = public_events().where(Event.id == event_id).options(
-        selectinload(Event.sessions).selectinload(EventSession.speakers),
-        selectinload(Event.sessions).joinedload(EventSession.room),
-    )
+def get_public_event(event_id: int, *, with_agenda: bool = True) -> Event | None:
+    """A published or cancelled event; `with_agenda` also loads its sessions and speakers."""
+    query = public_events().where(Event.id == event_id)
+    if with_agenda:
+        query = query.options(selectinload(Event.sessions).selectinload(EventSession.speakers),
+                              selectinload(Event.sessions).joinedload(EventSession.room))
     return db.session.scalars(query).unique().one_or_none()
 
 

@@ -19,7 +19,7 @@ def signup_rate_limit() -> str:
 
 
 def public_event_or_404(event_id: int):
-    event = get_public_event(event_id)
+    event = get_public_event(event_id, with_agenda=False)
     if event is None:
         abort(404)
     return event
