@@ -6,14 +6,14 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test install install-dev install-browser translations extract-messages clean
+.PHONY: run test install install-dev install-browser install-parsers translations extract-messages clean
 
 run: install translations
 	$(FLASK) db upgrade
 	$(FLASK) demo
 	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - wsgi:app
 
-test: install-dev install-browser translations
+test: install-dev install-browser install-parsers translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
@@ -24,6 +24,19 @@ install-browser:
 	@test -x /usr/bin/chromium || { \
 	  command -v apt-get >/dev/null || { echo "tests/e2e need /usr/bin/chromium: install Debian's chromium and chromium-driver" >&2; exit 1; }; \
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; }
+
+# tests/feeds/test_real_parsers.py reads every feed with ical.js and node-ical too, on the machine's
+# Node.js (20 or later), installed from tests/feeds/parsers/package-lock.json when it changes.
+PARSERS := tests/feeds/parsers
+install-parsers: $(PARSERS)/node_modules/.installed
+
+$(PARSERS)/node_modules/.installed: $(PARSERS)/package.json $(PARSERS)/package-lock.json
+	@command -v node >/dev/null && command -v npm >/dev/null || { \
+	  echo "tests/feeds/test_real_parsers.py needs Node.js 20+ and npm (node and npm on PATH)" >&2; exit 1; }
+	@node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || { \
+	  echo "tests/feeds/test_real_parsers.py needs Node.js 20+, found $$(node --version)" >&2; exit 1; }
+	npm ci --prefix $(PARSERS) --no-audit --no-fund
+	touch $@
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

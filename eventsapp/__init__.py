@@ -70,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     from .accounts.routes import blueprint as auth
     from .catalogue import manage_events, manage_routes  # noqa: F401  (they add pages to the back office)
     from .catalogue.routes import blueprint as catalogue
+    from .feeds.routes import blueprint as feeds
     from .mail import manage_routes as outbox_pages  # noqa: F401  (the outbox pages; loads the OutboxMessage model)
     from .registration import event_changes, manage_routes as registration_manage  # noqa: F401
     from .registration.routes import blueprint as registration
@@ -77,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(catalogue)
     app.register_blueprint(registration)
+    app.register_blueprint(feeds)
     app.register_blueprint(auth)
     # The mail worker queues "tomorrow" reminders before each delivery pass.
     app.extensions.setdefault("mail_before_pass", []).append(queue_reminders)

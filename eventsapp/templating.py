@@ -25,6 +25,11 @@ def external_url(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
+def absolute_url(path: str) -> str:
+    """A path under BASE_URL, e.g. for addresses people copy into a calendar app."""
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
 def event_ordinal(number: int) -> str:
     """'1st event' / '第1场'."""
     return _("%(ordinal)s event", ordinal=ordinal(number, current_language()))
@@ -47,4 +52,5 @@ def register_template_helpers(app: Flask) -> None:
         REGISTRATION_STATUS_LABELS=REGISTRATION_STATUS_LABELS,
         event_ordinal=event_ordinal,
         external_url=external_url,
+        absolute_url=absolute_url,
     )

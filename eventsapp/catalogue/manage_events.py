@@ -5,6 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..backoffice import blueprint
+from ..database import utcnow
 from ..extensions import db
 from ..forms import ConfirmForm, commit_or_show, confirmed_action, render_form
 from . import services
@@ -63,7 +64,7 @@ def cancel_event(event_id: int):
 
 @blueprint.post("/events/<id:event_id>/delete")
 def delete_event(event_id: int):
-    return confirmed_action(services.delete_event, db.get_or_404(Event, event_id), done=_("Draft deleted."),
+    return confirmed_action(services.delete_event, db.get_or_404(Event, event_id), now=utcnow(), done=_("Draft deleted."),
                             back=url_for("manage.events"), back_on_error=url_for("manage.event", event_id=event_id))
 
 

@@ -200,3 +200,14 @@ class Speaker(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     session: Mapped[EventSession] = relationship(back_populates="speakers")
+
+
+class DeletedEvent(db.Model):
+    """A tombstone: feeds covering a deleted event must still see a change (Last-Modified moves)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int]
+    campaign_id: Mapped[int] = mapped_column(index=True)
+    venue_id: Mapped[int] = mapped_column(index=True)
+    host_id: Mapped[int] = mapped_column(index=True)
+    deleted_at: Mapped[datetime] = mapped_column(UTCDateTime)

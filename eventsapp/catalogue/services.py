@@ -13,7 +13,8 @@ from ..errors import NotAllowedInState, ValidationFailed
 from ..extensions import db
 from ..timezones import is_known_timezone
 from . import signals
-from .models import Campaign, Event, EventSession, EventStatus, Organization, Room, Speaker, Venue
+from ..database import utcnow
+from .models import Campaign, DeletedEvent, Event, EventSession, EventStatus, Organization, Room, Speaker, Venue
 from .uscc import is_valid_uscc
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -199,7 +200,10 @@ def save_event(event: Event, *, co_host_ids: list[int] | None = None, **fields) 
     _assign(event, fields)
     if co_host_ids is not None:
         ids = [i for i in co_host_ids if i != event.host_id]
-        event.co_hosts = list(db.session.scalars(select(Organization).where(Organization.id.in_(ids)))) if ids else []
+        co_hosts = list(db.session.scalars(select(Organization).where(Organization.id.in_(ids)))) if ids else []
+        if {org.id for org in co_hosts} != {org.id for org in event.co_hosts}:
+            event.co_hosts = co_hosts
+            event.updated_at = utcnow()  # the link table has no timestamp; feeds must still see the change
     if rescheduled:
         event.sequence += 1
     db.session.add(event)
@@ -242,9 +246,11 @@ def cancel_event(event: Event, *, reason: str) -> Event:
     return event
 
 
-def delete_event(event: Event) -> None:
+def delete_event(event: Event, *, now: datetime) -> None:
     if event.status != EventStatus.DRAFT:
         raise NotAllowedInState(_l("Only a draft can be deleted; cancel a published event instead."))
+    db.session.add(DeletedEvent(event_id=event.id, campaign_id=event.campaign_id, venue_id=event.venue_id,
+                                host_id=event.host_id, deleted_at=now))
     db.session.delete(event)
     db.session.flush()
 

@@ -31,6 +31,7 @@ PRODID = "-//eventsapp//Quality Campaign Events//ZH"
 METHODS = ("PUBLISH", "REQUEST", "CANCEL")
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 CANCELLED_PREFIX = "[已取消 Cancelled] "
+WAITLISTED_PREFIX = "[候补 Waitlisted] "
 # VTIMEZONE rules are written for this span, widened when an event lies outside it. From 1970 on,
 # Shanghai would carry China's 1986-91 daylight-saving time, which Outlook approximates badly.
 TIMEZONE_FIRST_DATE = date(2020, 1, 1)
@@ -112,12 +113,14 @@ def build_calendar(
     attendee: tuple[str, str] | None = None,
     organizer_email: str,
     refresh: timedelta | None = timedelta(hours=1),
+    tentative: frozenset[int] = frozenset(),
 ) -> bytes:
     """A VCALENDAR of `events` in `lang`.
 
     With `name` it is a subscribable feed (calendar name, time zone and refresh hints); without it
     a single-event download or e-mail attachment. `attendee` = (name, e-mail) is required for
     METHOD REQUEST and CANCEL and refused for PUBLISH (RFC 5546 forbids ATTENDEE there).
+    Events whose id is in `tentative` (a personal feed's waiting-list places) are STATUS:TENTATIVE.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
@@ -139,7 +142,8 @@ def build_calendar(
         zones.add(main_zone)  # so an empty feed still holds one component, as RFC 5545 requires
     for event in ordered:
         calendar.add_component(_vevent(event, lang=lang, base_url=base_url, domain=domain, method=method,
-                                       attendee=attendee, organizer_email=organizer_email))
+                                       attendee=attendee, organizer_email=organizer_email,
+                                       tentative=event.id in tentative))
     _add_timezones(calendar, zones, ordered)
     return calendar.to_ical()
 
@@ -162,10 +166,13 @@ def _main_timezone(events: list[Event]) -> str:
 
 
 def _vevent(event: Event, *, lang: str, base_url: str, domain: str, method: str,
-            attendee: tuple[str, str] | None, organizer_email: str) -> VEvent:
+            attendee: tuple[str, str] | None, organizer_email: str, tentative: bool = False) -> VEvent:
     zone = ZoneInfo(event.timezone)
     updated_at = _utc(event.updated_at)
     cancelled = event.is_cancelled or method == "CANCEL"
+    summary = event_summary(event, lang, cancelled=cancelled)
+    if tentative and not cancelled:
+        summary = WAITLISTED_PREFIX + summary
     vevent = VEvent.new(
         uid=event_uid(event, domain),
         stamp=updated_at,
@@ -173,12 +180,12 @@ def _vevent(event: Event, *, lang: str, base_url: str, domain: str, method: str,
         sequence=event.sequence or 0,
         start=_utc(event.starts_at).astimezone(zone),
         end=_utc(event.ends_at).astimezone(zone),
-        summary=event_summary(event, lang, cancelled=cancelled),
+        summary=summary,
         location=event_location(event, lang) or None,
         description=event_description(event, lang, base_url=base_url, cancelled=cancelled),
         url=event_url(event, base_url),
         organizer=_organizer(event, lang, organizer_email),
-        status="CANCELLED" if cancelled else "CONFIRMED",
+        status="CANCELLED" if cancelled else "TENTATIVE" if tentative else "CONFIRMED",
         classification="PUBLIC",
         transparency="OPAQUE",
     )

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import re
 import secrets
 from datetime import datetime
 
@@ -23,6 +24,9 @@ class RegistrationStatus(enum.StrEnum):
 # Statuses that hold a seat, and those that count as "registered" for the one-per-e-mail rule.
 SEAT_HOLDING = (RegistrationStatus.CONFIRMED, RegistrationStatus.CHECKED_IN)
 ACTIVE = (*SEAT_HOLDING, RegistrationStatus.WAITLISTED)
+
+
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")  # what new_token() makes; anything else is not ours
 
 
 def new_token() -> str:
@@ -71,3 +75,15 @@ class Registration(TimestampMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE
+
+
+class PersonalFeed(TimestampMixin, db.Model):
+    """The secret address of one person's calendar of registrations (/feeds/me/<token>.ics).
+
+    One per e-mail address, so every registration mail carries the same link; revoking it issues a
+    new token and the old address stops answering.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # normalized like Registration.email
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)

@@ -16,6 +16,7 @@ from ..feeds.ical import build_calendar
 from ..mail.services import enqueue_message
 from ..templating import external_url
 from .models import Registration
+from .personal_feed import personal_feed_for
 
 SUBJECTS = {
     "confirmed": _l("Your place is confirmed: %(title)s"),
@@ -91,5 +92,6 @@ def message_context(registration: Registration, kind: str) -> dict:
         "event": registration.event,
         "manage_url": external_url("registration.manage", token=registration.token),
         "event_url": external_url("catalogue.event", event_id=registration.event.id),
+        "feed_url": external_url("feeds.personal", token=personal_feed_for(registration.email).token),
     }
 

@@ -10,6 +10,7 @@ from ..forms import ConfirmForm, attach_domain_error, render_form
 from ..i18n import current_language
 from . import services
 from .forms import ResendLinkForm, SignUpForm
+from .personal_feed import personal_feed_for, revoke_personal_feed
 
 blueprint = Blueprint("registration", __name__)
 
@@ -78,8 +79,22 @@ def resend_link(event_id: int):
 @blueprint.get("/registrations/<token>")
 def manage(token: str):
     registration = services.find_by_token(token) or abort(404)
+    feed = personal_feed_for(registration.email)
+    db.session.commit()  # the feed row exists already for every registration made since feeds exist
     return render_template("registration/manage.html", registration=registration, event=registration.event,
-                           position=registration.waitlist_position(), can_cancel=can_cancel(registration))
+                           position=registration.waitlist_position(), can_cancel=can_cancel(registration),
+                           feed_path=url_for("feeds.personal", token=feed.token), revoke_form=ConfirmForm())
+
+
+@blueprint.post("/registrations/<token>/feed/revoke")
+def revoke_feed(token: str):
+    registration = services.find_by_token(token) or abort(404)
+    if ConfirmForm().validate_on_submit():
+        revoke_personal_feed(registration.email)
+        db.session.commit()
+        flash(_("Your calendar address has been replaced. Subscribe again with the new one below; "
+                "the old one no longer works."), "success")
+    return redirect(url_for("registration.manage", token=token))
 
 
 @blueprint.route("/registrations/<token>/cancel", methods=["GET", "POST"])

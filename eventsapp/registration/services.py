@@ -5,7 +5,6 @@ decisions are made one at a time per event, in arrival order, whatever the numbe
 Services flush; the caller commits.
 """
 import enum
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,10 +16,7 @@ from ..catalogue.models import Event, EventStatus
 from ..errors import Conflict, DomainError, NotAllowedInState
 from ..extensions import db
 from . import notifications
-from .models import ACTIVE, SEAT_HOLDING, Registration, RegistrationStatus  # noqa: F401  (re-exported)
-
-
-TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+from .models import ACTIVE, SEAT_HOLDING, TOKEN_PATTERN, Registration, RegistrationStatus  # noqa: F401
 
 
 class RegistrationNotOpen(DomainError):

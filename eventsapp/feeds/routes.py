@@ -1,0 +1,107 @@
+"""Calendar feeds (SPEC section 4): choose the events, serve cached bytes, answer 304 when unchanged."""
+from hashlib import sha256
+
+from flask import Blueprint, Response, abort, current_app, request
+from flask_babel import force_locale, gettext as _
+from sqlalchemy import select
+
+from ..catalogue.models import Campaign, Organization, Venue
+from ..catalogue.services import get_public_event
+from ..database import utcnow
+from ..extensions import db
+from ..i18n import pick_language
+from ..registration.models import Registration, RegistrationStatus
+from ..registration.notifications import organizer_address
+from ..registration.personal_feed import find_personal_feed
+from . import selection
+from .cache import feed_cache
+from .ical import build_calendar
+
+blueprint = Blueprint("feeds", __name__)
+LANGUAGES = ("zh", "en")
+POLL_HINT_SECONDS = 900  # shared caches may keep a feed this long; clients are told to poll hourly
+
+
+@blueprint.get("/feeds/all.ics")
+def all_events():
+    return serve(selection.all_events_scope(), lambda lang: with_site_name(_("All events"), lang))
+
+
+@blueprint.get("/feeds/campaigns/<slug>.ics")
+def campaign(slug: str):
+    campaign = db.first_or_404(select(Campaign).where(Campaign.slug == slug))
+    return serve(selection.campaign_scope(campaign),
+                 lambda lang: pick_language(campaign.name_zh, campaign.name_en, lang),
+                 default_lang=campaign.main_language)
+
+
+@blueprint.get("/feeds/venues/<id:venue_id>.ics")
+def venue(venue_id: int):
+    venue = db.get_or_404(Venue, venue_id)
+    return serve(selection.venue_scope(venue), lambda lang: with_site_name(
+        pick_language(venue.name_zh, venue.name_en, lang), lang))
+
+
+@blueprint.get("/feeds/hosts/<id:organization_id>.ics")
+def host(organization_id: int):
+    organization = db.get_or_404(Organization, organization_id)
+    return serve(selection.host_scope(organization), lambda lang: with_site_name(
+        pick_language(organization.name_zh, organization.name_en, lang), lang))
+
+
+@blueprint.get("/feeds/me/<token>.ics")
+def personal(token: str):
+    feed = find_personal_feed(token) or abort(404)
+    return serve(selection.person_scope(feed.email), lambda lang: with_site_name(_("My registrations"), lang),
+                 tentative=lambda: waitlisted_event_ids(feed.email), private=True)
+
+
+@blueprint.get("/events/<id:event_id>.ics")
+def event_download(event_id: int):
+    event = get_public_event(event_id, with_agenda=False) or abort(404)
+    return serve(selection.event_scope(event), None, default_lang=event.campaign.main_language,
+                 filename=f"event-{event.id}.ics")
+
+
+def with_site_name(title: str, lang: str) -> str:
+    with force_locale(lang):
+        return f"{title} · {_('Quality Campaign Events')}"
+
+
+def waitlisted_event_ids(email: str) -> frozenset[int]:
+    return frozenset(db.session.scalars(select(Registration.event_id).where(
+        Registration.email == email, Registration.status == RegistrationStatus.WAITLISTED)))
+
+
+def serve(scope, calendar_name, *, default_lang: str = "zh", filename: str | None = None,
+          tentative=None, private: bool = False) -> Response:
+    """The feed's bytes from the cache (or rendered once), with ETag and Last-Modified; 304 if unchanged."""
+    now = utcnow()
+    asked = request.args.get("lang", "")
+    lang = asked if asked in LANGUAGES else default_lang
+    state = selection.feed_state(scope, now=now)
+    key = state.fingerprint(scope, lang)
+    cache = feed_cache()
+    body = cache.get(key)
+    if body is None:
+        with force_locale(lang):
+            name = calendar_name(lang) if calendar_name else None
+        body = build_calendar(selection.feed_events(scope, now=now), lang=lang, name=name,
+                              base_url=current_app.config["BASE_URL"], organizer_email=organizer_address(),
+                              tentative=tentative() if tentative else frozenset())
+        cache.set(key, body)
+    return calendar_response(body, state.last_modified, filename=filename, private=private)
+
+
+def calendar_response(body: bytes, last_modified, *, filename: str | None, private: bool) -> Response:
+    response = Response(body, mimetype="text/calendar")  # Flask adds "; charset=utf-8"
+    response.set_etag(sha256(body).hexdigest()[:40])  # strong: same bytes, same tag
+    response.last_modified = last_modified
+    response.cache_control.max_age = POLL_HINT_SECONDS
+    if private:  # a personal feed must not be kept by shared caches
+        response.cache_control.private = True
+    else:
+        response.cache_control.public = True
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response.make_conditional(request)

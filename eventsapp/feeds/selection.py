@@ -1,0 +1,113 @@
+"""Which events a feed shows, and a fingerprint of everything it shows (for ETag, 304 and the cache).
+
+A feed holds its scope's public events from 30 days back and all future ones; a cancelled event
+stays (marked cancelled) until a week after its end, then leaves. Last-Modified is the latest of:
+a change to any event of the scope or to its venue, host or campaign, an event leaving the window,
+and a deleted event of the scope, so it never goes backwards.
+"""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from hashlib import sha256
+
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy.orm import aliased
+
+from ..catalogue.models import Campaign, DeletedEvent, Event, EventStatus, Organization, Venue
+from ..catalogue.services import EVENT_LIST_LOADING
+from ..extensions import db
+from ..registration.models import ACTIVE, Registration
+
+PAST_WINDOW = timedelta(days=30)
+CANCELLED_STAYS_FOR = timedelta(days=7)
+EPOCH = datetime.fromisoformat("2000-01-01T00:00:00+00:00")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a feed is about: `events` filters Event, `deleted` filters DeletedEvent (None: none apply)."""
+
+    key: str  # stable text naming the scope, part of the cache key
+    events: ColumnElement
+    deleted: ColumnElement | None = None
+    registrations_of: str | None = None  # a personal feed: this e-mail address's registrations
+    window: bool = True  # a single-event download shows the event whatever its date
+
+
+def all_events_scope() -> Scope:
+    return Scope("all", true(), true())
+
+
+def campaign_scope(campaign: Campaign) -> Scope:
+    return Scope(f"campaign:{campaign.id}", Event.campaign_id == campaign.id,
+                 DeletedEvent.campaign_id == campaign.id)
+
+
+def venue_scope(venue: Venue) -> Scope:
+    return Scope(f"venue:{venue.id}", Event.venue_id == venue.id, DeletedEvent.venue_id == venue.id)
+
+
+def host_scope(organization: Organization) -> Scope:
+    hosted = or_(Event.host_id == organization.id, Event.co_hosts.any(Organization.id == organization.id))
+    return Scope(f"host:{organization.id}", hosted, DeletedEvent.host_id == organization.id)
+
+
+def person_scope(email: str) -> Scope:
+    registered = select(Registration.event_id).where(Registration.email == email, Registration.status.in_(ACTIVE))
+    return Scope(f"person:{email}", Event.id.in_(registered), registrations_of=email)
+
+
+def event_scope(event: Event) -> Scope:
+    return Scope(f"event:{event.id}", Event.id == event.id, window=False)
+
+
+def in_feed(now: datetime) -> ColumnElement:
+    return or_(and_(Event.status == EventStatus.PUBLISHED, Event.ends_at >= now - PAST_WINDOW),
+               and_(Event.status == EventStatus.CANCELLED, Event.ends_at >= now - CANCELLED_STAYS_FOR))
+
+
+def is_public() -> ColumnElement:
+    return Event.status.in_((EventStatus.PUBLISHED, EventStatus.CANCELLED))
+
+
+def feed_events(scope: Scope, *, now: datetime) -> list[Event]:
+    shown = in_feed(now) if scope.window else is_public()
+    query = (select(Event).where(scope.events, shown).options(*EVENT_LIST_LOADING)
+             .order_by(Event.starts_at, Event.id))
+    return list(db.session.scalars(query).unique())
+
+
+@dataclass(frozen=True)
+class FeedState:
+    last_modified: datetime
+    count: int
+
+    def fingerprint(self, scope: Scope, lang: str, variant: str = "") -> str:
+        text = f"{scope.key}|{lang}|{variant}|{self.count}|{self.last_modified.isoformat()}"
+        return sha256(text.encode()).hexdigest()
+
+
+def feed_state(scope: Scope, *, now: datetime) -> FeedState:
+    """One aggregate query (two for personal or deletable scopes): cheap enough for every poll."""
+    host = aliased(Organization)
+    shown = in_feed(now) if scope.window else is_public()
+    published_left = and_(Event.status == EventStatus.PUBLISHED, Event.ends_at < now - PAST_WINDOW)
+    cancelled_left = and_(Event.status == EventStatus.CANCELLED, Event.ends_at < now - CANCELLED_STAYS_FOR)
+    row = db.session.execute(
+        select(func.count(Event.id).filter(shown),
+               func.max(Event.updated_at), func.max(Venue.updated_at), func.max(host.updated_at),
+               func.max(Campaign.updated_at),
+               func.max(Event.ends_at).filter(published_left), func.max(Event.ends_at).filter(cancelled_left))
+        .select_from(Event).join(Venue, Event.venue_id == Venue.id).join(host, Event.host_id == host.id)
+        .join(Campaign, Event.campaign_id == Campaign.id).where(scope.events)).one()
+    count, *changes, last_published_end, last_cancelled_end = row
+    if scope.window:  # the moment an event left the window is a change of the feed
+        if last_published_end:
+            changes.append(last_published_end + PAST_WINDOW)
+        if last_cancelled_end:
+            changes.append(last_cancelled_end + CANCELLED_STAYS_FOR)
+    if scope.deleted is not None:
+        changes.append(db.session.scalar(select(func.max(DeletedEvent.deleted_at)).where(scope.deleted)))
+    if scope.registrations_of:
+        changes.append(db.session.scalar(select(func.max(Registration.updated_at))
+                                         .where(Registration.email == scope.registrations_of)))
+    return FeedState(last_modified=max([c for c in changes if c is not None] or [EPOCH]), count=count)

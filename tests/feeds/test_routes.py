@@ -1,0 +1,250 @@
+"""The feed URLs of SPEC section 4: selection, conditional GET, updates, the personal feed, bad input."""
+from datetime import datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
+
+import pytest
+from icalendar import Calendar
+
+from eventsapp.catalogue import services as catalogue
+from eventsapp.catalogue.models import EventStatus
+from eventsapp.extensions import db
+from eventsapp.registration import services as registration
+from eventsapp.registration.personal_feed import personal_feed_for
+
+
+def vevents(response) -> list:
+    assert response.status_code == 200, response.status_code
+    return Calendar.from_ical(response.data).walk("VEVENT")
+
+
+def by_uid(response) -> dict:
+    return {str(v["UID"]): v for v in vevents(response)}
+
+
+def uid(event) -> str:
+    return f"event-{event.id}@127.0.0.1"
+
+
+def test_every_feed_answers_calendar_text_with_validators(client, make_event, make_campaign):
+    event = make_event(campaign=make_campaign(slug="spring"))
+    for url in ("/feeds/all.ics", "/feeds/campaigns/spring.ics", f"/feeds/venues/{event.venue_id}.ics",
+                f"/feeds/hosts/{event.host_id}.ics", f"/events/{event.id}.ics"):
+        response = client.get(url)  # no Accept header, as Google sends it
+        assert response.status_code == 200, url
+        assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+        assert response.headers["ETag"].startswith('"') and response.headers["Last-Modified"]
+        assert "Content-Encoding" not in response.headers and not response.data.startswith(b"\xef\xbb\xbf")
+        assert uid(event) in by_uid(response)
+        head = client.head(url)
+        assert head.status_code == 200 and head.data == b"" and head.headers["ETag"] == response.headers["ETag"]
+
+
+def test_unknown_scopes_are_not_found(client):
+    for url in ("/feeds/campaigns/nope.ics", "/feeds/venues/999999.ics", "/feeds/hosts/999999.ics",
+                "/events/999999.ics", "/events/99999999999999.ics", "/feeds/me/not-a-token.ics",
+                "/feeds/me/" + "A" * 43 + ".ics"):
+        assert client.get(url).status_code == 404, url
+
+
+def test_drafts_never_appear(client, make_event):
+    draft = make_event(status=EventStatus.DRAFT)
+    assert uid(draft) not in by_uid(client.get("/feeds/all.ics"))
+    assert client.get(f"/events/{draft.id}.ics").status_code == 404
+
+
+def test_unchanged_data_gives_identical_bytes_and_304(client, make_event):
+    make_event()
+    first, second = client.get("/feeds/all.ics"), client.get("/feeds/all.ics")
+    assert first.data == second.data and first.headers["ETag"] == second.headers["ETag"]
+    assert client.get("/feeds/all.ics", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    since = first.headers["Last-Modified"]
+    assert client.get("/feeds/all.ics", headers={"If-Modified-Since": since}).status_code == 304
+    older = format_datetime(parsedate_to_datetime(since) - timedelta(seconds=5), usegmt=True)
+    assert client.get("/feeds/all.ics", headers={"If-Modified-Since": older}).status_code == 200
+    assert client.get("/feeds/all.ics", headers={"If-Modified-Since": "yesterday-ish"}).status_code == 200
+    assert client.get("/feeds/all.ics", headers={"If-None-Match": '"stale"'}).status_code == 200
+
+
+def test_moving_an_event_raises_sequence_and_stops_the_304(client, make_event, app_ctx, now):
+    event = make_event(updated_at=now - timedelta(hours=1))  # LAST-MODIFIED has whole seconds
+    before = client.get("/feeds/all.ics")
+    old = by_uid(before)[uid(event)]
+    catalogue.save_event(event, starts_at=event.starts_at + timedelta(hours=2), ends_at=event.ends_at + timedelta(hours=2))
+    db.session.commit()
+    after = client.get("/feeds/all.ics", headers={"If-None-Match": before.headers["ETag"]})
+    new = by_uid(after)[uid(event)]  # a 200 with the new body, on the very next request
+    assert new["SEQUENCE"] > old["SEQUENCE"]
+    assert new["LAST-MODIFIED"].dt > old["LAST-MODIFIED"].dt
+    assert new["DTSTART"].dt - old["DTSTART"].dt == timedelta(hours=2)
+    assert after.headers["ETag"] != before.headers["ETag"]
+
+
+def test_a_cancelled_event_stays_a_week_marked_cancelled_then_leaves(client, make_event, app_ctx, now):
+    recent = make_event(starts_in=timedelta(days=-3), title_zh="港口开放日", title_en="Port Day")
+    old = make_event(starts_in=timedelta(days=-9))
+    for event in (recent, old):
+        catalogue.cancel_event(event, reason="Typhoon")
+    db.session.commit()
+    events = by_uid(client.get("/feeds/all.ics?lang=zh"))
+    assert uid(old) not in events
+    cancelled = events[uid(recent)]
+    assert str(cancelled["STATUS"]) == "CANCELLED"
+    assert str(cancelled["SUMMARY"]) == "[已取消 Cancelled] 港口开放日"
+    assert cancelled["SEQUENCE"] >= 1
+
+
+def test_past_events_stay_thirty_days_then_leave_and_last_modified_moves(client, make_event, app_ctx, now):
+    kept = make_event(starts_in=timedelta(days=-29))
+    gone = make_event(starts_in=timedelta(days=-31), hours=2)
+    response = client.get("/feeds/all.ics")
+    assert uid(kept) in by_uid(response) and uid(gone) not in by_uid(response)
+    from eventsapp.feeds import selection
+
+    state = selection.feed_state(selection.all_events_scope(), now=now)
+    assert state.last_modified >= gone.ends_at + selection.PAST_WINDOW  # leaving the window is a change
+
+
+def test_deleting_moves_last_modified_forward(client, make_event, app_ctx, now):
+    from eventsapp.feeds import selection
+
+    event = make_event()
+    scope = selection.campaign_scope(event.campaign)
+    catalogue.unpublish_event(event)
+    db.session.commit()
+    assert uid(event) not in by_uid(client.get(f"/feeds/campaigns/{event.campaign.slug}.ics"))
+    before = selection.feed_state(scope, now=now).last_modified
+    catalogue.delete_event(event, now=now + timedelta(minutes=5))
+    db.session.commit()
+    assert selection.feed_state(scope, now=now).last_modified == now + timedelta(minutes=5) > before
+
+
+def test_language_switch_and_default(client, make_event, make_campaign):
+    english_campaign = make_campaign(slug="intl", main_language="en")
+    event = make_event(campaign=english_campaign, title_zh="国际质量日", title_en="International Quality Day")
+    assert str(by_uid(client.get("/feeds/campaigns/intl.ics"))[uid(event)]["SUMMARY"]) == "International Quality Day"
+    assert str(by_uid(client.get("/feeds/campaigns/intl.ics?lang=zh"))[uid(event)]["SUMMARY"]) == "国际质量日"
+    odd = client.get("/feeds/campaigns/intl.ics?lang=xx")
+    assert odd.status_code == 200 and str(by_uid(odd)[uid(event)]["SUMMARY"]) == "International Quality Day"
+    calendar = Calendar.from_ical(client.get("/feeds/campaigns/intl.ics?lang=zh").data)
+    assert str(calendar["X-WR-CALNAME"]) == english_campaign.name_zh
+
+
+@pytest.mark.parametrize("title", [
+    "质量" * 150,  # 300 Chinese characters: folded at octet boundaries without breaking one
+    "Quality 🚇🏗️ day, with commas; semicolons\\and a\nnew line",
+])
+def test_hard_titles_round_trip_exactly(client, make_event, title):
+    event = make_event(title_zh=title, title_en=title)
+    response = client.get(f"/events/{event.id}.ics")
+    for line in response.data.split(b"\r\n"):
+        assert len(line) <= 75
+        line.decode("utf-8")  # every physical line is valid UTF-8 on its own
+    assert str(vevents(response)[0]["SUMMARY"]) == title
+
+
+def test_download_has_the_feed_uid_and_sequence_and_no_calendar_name(client, make_event):
+    event = make_event(sequence=3)
+    download = client.get(f"/events/{event.id}.ics")
+    assert download.headers["Content-Disposition"] == f'attachment; filename="event-{event.id}.ics"'
+    calendar = Calendar.from_ical(download.data)
+    assert "X-WR-CALNAME" not in calendar and "NAME" not in calendar
+    (single,) = calendar.walk("VEVENT")
+    in_feed = by_uid(client.get("/feeds/all.ics"))[uid(event)]
+    assert (str(single["UID"]), single["SEQUENCE"]) == (str(in_feed["UID"]), in_feed["SEQUENCE"]) == (uid(event), 3)
+
+
+def test_email_attachment_uses_the_feed_uid_and_sequence(client, make_event, app_ctx, now):
+    from eventsapp.mail.models import OutboxMessage
+
+    event = make_event(sequence=2)
+    registration.register(event.id, registration.Applicant(name="Li", email="li@example.com"), now=now)
+    db.session.commit()
+    message = db.session.scalar(db.select(OutboxMessage))
+    (attached,) = Calendar.from_ical(message.ics).walk("VEVENT")
+    in_feed = by_uid(client.get("/feeds/all.ics"))[uid(event)]
+    assert (str(attached["UID"]), attached["SEQUENCE"]) == (str(in_feed["UID"]), in_feed["SEQUENCE"])
+
+
+def test_personal_feed_holds_only_that_persons_active_registrations(client, make_event, app_ctx, now):
+    mine, waiting, cancelled, theirs = (make_event(capacity=1, title_en=f"Event {i}") for i in range(4))
+    registration.register(waiting.id, registration.Applicant(name="X", email="other@example.com"), now=now)
+
+    def sign_up(event, email):
+        return registration.register(event.id, registration.Applicant(name="Me", email=email), now=now)
+
+    sign_up(mine, "me@example.com")
+    sign_up(waiting, "me@example.com")
+    registration.cancel_registration(sign_up(cancelled, "me@example.com"), now=now)
+    sign_up(theirs, "someone@example.com")
+    db.session.commit()
+    token = personal_feed_for("me@example.com").token
+    db.session.commit()
+    response = client.get(f"/feeds/me/{token}.ics?lang=en")
+    events = by_uid(response)
+    assert set(events) == {uid(mine), uid(waiting)}
+    assert str(events[uid(waiting)]["STATUS"]) == "TENTATIVE"
+    assert b"someone@example.com" not in response.data and b"other@example.com" not in response.data
+    assert "private" in response.headers["Cache-Control"]
+
+
+def test_revoked_personal_feed_stops_answering(client, make_event, app_ctx, now):
+    event = make_event()
+    person = registration.register(event.id, registration.Applicant(name="Me", email="me@example.com"), now=now)
+    db.session.commit()
+    old_token = personal_feed_for("me@example.com").token
+    db.session.commit()
+    assert client.get(f"/feeds/me/{old_token}.ics").status_code == 200
+    client.post(f"/registrations/{person.token}/feed/revoke")
+    db.session.expire_all()
+    new_token = personal_feed_for("me@example.com").token
+    assert new_token != old_token
+    assert client.get(f"/feeds/me/{old_token}.ics").status_code == 404
+    assert client.get(f"/feeds/me/{new_token}.ics").status_code == 200
+    assert f"/feeds/me/{new_token}.ics" in client.get(f"/registrations/{person.token}").get_data(as_text=True)
+
+
+def test_registration_mail_carries_the_personal_feed_link(make_event, app_ctx, now):
+    from eventsapp.mail.models import OutboxMessage
+
+    event = make_event()
+    registration.register(event.id, registration.Applicant(name="Me", email="me@example.com"), now=now)
+    db.session.commit()
+    message = db.session.scalar(db.select(OutboxMessage))
+    assert f"/feeds/me/{personal_feed_for('me@example.com').token}.ics" in message.body_text
+
+
+def test_pages_offer_subscribe_download_and_copyable_links(client, make_event):
+    event = make_event()
+    for page, feed in ((f"/events/{event.id}", f"/events/{event.id}.ics"),
+                       (f"/campaigns/{event.campaign.slug}", f"/feeds/campaigns/{event.campaign.slug}.ics"),
+                       (f"/venues/{event.venue_id}", f"/feeds/venues/{event.venue_id}.ics"),
+                       (f"/hosts/{event.host_id}", f"/feeds/hosts/{event.host_id}.ics"), ("/", "/feeds/all.ics")):
+        html = client.get(page + "?lang=en").get_data(as_text=True)
+        assert f'href="webcal://127.0.0.1:5000{feed}"' in html, page
+        assert f'value="http://127.0.0.1:5000{feed}"' in html and f'href="{feed}"' in html
+        assert "Google Calendar may take up to a day" in html
+
+
+@pytest.mark.parametrize("redis", [False, True])
+def test_cached_feed_shows_a_change_on_the_next_request(app, client, make_event, app_ctx, redis):
+    if redis:
+        app.config["REDIS_URL"] = "redis://127.0.0.1:6379/15"
+        app.extensions.pop("feed_cache", None)
+    event = make_event(title_en="Before", title_zh="之前")
+    assert str(by_uid(client.get("/feeds/all.ics?lang=en"))[uid(event)]["SUMMARY"]) == "Before"
+    catalogue.save_event(event, title_en="After")
+    db.session.commit()
+    assert str(by_uid(client.get("/feeds/all.ics?lang=en"))[uid(event)]["SUMMARY"]) == "After"
+    venue = event.venue
+    venue.name_en = "Renamed Hall"
+    db.session.commit()
+    assert "Renamed Hall" in str(by_uid(client.get("/feeds/all.ics?lang=en"))[uid(event)]["LOCATION"])
+
+
+def test_a_year_of_events_stays_far_below_one_megabyte(client, make_event, make_campaign, make_organization,
+                                                          make_venue):
+    campaign, host, venue = make_campaign(), make_organization(), make_venue()
+    for day in range(300):
+        make_event(campaign=campaign, host=host, venue=venue, starts_in=timedelta(days=day + 1),
+                   title_zh="质量开放日" * 5, description_zh="介绍" * 100)
+    assert len(client.get("/feeds/all.ics").data) < 512 * 1024
