@@ -178,8 +178,8 @@ def _vevent(event: Event, *, lang: str, base_url: str, domain: str, method: str,
         stamp=updated_at,
         last_modified=updated_at,
         sequence=event.sequence or 0,
-        start=_utc(event.starts_at).astimezone(zone),
-        end=_utc(event.ends_at).astimezone(zone),
+        start=_local_or_utc(event.starts_at, zone),
+        end=_local_or_utc(event.ends_at, zone),
         summary=summary,
         location=event_location(event, lang) or None,
         description=event_description(event, lang, base_url=base_url, cancelled=cancelled),
@@ -230,7 +230,30 @@ def _vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
     built once per zone and span and shared; nothing changes it after this."""
     timezone = Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1))
     timezone.pop("COMMENT", None)  # libical's RFC 5545 check rejects COMMENT in a VTIMEZONE
+    for observance in timezone.subcomponents:
+        _one_onset_per_rdate(observance)
     return timezone
+
+
+def _one_onset_per_rdate(observance) -> None:
+    """icalendar writes all onsets of an observance as one multi-valued RDATE; ical.js and vobject
+    read only its first value (summer times then come out an hour off), so each gets its own line.
+    The DTSTART is repeated as an RDATE too: ical.js skips DTSTART when an RDATE is present."""
+    rdates = observance.pop("RDATE", None)
+    if rdates is None:
+        return
+    onsets = [value.dt for group in (rdates if isinstance(rdates, list) else [rdates]) for value in group.dts]
+    for onset in [observance.DTSTART, *onsets]:
+        observance.add("RDATE", onset)
+
+
+def _local_or_utc(moment: datetime, zone: ZoneInfo) -> datetime:
+    """Wall-clock time at the venue, except in an autumn hour that happens twice: a TZID time there
+    is read as the first occurrence by some clients and the second by others, so it is written in UTC."""
+    local = _utc(moment).astimezone(zone)
+    if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
+        return _utc(moment)
+    return local
 
 
 def _utc(moment: datetime) -> datetime:

@@ -210,10 +210,6 @@ def berlin_event(event_id: int, starts_at: datetime, ends_at: datetime) -> Event
     return transient_event(event_id, timezone="Europe/Berlin", starts_at=starts_at, ends_at=ends_at)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "serializer defect: icalendar writes each VTIMEZONE observance's onsets as ONE multi-valued RDATE; "
-    "ical.js and vobject read only its first value, so DST zones fall back to standard time after the "
-    "VTIMEZONE's second year (summer in Berlin read 1 hour late). Remove this mark with the fix."))
 def test_daylight_saving_zone_reads_alike():
     events = [
         berlin_event(1, datetime(2026, 1, 15, 17, tzinfo=UTC), datetime(2026, 1, 15, 19, tzinfo=UTC)),
@@ -228,11 +224,6 @@ def test_daylight_saving_zone_reads_alike():
     assert disagreements(calendars, stored_instants(events)) == []
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "serializer defect: a wall time in the repeated autumn hour (02:30 in Berlin on 2026-10-25) is written "
-    "with TZID; RFC 5545 3.3.5 makes it the first occurrence (icalendar, ical, vobject) while ical.js and "
-    "node-ical take the second, and an instant in the second occurrence cannot be written this way at all. "
-    "Such DTSTART/DTEND need UTC ('Z'). Remove this mark with the fix."))
 def test_repeated_autumn_hour_reads_alike():
     events = [
         berlin_event(1, datetime(2026, 10, 25, 0, 30, tzinfo=UTC), datetime(2026, 10, 25, 1, 30, tzinfo=UTC)),
