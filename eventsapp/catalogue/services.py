@@ -271,6 +271,7 @@ def save_session(session: EventSession, *, event: Event, speakers: list[dict], *
         raise ValidationFailed(_l("Choose a room of this event's venue."), "room_id")
     _assign(session, fields)
     session.event = event
+    session.updated_at = event.updated_at = utcnow()  # speakers live in their own table: mark the change
     session.speakers = [
         Speaker(position=position, name=s["name"].strip(), job_title=(s.get("job_title") or "").strip(),
                 organization=(s.get("organization") or "").strip())
@@ -282,6 +283,7 @@ def save_session(session: EventSession, *, event: Event, speakers: list[dict], *
 
 
 def delete_session(session: EventSession) -> None:
+    session.event.updated_at = utcnow()  # the event's agenda feed changed
     db.session.delete(session)
     db.session.flush()
 

@@ -14,6 +14,7 @@ from ..registration.models import Registration, RegistrationStatus
 from ..registration.notifications import organizer_address
 from ..registration.personal_feed import find_personal_feed
 from . import selection
+from .agenda import build_agenda_calendar
 from .cache import feed_cache
 from .ical import build_calendar
 
@@ -63,6 +64,20 @@ def event_download(event_id: int):
                  filename=f"event-{event.id}.ics")
 
 
+@blueprint.get("/feeds/events/<id:event_id>/agenda.ics")
+def agenda(event_id: int):
+    event = get_public_event(event_id) or abort(404)
+
+    def render(lang: str, now) -> bytes:
+        name = pick_language(event.title_zh, event.title_en, lang)
+        with force_locale(lang):
+            name = f"{name} · {_('Agenda')}"
+        return build_agenda_calendar(event, lang=lang, base_url=current_app.config["BASE_URL"], name=name,
+                                     organizer_email=organizer_address())
+
+    return serve(selection.agenda_scope(event), None, default_lang=event.campaign.main_language, render=render)
+
+
 def with_site_name(title: str, lang: str) -> str:
     with force_locale(lang):
         return f"{title} · {_('Quality Campaign Events')}"
@@ -74,7 +89,7 @@ def waitlisted_event_ids(email: str) -> frozenset[int]:
 
 
 def serve(scope, calendar_name, *, default_lang: str = "zh", filename: str | None = None,
-          tentative=None, private: bool = False) -> Response:
+          tentative=None, private: bool = False, render=None) -> Response:
     """The feed's bytes from the cache (or rendered once), with ETag and Last-Modified; 304 if unchanged."""
     now = utcnow()
     asked = request.args.get("lang", "")
@@ -84,13 +99,18 @@ def serve(scope, calendar_name, *, default_lang: str = "zh", filename: str | Non
     cache = feed_cache()
     body = cache.get(key)
     if body is None:
-        with force_locale(lang):
-            name = calendar_name(lang) if calendar_name else None
-        body = build_calendar(selection.feed_events(scope, now=now), lang=lang, name=name,
-                              base_url=current_app.config["BASE_URL"], organizer_email=organizer_address(),
-                              tentative=tentative() if tentative else frozenset())
+        body = render(lang, now) if render else render_events(scope, calendar_name, lang=lang, now=now,
+                                                              tentative=tentative)
         cache.set(key, body)
     return calendar_response(body, state.last_modified, filename=filename, private=private)
+
+
+def render_events(scope, calendar_name, *, lang: str, now, tentative) -> bytes:
+    with force_locale(lang):
+        name = calendar_name(lang) if calendar_name else None
+    return build_calendar(selection.feed_events(scope, now=now), lang=lang, name=name,
+                          base_url=current_app.config["BASE_URL"], organizer_email=organizer_address(),
+                          tentative=tentative() if tentative else frozenset())
 
 
 def calendar_response(body: bytes, last_modified, *, filename: str | None, private: bool) -> Response:

@@ -60,6 +60,11 @@ def event_scope(event: Event) -> Scope:
     return Scope(f"event:{event.id}", Event.id == event.id, window=False)
 
 
+def agenda_scope(event: Event) -> Scope:
+    """Agenda changes touch the event's updated_at (catalogue.save_session), so the event's state covers them."""
+    return Scope(f"agenda:{event.id}", Event.id == event.id, window=False)
+
+
 def in_feed(now: datetime) -> ColumnElement:
     return or_(and_(Event.status == EventStatus.PUBLISHED, Event.ends_at >= now - PAST_WINDOW),
                and_(Event.status == EventStatus.CANCELLED, Event.ends_at >= now - CANCELLED_STAYS_FOR))

@@ -27,7 +27,10 @@ from eventsapp.catalogue.models import Campaign, Event, EventStatus
 from eventsapp.catalogue.services import public_events
 from eventsapp.demo import load_demo
 from eventsapp.extensions import db
+from eventsapp.feeds.agenda import session_uid
 from eventsapp.feeds.ical import build_calendar, event_uid
+from eventsapp.registration.personal_feed import personal_feed_for
+from eventsapp.registration.services import Applicant, register
 from tests.feeds.test_ical import BASE_URL, ORGANIZER, TRICKY_TEXT, make_event as transient_event
 
 PARSERS_DIR = Path(__file__).with_name("parsers")
@@ -242,15 +245,21 @@ def demo_feed_urls() -> list[str]:
     return (["/feeds/all.ics"] + [f"/feeds/campaigns/{slug}.ics" for slug in campaigns]
             + [f"/feeds/venues/{venue_id}.ics" for venue_id in venues]
             + [f"/feeds/hosts/{host_id}.ics" for host_id in hosts]
-            + [f"/events/{event.id}.ics" for event in sorted(events, key=lambda event: event.id)])
+            + [f"/events/{event.id}.ics" for event in sorted(events, key=lambda event: event.id)]
+            + [f"/feeds/events/{event.id}/agenda.ics" for event in sorted(events, key=lambda event: event.id)])
 
 
 def test_every_demo_feed_url_reads_alike_in_every_parser(app_ctx, client, now):
     load_demo(now=now)
     db.session.commit()
     events = list(db.session.scalars(public_events()).unique())
+    upcoming = next(event for event in events if event.status == "published" and event.starts_at > now)
+    register(upcoming.id, Applicant(name="张伟", email="zhang@example.com"), now=now)
+    db.session.commit()
+    personal = f"/feeds/me/{personal_feed_for('zhang@example.com').token}.ics"
+    db.session.commit()
     calendars = {}
-    for url in demo_feed_urls():
+    for url in [*demo_feed_urls(), personal]:
         for lang in ("zh", "en"):
             response = client.get(f"{url}?lang={lang}")
             assert response.status_code == 200, url
@@ -258,6 +267,8 @@ def test_every_demo_feed_url_reads_alike_in_every_parser(app_ctx, client, now):
             calendars[f"{url}?lang={lang}"] = response.data
     domain = urlsplit(app_ctx.config["BASE_URL"]).hostname
     stored = {event_uid(event, domain): (event.starts_at, event.ends_at) for event in events}
+    stored |= {session_uid(session, domain): (session.starts_at, session.ends_at)
+               for event in events for session in event.sessions}
     served = {str(vevent["UID"]) for body in calendars.values() for vevent in icalendar.Calendar.from_ical(body).events}
-    assert served == set(stored)  # every public event is in some feed, so the agreement below is not vacuous
+    assert served == set(stored)  # every public event and talk is in some feed: the agreement is not vacuous
     assert disagreements(calendars, stored) == []

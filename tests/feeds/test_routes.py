@@ -248,3 +248,20 @@ def test_a_year_of_events_stays_far_below_one_megabyte(client, make_event, make_
         make_event(campaign=campaign, host=host, venue=venue, starts_in=timedelta(days=day + 1),
                    title_zh="质量开放日" * 5, description_zh="介绍" * 100)
     assert len(client.get("/feeds/all.ics").data) < 512 * 1024
+
+
+def test_agenda_feed_has_one_entry_per_talk_and_follows_edits(client, make_event, make_session, app_ctx):
+    event = make_event()
+    first = make_session(event, title_en="Opening", speakers=[("Li Na", "CEO", "Metro")])
+    make_session(event, offset_minutes=30, title_en="Keynote")
+    response = client.get(f"/feeds/events/{event.id}/agenda.ics?lang=en")
+    talks = by_uid(response)
+    assert set(talks) == {f"session-{first.id}@127.0.0.1", f"session-{first.id + 1}@127.0.0.1"}
+    opening = talks[f"session-{first.id}@127.0.0.1"]
+    assert str(opening["RELATED-TO"]) == uid(event) and "Li Na" in str(opening["DESCRIPTION"])
+    catalogue.save_session(first, event=event, speakers=[{"name": "Wang Fang"}], title_en="Opening",
+                           starts_at=first.starts_at, ends_at=first.ends_at)
+    db.session.commit()
+    again = client.get(f"/feeds/events/{event.id}/agenda.ics?lang=en",
+                       headers={"If-None-Match": response.headers["ETag"]})
+    assert "Wang Fang" in str(by_uid(again)[f"session-{first.id}@127.0.0.1"]["DESCRIPTION"])

@@ -1,0 +1,71 @@
+"""An event's agenda as a calendar feed: one VEVENT per session (/feeds/events/<id>/agenda.ics).
+
+The public feeds carry one VEVENT per event (what most people want for a one-day event with eight
+talks); this feed is for those who want each talk in their calendar. Built with the same rules as
+feeds/ical.py, from whose helpers it borrows.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event as VEvent
+
+from ..catalogue.models import Event, EventSession
+from ..i18n import pick_language
+from .ical import (CANCELLED_PREFIX, PRODID, _add_feed_properties, _add_timezones, _local_or_utc, _organizer, _utc,
+                   event_location, event_uid, event_url)
+
+SPEAKERS_LABEL = {"zh": "演讲嘉宾：", "en": "Speakers: "}
+
+
+def session_uid(session: EventSession, domain: str) -> str:
+    return f"session-{session.id}@{domain}"
+
+
+def build_agenda_calendar(event: Event, *, lang: str, base_url: str, name: str, organizer_email: str) -> bytes:
+    domain = urlsplit(base_url).hostname
+    calendar = Calendar()
+    calendar.add("PRODID", PRODID)
+    calendar.add("VERSION", "2.0")
+    calendar.add("CALSCALE", "GREGORIAN")
+    calendar.add("METHOD", "PUBLISH")
+    _add_feed_properties(calendar, name=name, zone=event.timezone, refresh=None)
+    for session in sorted(event.sessions, key=lambda s: (s.starts_at, s.id)):
+        calendar.add_component(_session_vevent(session, event, lang=lang, base_url=base_url, domain=domain,
+                                               organizer_email=organizer_email))
+    _add_timezones(calendar, {event.timezone}, [event])
+    return calendar.to_ical()
+
+
+def _session_vevent(session: EventSession, event: Event, *, lang: str, base_url: str, domain: str,
+                    organizer_email: str) -> VEvent:
+    """A talk: its own UID, RELATED-TO its event; cancelled with the event."""
+    zone = ZoneInfo(event.timezone)
+    # A session has no SEQUENCE of its own: moving the event (its SEQUENCE) is what moves talks.
+    changed = _utc(max(session.updated_at, event.updated_at))
+    title = pick_language(session.title_zh, session.title_en, lang)
+    location = event_location(event, lang)
+    if session.room is not None:
+        location = f"{session.room.name}, {location}"
+    vevent = VEvent.new(
+        uid=session_uid(session, domain), stamp=changed, last_modified=changed, sequence=event.sequence or 0,
+        start=_local_or_utc(session.starts_at, zone), end=_local_or_utc(session.ends_at, zone),
+        summary=(CANCELLED_PREFIX if event.is_cancelled else "") + title,
+        location=location, description=_session_description(session, event, lang=lang, base_url=base_url),
+        url=event_url(event, base_url), organizer=_organizer(event, lang, organizer_email),
+        status="CANCELLED" if event.is_cancelled else "CONFIRMED", classification="PUBLIC", transparency="OPAQUE",
+    )
+    vevent.add("RELATED-TO", event_uid(event, domain))
+    return vevent
+
+
+def _session_description(session: EventSession, event: Event, *, lang: str, base_url: str) -> str:
+    speakers = [", ".join(part for part in (s.name, s.job_title, s.organization) if part) for s in session.speakers]
+    paragraphs = [
+        pick_language(event.title_zh, event.title_en, lang),
+        SPEAKERS_LABEL.get(lang, SPEAKERS_LABEL["en"]) + "; ".join(speakers) if speakers else "",
+        pick_language(session.abstract_zh, session.abstract_en, lang).strip(),
+        event_url(event, base_url),
+    ]
+    return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
