@@ -40,27 +40,21 @@ from sqlalchemy import func, select
 
 from signup_rush import BIN, HOST, ROOT, migrate, pick_port, wait_until_up  # first: puts eventsapp on sys.path
 from eventsapp import create_app
-from eventsapp.catalogue.models import (Campaign, Event, EventSession, EventStatus, Organization, Sector,
-                                        Venue)
+from eventsapp.catalogue.models import Campaign, Event, EventSession, EventStatus, Organization, Venue
 from eventsapp.extensions import db
 
 SLUG_PREFIX = "feedbench-"
 BENCH_REDIS_URL = "redis://127.0.0.1:6379/14"
 WARM_UP_ROUNDS, WARM_UP_SECONDS = 5, 2
-TOPICS = [("质量管理体系", "quality management systems"), ("精益生产", "lean production"), ("标准化", "standardization"),
+TOPICS = [("质量管理体系", "quality management systems"), ("精益生产", "lean production"),
           ("供应链质量", "supply-chain quality"), ("可靠性工程", "reliability engineering"),
-          ("质量数字化转型", "digital quality"), ("品牌建设", "brand building"), ("检验检测", "testing and inspection"),
-          ("计量", "metrology"), ("六西格玛", "Six Sigma")]
-FORMATS = [("论坛", "Forum"), ("研讨会", "Workshop"), ("培训班", "Training course"), ("现场观摩会", "Site visit"),
-           ("经验交流会", "Experience exchange")]
-DISTRICTS = [("浦东新区", "Pudong", 31.22, 121.54), ("徐汇区", "Xuhui", 31.19, 121.44), ("闵行区", "Minhang", 31.11, 121.38),
-             ("嘉定区", "Jiading", 31.38, 121.27), ("杨浦区", "Yangpu", 31.26, 121.53)]
-ORGANIZATIONS = [("市质量协会", "City Quality Association", Sector.PUBLIC_BODY),
-                 ("上海精密机械有限公司", "Shanghai Precision Machinery Co.", Sector.HEAVY_INDUSTRY),
-                 ("华芯集成电路股份有限公司", "Huaxin Integrated Circuits", Sector.INTEGRATED_CIRCUITS),
-                 ("申城建设集团", "Shencheng Construction Group", Sector.CONSTRUCTION),
-                 ("云帆软件科技有限公司", "Yunfan Software", Sector.SOFTWARE),
-                 ("长江生物医药有限公司", "Changjiang Biopharma", Sector.BIOTECH)]
+          ("质量数字化转型", "digital quality"), ("检验检测", "testing and inspection"), ("六西格玛", "Six Sigma")]
+FORMATS = [("论坛", "Forum"), ("研讨会", "Workshop"), ("培训班", "Training course"), ("现场观摩会", "Site visit")]
+DISTRICTS = [("浦东新区", "Pudong", 31.22, 121.54), ("徐汇区", "Xuhui", 31.19, 121.44),
+             ("闵行区", "Minhang", 31.11, 121.38), ("嘉定区", "Jiading", 31.38, 121.27), ("杨浦区", "Yangpu", 31.26, 121.53)]
+ORGANIZATIONS = [("市质量协会", "City Quality Association"), ("上海精密机械有限公司", "Shanghai Precision Machinery"),
+                 ("华芯集成电路股份有限公司", "Huaxin Integrated Circuits"), ("申城建设集团", "Shencheng Construction Group"),
+                 ("云帆软件科技有限公司", "Yunfan Software"), ("长江生物医药有限公司", "Changjiang Biopharma")]
 WRK_SCRIPT = """
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
@@ -125,7 +119,7 @@ def ensure_data(args) -> str:
 
 
 def build_catalogue(args, rng: random.Random) -> None:
-    organizations = [Organization(name_zh=zh, name_en=en, sector=sector) for zh, en, sector in ORGANIZATIONS]
+    organizations = [Organization(name_zh=zh, name_en=en) for zh, en in ORGANIZATIONS]
     venues = [Venue(name_zh=f"{zh}质量创新中心", name_en=f"{en} Quality Innovation Centre",
                     address_zh=f"上海市{zh}科技路{88 + i}号", address_en=f"{88 + i} Keji Road, {en}, Shanghai",
                     city_zh="上海", city_en="Shanghai", timezone="Asia/Shanghai", latitude=lat, longitude=lon,
