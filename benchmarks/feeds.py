@@ -104,7 +104,8 @@ def require_tools() -> None:
 def ensure_data(args) -> str:
     """Builds the catalogue unless this database holds it already; returns the measured campaign's slug."""
     slug = f"{SLUG_PREFIX}01"
-    existing = db.session.scalar(select(func.count(Event.id)).join(Campaign).where(Campaign.slug.like(f"{SLUG_PREFIX}%")))
+    existing = db.session.scalar(select(func.count(Event.id)).join(Campaign)
+                                 .where(Campaign.slug.like(f"{SLUG_PREFIX}%")))
     sessions = db.session.scalar(select(func.count(EventSession.id)))
     if existing == args.campaigns * args.events and sessions == existing * args.sessions:
         print(f"data: reusing {existing} events, {sessions} sessions")
@@ -127,13 +128,13 @@ def build_catalogue(args, rng: random.Random) -> None:
     year = datetime.now(UTC).year
     campaigns = [Campaign(slug=f"{SLUG_PREFIX}{c + 1:02}", year=year, name_zh=f"{year}年质量月活动第{c + 1}单元",
                           name_en=f"Quality Month {year}, strand {c + 1}", organizing_body_zh="市质量发展局",
-                          organizing_body_en="City Quality Development Bureau", main_language="en" if c % 4 == 3 else "zh")
-                 for c in range(args.campaigns)]
+                          organizing_body_en="City Quality Development Bureau",
+                          main_language="en" if c % 4 == 3 else "zh") for c in range(args.campaigns)]
     total = args.campaigns * args.events
     today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     for number in range(total):  # interleaved, so every campaign spans the whole period
-        starts_at = today + timedelta(days=-60 + 360 * number / total)
-        starts_at = starts_at.replace(hour=rng.choice((1, 2, 5, 6)), minute=rng.choice((0, 30)))  # 09:00-14:30 in Shanghai
+        day = today + timedelta(days=-60 + 360 * number / total)
+        starts_at = day.replace(hour=rng.choice((1, 2, 5, 6)), minute=rng.choice((0, 30)))  # 09:00-14:30 in Shanghai
         host, *co_hosts = rng.sample(organizations, rng.choice((1, 1, 2, 3)))
         event = make_event(rng, number, campaigns[number % args.campaigns], host, rng.choice(venues), starts_at)
         event.co_hosts = co_hosts
@@ -209,30 +210,30 @@ def stop(server: subprocess.Popen) -> None:
         server.wait(timeout=30)
 
 
-def run_wrk(args, port: int, path: str, *, seconds: int | None = None, headers: dict | None = None,
+def run_wrk(url: str, *, seconds: int, connections: int, headers: dict | None = None,
             count_statuses: bool = False) -> dict:
-    seconds = seconds or args.seconds
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
         script.write(WRK_SCRIPT % (COUNT_STATUSES if count_statuses else ""))
         script.flush()
-        command = ["wrk", "-t", str(min(2, args.concurrency)), "-c", str(args.concurrency), "-d", f"{seconds}s",
+        command = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s",
                    "--timeout", "30s", "-s", script.name]
         for name, value in (headers or {}).items():
             command += ["-H", f"{name}: {value}"]
-        output = subprocess.run(command + [f"http://{HOST}:{port}{path}"], capture_output=True, text=True,
-                                check=True, timeout=seconds + 60).stdout
+        output = subprocess.run(command + [url], capture_output=True, text=True, check=True,
+                                timeout=seconds + 60).stdout
     line = next(line for line in output.splitlines() if line.startswith("RESULT "))
     requests, duration, answered, not_modified, p50, p99, slowest, errors = map(int, line.split()[1:])
     return {"rate": requests / (duration / 1e6), "requests": requests, "p50_ms": p50 / 1000, "p99_ms": p99 / 1000,
             "max_ms": slowest / 1000, "errors": errors, "share_304": not_modified / answered if answered else None}
 
 
-def warm_up(args, port: int, path: str, cold_seconds: float) -> None:
-    """Until a round has no request slow enough to be a render, i.e. every worker has the feed cached."""
+def warm_up(args, url: str, cold_seconds: float) -> None:
+    """Until a round has no request slow enough to be a render, i.e. every worker has the feed cached.
+    One connection per worker, so queueing does not pass for rendering."""
     for _ in range(WARM_UP_ROUNDS):
-        if run_wrk(args, port, path, seconds=WARM_UP_SECONDS)["max_ms"] < cold_seconds * 1000 / 2:
+        if run_wrk(url, seconds=WARM_UP_SECONDS, connections=args.workers)["max_ms"] < cold_seconds * 1000 / 2:
             return
-    print(f"warning: {path} still had slow requests after {WARM_UP_ROUNDS} warm-up rounds")
+    print(f"warning: {url} still had slow requests after {WARM_UP_ROUNDS} warm-up rounds")
 
 
 def current_etag(port: int, path: str) -> str:
@@ -247,11 +248,13 @@ def current_etag(port: int, path: str) -> str:
 
 
 def measure_served(args, port: int, path: str, static_path: str, cold_seconds: float) -> dict:
-    warm_up(args, port, path, cold_seconds)
-    return {"warm GET": run_wrk(args, port, path),
-            "If-None-Match": run_wrk(args, port, path, headers={"If-None-Match": current_etag(port, path)},
-                                     count_statuses=True),
-            "static file": run_wrk(args, port, static_path)}
+    feed, static = f"http://{HOST}:{port}{path}", f"http://{HOST}:{port}{static_path}"
+    warm_up(args, feed, cold_seconds)
+    load = {"seconds": args.seconds, "connections": args.concurrency}
+    unchanged = {"If-None-Match": current_etag(port, path)}
+    return {"warm GET": run_wrk(feed, **load),
+            "If-None-Match": run_wrk(feed, headers=unchanged, count_statuses=True, **load),
+            "static file": run_wrk(static, **load)}
 
 
 def measure_under_gunicorn(args, cold: dict) -> dict:
@@ -274,23 +277,24 @@ def measure_under_gunicorn(args, cold: dict) -> dict:
 
 
 def print_report(args, cold: dict, served: dict) -> None:
+    width = max(len(path) for path in cold) + 2
     print(f"\ndata {args.campaigns} campaigns x {args.events} events x {args.sessions} sessions; "
           f"gunicorn {args.workers} sync workers, feed cache {'Redis' if args.redis else 'in-process'}; "
-          f"wrk {min(2, args.concurrency)} threads, {args.concurrency} connections, {args.seconds} s per run; "
-          f"{os.cpu_count()} CPUs shared by all")
-    print(f"{'feed':<32}{'bytes':>11}{'VEVENTs':>9}{'cold render ms (median; all 3)':>34}")
+          f"wrk {min(2, args.concurrency)} threads, {args.concurrency} connections, {args.seconds} s a run; "
+          f"{os.cpu_count()} CPUs shared by server, database and wrk")
+    print(f"{'feed':<{width}}{'bytes':>11}{'VEVENTs':>9}   cold render ms: median (3 fresh apps)")
     for path, result in cold.items():
-        each = ", ".join(f"{s * 1000:.0f}" for s in result["all"])
-        print(f"{path:<32}{len(result['body']):>11,}{result['events']:>9}{result['seconds'] * 1000:>12.0f}  ({each})")
-    print(f"\n{'feed':<32}{'run':<15}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'304 share':>11}"
-          f"{'vs static':>11}")
+        each = ", ".join(f"{seconds * 1000:.0f}" for seconds in result["all"])
+        print(f"{path:<{width}}{len(result['body']):>11,}{result['events']:>9}"
+              f"{result['seconds'] * 1000:>9.0f} ({each})")
+    print(f"\n{'feed':<{width}}{'run':<15}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
+          f"{'304 share':>11}{'/ static':>10}")
     for path, runs in served.items():
-        static_rate = runs["static file"]["rate"]
         for run, result in runs.items():
-            share = f"{result['share_304']:.1%}" if result["share_304"] is not None else "-"
-            ratio = f"{result['rate'] / static_rate:.2f}" if run != "static file" else "1"
-            print(f"{path:<32}{run:<15}{result['rate']:>9.1f}{result['p50_ms']:>9.1f}{result['p99_ms']:>9.1f}"
-                  f"{result['errors']:>8}{share:>11}{ratio:>11}")
+            share = "-" if result["share_304"] is None else f"{result['share_304']:.1%}"
+            ratio = result["rate"] / runs["static file"]["rate"]
+            print(f"{path:<{width}}{run:<15}{result['rate']:>9.1f}{result['p50_ms']:>9.1f}{result['p99_ms']:>9.1f}"
+                  f"{result['errors']:>8}{share:>11}{ratio:>10.2f}")
 
 
 def main() -> int:

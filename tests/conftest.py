@@ -1,13 +1,17 @@
 """Fixtures: an app on a fresh schema per test (SQLite file, or DATABASE_URL's PostgreSQL)."""
 import contextvars
 import os
+import threading
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import event as sa_event, text
 
+from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 from eventsapp import create_app
 from eventsapp.accounts.models import Role, User
@@ -34,6 +38,36 @@ def _schema(database_url):
     with app.app_context():
         db.drop_all()
         db.engine.dispose()
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    app: Flask
+
+
+@pytest.fixture
+def serve_app(database_url, app):
+    """`serve_app(**config)`: the app on a threaded WSGI server on a free loopback port, for tests
+    that need real parallel requests or a real browser. BASE_URL points at the server."""
+    running = []
+
+    def serve(**config) -> LiveServer:
+        served = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, **config)
+        server = make_server("127.0.0.1", 0, served, threaded=True)
+        served.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"  # e-mailed links lead back here
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        running.append((server, thread, served))
+        return LiveServer(url=served.config["BASE_URL"], app=served)
+
+    yield serve
+    for server, thread, served in running:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+        with served.app_context():
+            db.engine.dispose()
 
 
 class IsolatedClient(FlaskClient):

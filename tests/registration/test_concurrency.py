@@ -10,10 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from eventsapp import create_app
-from eventsapp.config import TestConfig
 from eventsapp.extensions import db
 from eventsapp.registration.models import Registration, RegistrationStatus
 
@@ -22,18 +19,10 @@ SEATS = 50
 
 
 @pytest.fixture
-def live_server(database_url, app):
-    """The app served by a threaded WSGI server on a free loopback port."""
+def live_server(serve_app, database_url):
+    # Enough connections for every request thread on PostgreSQL (SQLite serializes writers anyway).
     pool = {"pool_size": 40, "max_overflow": 40, "pool_timeout": 60} if database_url.startswith("postgres") else {}
-    served = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, SQLALCHEMY_ENGINE_OPTIONS=pool)
-    server = make_server("127.0.0.1", 0, served, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-    with served.app_context():
-        db.engine.dispose()
+    return serve_app(SQLALCHEMY_ENGINE_OPTIONS=pool).url
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
