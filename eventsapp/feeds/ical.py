@@ -78,14 +78,20 @@ def event_location(event: Event, lang: str) -> str:
     return ", ".join(part for part in (name, address) if part)
 
 
-def event_description(event: Event, lang: str, *, base_url: str, cancelled: bool | None = None) -> str:
-    """Description, host line and the event link (Google ignores URL, so the link is repeated here)."""
+def event_description(event: Event, lang: str, *, base_url: str, cancelled: bool | None = None,
+                      limit: int | None = None) -> str:
+    """Description, host line and the event link (Google ignores URL, so the link is repeated here).
+
+    `limit` shortens the event's own text (feeds stay small; the full text is one click away)."""
     labels = LABELS.get(lang, LABELS["en"])
     paragraphs = []
     if event.is_cancelled if cancelled is None else cancelled:
         reason = event.cancellation_reason.strip() if event.cancellation_reason else ""
         paragraphs.append(labels["cancelled"] + (f"\n{labels['reason']}{reason}" if reason else ""))
-    paragraphs.append(pick_language(event.description_zh, event.description_en, lang).strip())
+    text = pick_language(event.description_zh, event.description_en, lang).strip()
+    if limit is not None and len(text) > limit:
+        text = text[:limit].rstrip() + "…"
+    paragraphs.append(text)
     paragraphs.append(_host_line(event, lang))
     paragraphs.append(labels["details"] + event_url(event, base_url))
     return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
@@ -114,6 +120,7 @@ def build_calendar(
     organizer_email: str,
     refresh: timedelta | None = timedelta(hours=1),
     tentative: frozenset[int] = frozenset(),
+    description_limit: int | None = None,
 ) -> bytes:
     """A VCALENDAR of `events` in `lang`.
 
@@ -143,7 +150,7 @@ def build_calendar(
     for event in ordered:
         calendar.add_component(_vevent(event, lang=lang, base_url=base_url, domain=domain, method=method,
                                        attendee=attendee, organizer_email=organizer_email,
-                                       tentative=event.id in tentative))
+                                       tentative=event.id in tentative, description_limit=description_limit))
     _add_timezones(calendar, zones, ordered)
     return calendar.to_ical()
 
@@ -166,7 +173,8 @@ def _main_timezone(events: list[Event]) -> str:
 
 
 def _vevent(event: Event, *, lang: str, base_url: str, domain: str, method: str,
-            attendee: tuple[str, str] | None, organizer_email: str, tentative: bool = False) -> VEvent:
+            attendee: tuple[str, str] | None, organizer_email: str, tentative: bool = False,
+            description_limit: int | None = None) -> VEvent:
     zone = ZoneInfo(event.timezone)
     updated_at = _utc(event.updated_at)
     cancelled = event.is_cancelled or method == "CANCEL"
@@ -182,7 +190,7 @@ def _vevent(event: Event, *, lang: str, base_url: str, domain: str, method: str,
         end=_local_or_utc(event.ends_at, zone),
         summary=summary,
         location=event_location(event, lang) or None,
-        description=event_description(event, lang, base_url=base_url, cancelled=cancelled),
+        description=event_description(event, lang, base_url=base_url, cancelled=cancelled, limit=description_limit),
         url=event_url(event, base_url),
         organizer=_organizer(event, lang, organizer_email),
         status="CANCELLED" if cancelled else "TENTATIVE" if tentative else "CONFIRMED",

@@ -6,7 +6,7 @@ a change to any event of the scope or to its venue, host or campaign, an event l
 and a deleted event of the scope, so it never goes backwards.
 """
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from hashlib import sha256
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, true
@@ -18,6 +18,7 @@ from ..extensions import db
 from ..registration.models import ACTIVE, Registration
 
 PAST_WINDOW = timedelta(days=30)
+MAX_FEED_EVENTS = 400  # nearest first: keeps every feed far below the 1 MB Google accepts
 CANCELLED_STAYS_FOR = timedelta(days=7)
 EPOCH = datetime.fromisoformat("2000-01-01T00:00:00+00:00")
 
@@ -77,7 +78,7 @@ def is_public() -> ColumnElement:
 def feed_events(scope: Scope, *, now: datetime) -> list[Event]:
     shown = in_feed(now) if scope.window else is_public()
     query = (select(Event).where(scope.events, shown).options(*EVENT_LIST_LOADING)
-             .order_by(Event.starts_at, Event.id))
+             .order_by(Event.starts_at, Event.id).limit(MAX_FEED_EVENTS))
     return list(db.session.scalars(query).unique())
 
 
@@ -92,27 +93,37 @@ class FeedState:
 
 
 def feed_state(scope: Scope, *, now: datetime) -> FeedState:
-    """One aggregate query (two for personal or deletable scopes): cheap enough for every poll."""
+    """One aggregate query, cheap enough for every poll of every calendar client."""
     host = aliased(Organization)
     shown = in_feed(now) if scope.window else is_public()
     published_left = and_(Event.status == EventStatus.PUBLISHED, Event.ends_at < now - PAST_WINDOW)
     cancelled_left = and_(Event.status == EventStatus.CANCELLED, Event.ends_at < now - CANCELLED_STAYS_FOR)
-    row = db.session.execute(
-        select(func.count(Event.id).filter(shown),
+    columns = [func.count(Event.id).filter(shown),
                func.max(Event.updated_at), func.max(Venue.updated_at), func.max(host.updated_at),
                func.max(Campaign.updated_at),
-               func.max(Event.ends_at).filter(published_left), func.max(Event.ends_at).filter(cancelled_left))
-        .select_from(Event).join(Venue, Event.venue_id == Venue.id).join(host, Event.host_id == host.id)
-        .join(Campaign, Event.campaign_id == Campaign.id).where(scope.events)).one()
-    count, *changes, last_published_end, last_cancelled_end = row
+               func.max(Event.ends_at).filter(published_left), func.max(Event.ends_at).filter(cancelled_left)]
+    if scope.deleted is not None:
+        columns.append(select(func.max(DeletedEvent.deleted_at)).where(scope.deleted).scalar_subquery())
+    if scope.registrations_of:
+        columns.append(select(func.max(Registration.updated_at))
+                       .where(Registration.email == scope.registrations_of).scalar_subquery())
+    row = db.session.execute(
+        select(*columns).select_from(Event).join(Venue, Event.venue_id == Venue.id)
+        .join(host, Event.host_id == host.id).join(Campaign, Event.campaign_id == Campaign.id)
+        .where(scope.events)).one()
+    count, event_changed, venue_changed, host_changed, campaign_changed, last_published_end, last_cancelled_end, \
+        *other_changes = row
+    changes = [event_changed, venue_changed, host_changed, campaign_changed, *other_changes]
     if scope.window:  # the moment an event left the window is a change of the feed
         if last_published_end:
             changes.append(last_published_end + PAST_WINDOW)
         if last_cancelled_end:
             changes.append(last_cancelled_end + CANCELLED_STAYS_FOR)
-    if scope.deleted is not None:
-        changes.append(db.session.scalar(select(func.max(DeletedEvent.deleted_at)).where(scope.deleted)))
-    if scope.registrations_of:
-        changes.append(db.session.scalar(select(func.max(Registration.updated_at))
-                                         .where(Registration.email == scope.registrations_of)))
-    return FeedState(last_modified=max([c for c in changes if c is not None] or [EPOCH]), count=count)
+    return FeedState(last_modified=max([_aware(c) for c in changes if c is not None] or [EPOCH]), count=count)
+
+
+def _aware(moment) -> datetime:
+    """A scalar subquery's max() comes back untyped on SQLite: a naive UTC datetime or its text."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
