@@ -28,6 +28,7 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     register_template_helpers(app)
     register_error_handlers(app)
     register_commands(app)
+    app.before_request(refuse_nul_in_urls)
     return app
 
 
@@ -36,6 +37,15 @@ class DatabaseIdConverter(IntegerConverter):
 
     def __init__(self, url_map):
         super().__init__(url_map, min=1, max=2**31 - 1)
+
+
+def refuse_nul_in_urls():
+    """A NUL character in a URL can match no page, and PostgreSQL would refuse to even look it up."""
+    from flask import abort, request
+
+    if "\x00" in request.path or "\x00" in request.query_string.decode("latin-1") \
+            or any("\x00" in value for value in request.args.values()):
+        abort(404)
 
 
 def configure_paths(app: Flask) -> None:

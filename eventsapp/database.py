@@ -3,7 +3,7 @@ import enum
 import sqlite3
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Enum, event, func
+from sqlalchemy import DateTime, Enum, event, func, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -42,6 +42,9 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow, server_default=func.now()
     )
+    # Counted up by the database on every UPDATE of the row. Unlike updated_at (taken before commit),
+    # it cannot be overtaken by a transaction that commits later: feeds fingerprint it (feeds/selection.py).
+    revision: Mapped[int] = mapped_column(default=1, server_default=text("1"), onupdate=text("revision + 1"))
 
 
 def enum_column(enum_class: type[enum.Enum]) -> Enum:

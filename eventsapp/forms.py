@@ -21,12 +21,42 @@ class AppForm(FlaskForm):
                 return json_formdata(request.get_json())  # malformed JSON: get_json answers 400 itself
             return super().wrap_formdata(form, formdata)
 
+    def validate(self, extra_validators=None) -> bool:
+        """Text no database can store is refused first, before any validator queries with it."""
+        unstorable = [field for field in self if not is_storable(field.data)]
+        if not unstorable:
+            return super().validate(extra_validators)
+        message = str(_l("This text contains characters that are not allowed."))
+        for field in unstorable:
+            field.errors = [message]
+            if isinstance(field.data, str):  # shown again in the form: it must at least be valid UTF-8
+                field.data = field.data.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
+        if any(field.type in ("HiddenField", "CSRFTokenField") for field in unstorable):
+            self.form_errors.append(message)  # nobody sees a hidden field's error
+        return False
+
+
+def is_storable(value) -> bool:
+    """PostgreSQL refuses NUL characters, and lone surrogates (JSON "\\ud800") are not UTF-8.
+    Lists and dicts are the data of nested fields (e.g. the speakers of an agenda item)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return "\x00" not in value
+    if isinstance(value, dict):
+        return all(is_storable(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return all(is_storable(item) for item in value)
+    return True
+
 
 def json_formdata(body) -> ImmutableMultiDict:
     """{"name": "Li", "consent": true} → form data; anything but an object of scalars is a 400."""
     if not isinstance(body, dict) or any(isinstance(v, (dict, list)) for v in body.values()):
         abort(400, description="The JSON body must be an object of plain values.")
-    return ImmutableMultiDict({key: "y" if value is True else "" if value in (None, False) else str(value)
+    return ImmutableMultiDict({key: "y" if value is True else "" if value is None or value is False else str(value)
                                for key, value in body.items()})
 
 

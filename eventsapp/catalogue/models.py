@@ -203,7 +203,8 @@ class Speaker(db.Model):
 
 
 class DeletedEvent(db.Model):
-    """A tombstone: feeds covering a deleted event must still see a change (Last-Modified moves)."""
+    """A tombstone: an event left these scopes (deleted, or moved to another campaign, venue or host),
+    so their feeds see a change and Last-Modified never goes backwards."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int]

@@ -18,8 +18,12 @@ from .models import Campaign, DeletedEvent, Event, EventSession, EventStatus, Or
 from .uscc import is_valid_uscc
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# Changing any of these must reach calendar clients and attendees: they raise the event's SEQUENCE.
+# A change of time or place must reach calendar clients and attendees (an e-mail each).
 SCHEDULE_FIELDS = ("starts_at", "ends_at", "timezone", "venue_id")
+# What calendar clients must notice: these raise the event's SEQUENCE (RFC 5545 3.8.7.4).
+SEQUENCE_FIELDS = (*SCHEDULE_FIELDS, "title_zh", "title_en")
+SCOPE_FIELDS = ("campaign_id", "venue_id", "host_id")  # the feeds an event belongs to
+VENUE_PLACE_FIELDS = ("name_zh", "name_en", "address_zh", "address_en")
 SEAT_FIELDS = ("capacity", "waitlist_enabled")
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
 
@@ -165,22 +169,42 @@ def save_organization(organization: Organization, **fields) -> Organization:
     return organization
 
 
-def save_venue(venue: Venue, *, room_names: list[str], **fields) -> Venue:
+def save_venue(venue: Venue, *, room_names: list[str], now: datetime | None = None, **fields) -> Venue:
+    """Create or edit a venue. A new name or address moves the place of its coming events: their
+    SEQUENCE goes up and their attendees are told, as for any change of place."""
     check_timezone(fields.get("timezone", venue.timezone))
+    place_changed = bool(venue.id) and _changes(venue, fields, VENUE_PLACE_FIELDS)
     _assign(venue, fields)
     _replace_rooms(venue, room_names)
     db.session.add(venue)
     db.session.flush()
+    if place_changed:
+        for event in db.session.scalars(public_events().where(Event.venue_id == venue.id,
+                                                              Event.ends_at >= (now or utcnow()))).unique():
+            event.sequence += 1
+            if event.status == EventStatus.PUBLISHED:
+                signals.event_rescheduled.send(event)
+        db.session.flush()
     return venue
 
 
 def _replace_rooms(venue: Venue, room_names: list[str]) -> None:
-    """Keep rooms whose name stays (sessions point at them), add new ones, drop the rest."""
+    """Rooms whose name stays are kept; a new name takes over a dropped room in order (a rename keeps
+    the agenda items in that room); only what is left over is removed."""
     wanted = list(dict.fromkeys(name.strip() for name in room_names if name.strip()))
-    existing = {room.name: room for room in venue.rooms}
-    venue.rooms = [existing.get(name) or Room(name=name) for name in wanted]
-    for position, room in enumerate(venue.rooms):
+    if wanted == [room.name for room in venue.rooms]:
+        return
+    kept = {room.name: room for room in venue.rooms if room.name in wanted}
+    free = [room for room in venue.rooms if room.name not in wanted]
+    rooms = []
+    for name in wanted:
+        room = kept.get(name) or (free.pop(0) if free else Room(name=name))
+        room.name = name
+        rooms.append(room)
+    venue.rooms = rooms
+    for position, room in enumerate(rooms):
         room.position = position
+    venue.updated_at = utcnow()  # rooms have no timestamp of their own; agenda feeds show them
 
 
 def save_event(event: Event, *, co_host_ids: list[int] | None = None, **fields) -> Event:
@@ -196,27 +220,38 @@ def save_event(event: Event, *, co_host_ids: list[int] | None = None, **fields) 
     if event.id:
         check_sessions_fit(event, merged["starts_at"], merged["ends_at"])
     rescheduled = bool(event.id) and _changes(event, fields, SCHEDULE_FIELDS)
+    resequenced = bool(event.id) and _changes(event, fields, SEQUENCE_FIELDS)
     seats_changed = bool(event.id) and _changes(event, fields, SEAT_FIELDS)
+    if event.id and _changes(event, fields, SCOPE_FIELDS):
+        _leave_scopes(event, host_ids=[event.host_id])
     _assign(event, fields)
     if co_host_ids is not None:
         ids = [i for i in co_host_ids if i != event.host_id]
         co_hosts = list(db.session.scalars(select(Organization).where(Organization.id.in_(ids)))) if ids else []
         if {org.id for org in co_hosts} != {org.id for org in event.co_hosts}:
+            _leave_scopes(event, host_ids=[org.id for org in event.co_hosts if org not in co_hosts])
             event.co_hosts = co_hosts
             event.updated_at = utcnow()  # the link table has no timestamp; feeds must still see the change
-    if rescheduled:
+    if resequenced:
         event.sequence += 1
     db.session.add(event)
     db.session.flush()
-    if rescheduled and event.is_public:
+    if rescheduled and event.status == EventStatus.PUBLISHED:
         signals.event_rescheduled.send(event)
     if seats_changed:
         signals.event_seats_changed.send(event)
     return event
 
 
-def _changes(event: Event, fields: dict, names: tuple[str, ...]) -> bool:
-    return any(name in fields and fields[name] != getattr(event, name) for name in names)
+def _changes(obj, fields: dict, names: tuple[str, ...]) -> bool:
+    return any(name in fields and fields[name] != getattr(obj, name) for name in names)
+
+
+def _leave_scopes(event: Event, *, host_ids: list[int]) -> None:
+    """Tombstones for the feeds an event is leaving (its old campaign, venue and these hosts)."""
+    for host_id in host_ids:
+        db.session.add(DeletedEvent(event_id=event.id, campaign_id=event.campaign_id, venue_id=event.venue_id,
+                                    host_id=host_id, deleted_at=utcnow()))
 
 
 def publish_event(event: Event) -> Event:

@@ -121,6 +121,7 @@ def build_calendar(
     refresh: timedelta | None = timedelta(hours=1),
     tentative: frozenset[int] = frozenset(),
     description_limit: int | None = None,
+    stamp: datetime | None = None,
 ) -> bytes:
     """A VCALENDAR of `events` in `lang`.
 
@@ -128,6 +129,7 @@ def build_calendar(
     a single-event download or e-mail attachment. `attendee` = (name, e-mail) is required for
     METHOD REQUEST and CANCEL and refused for PUBLISH (RFC 5546 forbids ATTENDEE there).
     Events whose id is in `tentative` (a personal feed's waiting-list places) are STATUS:TENTATIVE.
+    `stamp` (e-mails only) is the DTSTAMP when later than the event's last change: the message's time.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
@@ -150,7 +152,8 @@ def build_calendar(
     for event in ordered:
         calendar.add_component(_vevent(event, lang=lang, base_url=base_url, domain=domain, method=method,
                                        attendee=attendee, organizer_email=organizer_email,
-                                       tentative=event.id in tentative, description_limit=description_limit))
+                                       tentative=event.id in tentative, description_limit=description_limit,
+                                       stamp=stamp))
     _add_timezones(calendar, zones, ordered)
     return calendar.to_ical()
 
@@ -174,16 +177,17 @@ def _main_timezone(events: list[Event]) -> str:
 
 def _vevent(event: Event, *, lang: str, base_url: str, domain: str, method: str,
             attendee: tuple[str, str] | None, organizer_email: str, tentative: bool = False,
-            description_limit: int | None = None) -> VEvent:
+            description_limit: int | None = None, stamp: datetime | None = None) -> VEvent:
     zone = ZoneInfo(event.timezone)
     updated_at = _utc(event.updated_at)
+    stamped_at = max(updated_at, _utc(stamp)) if stamp else updated_at
     cancelled = event.is_cancelled or method == "CANCEL"
     summary = event_summary(event, lang, cancelled=cancelled)
     if tentative and not cancelled:
         summary = WAITLISTED_PREFIX + summary
     vevent = VEvent.new(
         uid=event_uid(event, domain),
-        stamp=updated_at,
+        stamp=stamped_at,
         last_modified=updated_at,
         sequence=event.sequence or 0,
         start=_local_or_utc(event.starts_at, zone),

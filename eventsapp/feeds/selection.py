@@ -2,8 +2,12 @@
 
 A feed holds its scope's public events from 30 days back and all future ones; a cancelled event
 stays (marked cancelled) until a week after its end, then leaves. Last-Modified is the latest of:
-a change to any event of the scope or to its venue, host or campaign, an event leaving the window,
-and a deleted event of the scope, so it never goes backwards.
+a change to any event of the scope or to its venue, hosts or campaign, or to the scope's own
+campaign, venue or organization (its name is the calendar's), an event leaving the window, and an
+event deleted or moved out of the scope, so it never goes backwards.
+
+The fingerprint adds the rows' revision counters: updated_at is taken before commit, so a change
+committed late could carry an older time than one already seen; a sum of revisions only grows.
 """
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -12,7 +16,7 @@ from hashlib import sha256
 from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.orm import aliased
 
-from ..catalogue.models import Campaign, DeletedEvent, Event, EventStatus, Organization, Venue
+from ..catalogue.models import Campaign, DeletedEvent, Event, EventStatus, Organization, Venue, event_co_host
 from ..catalogue.services import EVENT_LIST_LOADING
 from ..extensions import db
 from ..registration.models import ACTIVE, Registration
@@ -32,6 +36,7 @@ class Scope:
     deleted: ColumnElement | None = None
     registrations_of: str | None = None  # a personal feed: this e-mail address's registrations
     window: bool = True  # a single-event download shows the event whatever its date
+    owner: object | None = None  # the campaign, venue or organization whose name the calendar bears
 
 
 def all_events_scope() -> Scope:
@@ -40,16 +45,16 @@ def all_events_scope() -> Scope:
 
 def campaign_scope(campaign: Campaign) -> Scope:
     return Scope(f"campaign:{campaign.id}", Event.campaign_id == campaign.id,
-                 DeletedEvent.campaign_id == campaign.id)
+                 DeletedEvent.campaign_id == campaign.id, owner=campaign)
 
 
 def venue_scope(venue: Venue) -> Scope:
-    return Scope(f"venue:{venue.id}", Event.venue_id == venue.id, DeletedEvent.venue_id == venue.id)
+    return Scope(f"venue:{venue.id}", Event.venue_id == venue.id, DeletedEvent.venue_id == venue.id, owner=venue)
 
 
 def host_scope(organization: Organization) -> Scope:
     hosted = or_(Event.host_id == organization.id, Event.co_hosts.any(Organization.id == organization.id))
-    return Scope(f"host:{organization.id}", hosted, DeletedEvent.host_id == organization.id)
+    return Scope(f"host:{organization.id}", hosted, DeletedEvent.host_id == organization.id, owner=organization)
 
 
 def person_scope(email: str) -> Scope:
@@ -86,9 +91,10 @@ def feed_events(scope: Scope, *, now: datetime) -> list[Event]:
 class FeedState:
     last_modified: datetime
     count: int
+    revisions: tuple
 
-    def fingerprint(self, scope: Scope, lang: str, variant: str = "") -> str:
-        text = f"{scope.key}|{lang}|{variant}|{self.count}|{self.last_modified.isoformat()}"
+    def fingerprint(self, scope: Scope, lang: str) -> str:
+        text = f"{scope.key}|{lang}|{self.count}|{self.revisions}|{self.last_modified.isoformat()}"
         return sha256(text.encode()).hexdigest()
 
 
@@ -98,28 +104,46 @@ def feed_state(scope: Scope, *, now: datetime) -> FeedState:
     shown = in_feed(now) if scope.window else is_public()
     published_left = and_(Event.status == EventStatus.PUBLISHED, Event.ends_at < now - PAST_WINDOW)
     cancelled_left = and_(Event.status == EventStatus.CANCELLED, Event.ends_at < now - CANCELLED_STAYS_FOR)
-    columns = [func.count(Event.id).filter(shown),
-               func.max(Event.updated_at), func.max(Venue.updated_at), func.max(host.updated_at),
-               func.max(Campaign.updated_at),
-               func.max(Event.ends_at).filter(published_left), func.max(Event.ends_at).filter(cancelled_left)]
-    if scope.deleted is not None:
-        columns.append(select(func.max(DeletedEvent.deleted_at)).where(scope.deleted).scalar_subquery())
-    if scope.registrations_of:
-        columns.append(select(func.max(Registration.updated_at))
-                       .where(Registration.email == scope.registrations_of).scalar_subquery())
+    changed, revised = _related_rows(scope)
+    for table in (Event, Venue, host, Campaign):
+        changed.append(func.max(table.updated_at))
+        revised.append(func.coalesce(func.sum(table.revision), 0))
     row = db.session.execute(
-        select(*columns).select_from(Event).join(Venue, Event.venue_id == Venue.id)
+        select(func.count(Event.id).filter(shown), func.max(Event.ends_at).filter(published_left),
+               func.max(Event.ends_at).filter(cancelled_left), *changed, *revised)
+        .select_from(Event).join(Venue, Event.venue_id == Venue.id)
         .join(host, Event.host_id == host.id).join(Campaign, Event.campaign_id == Campaign.id)
         .where(scope.events)).one()
-    count, event_changed, venue_changed, host_changed, campaign_changed, last_published_end, last_cancelled_end, \
-        *other_changes = row
-    changes = [event_changed, venue_changed, host_changed, campaign_changed, *other_changes]
+    count, last_published_end, last_cancelled_end = row[:3]
+    moments = list(row[3:3 + len(changed)])
     if scope.window:  # the moment an event left the window is a change of the feed
         if last_published_end:
-            changes.append(last_published_end + PAST_WINDOW)
+            moments.append(last_published_end + PAST_WINDOW)
         if last_cancelled_end:
-            changes.append(last_cancelled_end + CANCELLED_STAYS_FOR)
-    return FeedState(last_modified=max([_aware(c) for c in changes if c is not None] or [EPOCH]), count=count)
+            moments.append(last_cancelled_end + CANCELLED_STAYS_FOR)
+    return FeedState(last_modified=max([_aware(m) for m in moments if m is not None] or [EPOCH]), count=count,
+                     revisions=tuple(int(r or 0) for r in row[3 + len(changed):]))
+
+
+def _related_rows(scope: Scope) -> tuple[list, list]:
+    """Scalar subqueries for rows outside the join: (latest change times, revision sums)."""
+    co_host = aliased(Organization)
+    co_hosts = (select(co_host).join(event_co_host, event_co_host.c.organization_id == co_host.id)
+                .where(event_co_host.c.event_id.in_(select(Event.id).where(scope.events))).subquery())
+    changed = [select(func.max(co_hosts.c.updated_at)).scalar_subquery()]
+    revised = [select(func.coalesce(func.sum(co_hosts.c.revision), 0)).scalar_subquery()]
+    if scope.owner is not None:
+        model = type(scope.owner)
+        changed.append(select(model.updated_at).where(model.id == scope.owner.id).scalar_subquery())
+        revised.append(select(model.revision).where(model.id == scope.owner.id).scalar_subquery())
+    if scope.deleted is not None:
+        changed.append(select(func.max(DeletedEvent.deleted_at)).where(scope.deleted).scalar_subquery())
+        revised.append(select(func.count(DeletedEvent.id)).where(scope.deleted).scalar_subquery())
+    if scope.registrations_of:
+        mine = Registration.email == scope.registrations_of
+        changed.append(select(func.max(Registration.updated_at)).where(mine).scalar_subquery())
+        revised.append(select(func.coalesce(func.sum(Registration.revision), 0)).where(mine).scalar_subquery())
+    return changed, revised
 
 
 def _aware(moment) -> datetime:

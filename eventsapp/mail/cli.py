@@ -43,9 +43,9 @@ def work_command(once: bool, interval: float, batch_size: int):
 
 
 def run_pass(transport: Transport, *, batch_size: int, stop: threading.Event | None = None) -> dict[str, int]:
-    now = utcnow()
-    run_before_pass_hooks(now=now)
-    return deliver_due_messages(transport=transport, now=now, batch_size=batch_size,
+    run_before_pass_hooks(now=utcnow())
+    # A fresh clock for the claim: hooks may take a while, and the lease must not start in the past.
+    return deliver_due_messages(transport=transport, now=utcnow(), batch_size=batch_size,
                                 should_stop=stop.is_set if stop else lambda: False)
 
 

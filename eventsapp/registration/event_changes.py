@@ -8,11 +8,11 @@ from sqlalchemy import exists, select
 
 from ..catalogue import signals
 from ..database import utcnow
-from ..errors import NotAllowedInState
+from ..errors import NotAllowedInState, ValidationFailed
 from ..extensions import db
 from . import notifications
 from .models import ACTIVE, Registration
-from .services import active_registrations, fill_free_seats
+from .services import active_registrations, fill_free_seats, lock_event, seat_summary
 
 
 @signals.event_rescheduled.connect
@@ -30,12 +30,19 @@ def tell_attendees_event_cancelled(event, **_):
 
 
 @signals.event_seats_changed.connect
-def promote_when_seats_free_up(event, **_):
-    fill_free_seats(event, now=utcnow())
+def keep_seats_consistent(event, **_):
+    """Capacity may not drop below the seats already given; a raise goes to the waiting list at once."""
+    locked = lock_event(event.id)
+    taken = seat_summary(locked).taken
+    if locked.capacity < taken:
+        raise ValidationFailed(_l("%(taken)d people already hold a seat: the capacity cannot be lower.", taken=taken),
+                               "capacity")
+    fill_free_seats(locked, now=utcnow())
 
 
 @signals.event_unpublishing.connect
 def refuse_unpublishing_with_attendees(event, **_):
+    lock_event(event.id)  # a sign-up in flight either finishes first (and is seen) or waits for us
     has_attendees = db.session.scalar(select(exists().where(
         Registration.event_id == event.id, Registration.status.in_(ACTIVE))))
     if has_attendees:

@@ -48,6 +48,8 @@ class Registration(TimestampMixin, db.Model):
     # Set by the sign-up form: a second submission of the same form finds this registration.
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The event start a reminder was queued for: one reminder per start (again if the event moves).
+    reminded_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..feeds.ical import build_calendar
 from ..mail.services import enqueue_message
 from ..templating import external_url
-from .models import Registration
+from .models import Registration, RegistrationStatus
 from .personal_feed import personal_feed_for
 
 SUBJECTS = {
@@ -26,7 +26,7 @@ SUBJECTS = {
     "manage_link": _l("Your registration link: %(title)s"),
     "event_changed": _l("Changed time or place: %(title)s"),
     "event_cancelled": _l("Event cancelled: %(title)s"),
-    "reminder": _l("Tomorrow: %(title)s"),
+    "reminder": _l("Reminder: %(title)s"),
 }
 HEADLINES = {
     "confirmed": _l("Hello %(name)s, your place is confirmed."),
@@ -38,7 +38,7 @@ HEADLINES = {
     "event_changed": _l("Hello %(name)s, the time or place of this event has changed. The new details are below; "
                         "the attached calendar file updates your calendar."),
     "event_cancelled": _l("Hello %(name)s, we are sorry: this event has been cancelled."),
-    "reminder": _l("Hello %(name)s, a reminder: the event is tomorrow."),
+    "reminder": _l("Hello %(name)s, a reminder: your event is coming up soon. The details are below."),
 }
 # An invitation (REQUEST) puts the event in the calendar; CANCEL takes it out again.
 CANCELLING_KINDS = {"cancelled", "event_cancelled"}
@@ -69,14 +69,18 @@ def notify(registration: Registration, kind: str, *, now: datetime) -> None:
     enqueue_message(
         recipient=registration.email, subject=subject, body_text=body_text, body_html=body_html,
         dedup_key=dedup_key(registration, kind, now=now), now=now,
-        ics=event_invitation(event, registration, method=method), ics_method=method,
+        ics=event_invitation(event, registration, method=method, now=now), ics_method=method,
         ics_filename=f"event-{event.id}.ics")
 
 
-def event_invitation(event: Event, registration: Registration, *, method: str) -> bytes:
+def event_invitation(event: Event, registration: Registration, *, method: str, now: datetime) -> bytes:
+    """The event as this person's calendar sees it: tentative while waitlisted. DTSTAMP is the time
+    of this message, so after a CANCEL a new REQUEST (signing up again) is newer for the client."""
+    tentative = frozenset({event.id}) if registration.status == RegistrationStatus.WAITLISTED else frozenset()
     return build_calendar(
         [event], lang=registration.language, base_url=current_app.config["BASE_URL"], method=method,
-        attendee=(registration.name, registration.email), organizer_email=organizer_address())
+        attendee=(registration.name, registration.email), organizer_email=organizer_address(),
+        tentative=tentative, stamp=now)
 
 
 def organizer_address() -> str:

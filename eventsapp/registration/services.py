@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..catalogue.models import Event, EventStatus
@@ -103,7 +103,9 @@ def lock_event(event_id: int) -> Event:
     its database write lock, which serializes writers just the same.
     """
     if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(update(Event).where(Event.id == event_id).values(id=Event.id))
+        # Keep updated_at as it is: taking a lock is not a change feeds should see.
+        db.session.execute(update(Event).where(Event.id == event_id)
+                           .values(id=Event.id, updated_at=Event.updated_at, revision=Event.revision))
     query = select(Event).where(Event.id == event_id).with_for_update().execution_options(populate_existing=True)
     return db.session.scalars(query).one()
 
@@ -206,7 +208,7 @@ def promote_from_waitlist(event: Event, *, now: datetime) -> list[Registration]:
 
 def fill_free_seats(event: Event, *, now: datetime) -> list[Registration]:
     """After capacity was raised (or the list turned back on): promote under the event lock."""
-    return promote_from_waitlist(lock_event(event.id), now=now)
+    return promote_from_waitlist(lock_event(event.id), now=now)  # locking twice in one transaction is a no-op
 
 
 def resend_manage_link(event: Event, email: str, *, now: datetime) -> None:
@@ -222,11 +224,17 @@ def active_registrations(event: Event) -> list[Registration]:
 
 
 def queue_reminders(*, now: datetime, ahead: timedelta = timedelta(hours=24)) -> int:
-    """Queue "tomorrow" mails for confirmed people of events starting within `ahead`. Safe to repeat."""
+    """Queue a reminder for confirmed people of events starting within `ahead`, once per event start.
+
+    Runs before every mail-worker pass, so it selects only people not yet reminded (cheap when idle).
+    """
+    not_reminded = or_(Registration.reminded_for.is_(None), Registration.reminded_for != Event.starts_at)
     starting_soon = select(Registration).join(Registration.event).where(
         Event.status == EventStatus.PUBLISHED, Event.starts_at > now, Event.starts_at <= now + ahead,
-        Registration.status == RegistrationStatus.CONFIRMED)
+        Registration.status == RegistrationStatus.CONFIRMED, not_reminded)
     registrations = list(db.session.scalars(starting_soon))
     for registration in registrations:
         notifications.notify(registration, "reminder", now=now)
+        registration.reminded_for = registration.event.starts_at
+    db.session.flush()
     return len(registrations)

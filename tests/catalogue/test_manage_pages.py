@@ -197,13 +197,17 @@ def test_only_drafts_can_be_deleted(client, organizer, make_event):
     assert fresh(Event, draft.id) is None
 
 
-def test_moving_an_event_raises_its_sequence_but_a_title_edit_does_not(client, organizer, make_event, app_ctx):
+def test_moving_or_renaming_an_event_raises_its_sequence(client, organizer, make_event, app_ctx):
     event = make_event(starts_at=datetime(2030, 5, 20, 6, 0, tzinfo=ZoneInfo("UTC")))
     refs = {"campaign_id": event.campaign_id, "host_id": event.host_id, "venue_id": event.venue_id}
-    client.post(f"/manage/events/{event.id}/edit", data=event_data(refs, title_en="Renamed", ends_at="2030-05-20T17:00"))
+    unchanged = event_data(refs, title_en="Quality Open Day", title_zh="质量开放日", ends_at="2030-05-20T17:00")
+    client.post(f"/manage/events/{event.id}/edit", data=unchanged)
     assert fresh(Event, event.id).sequence == 0
-    client.post(f"/manage/events/{event.id}/edit", data=event_data(refs, starts_at="2030-05-20T15:00", ends_at="2030-05-20T17:00"))
+    client.post(f"/manage/events/{event.id}/edit", data={**unchanged, "title_en": "Renamed"})
     assert fresh(Event, event.id).sequence == 1
+    client.post(f"/manage/events/{event.id}/edit", data={**unchanged, "title_en": "Renamed",
+                                                          "starts_at": "2030-05-20T15:00"})
+    assert fresh(Event, event.id).sequence == 2
 
 
 def test_event_cannot_move_away_from_its_agenda(client, organizer, make_event, make_session, app_ctx):

@@ -265,3 +265,67 @@ def test_agenda_feed_has_one_entry_per_talk_and_follows_edits(client, make_event
     again = client.get(f"/feeds/events/{event.id}/agenda.ics?lang=en",
                        headers={"If-None-Match": response.headers["ETag"]})
     assert "Wang Fang" in str(by_uid(again)[f"session-{first.id}@127.0.0.1"]["DESCRIPTION"])
+
+
+def test_renaming_a_co_host_or_the_feeds_own_venue_reaches_the_feed(client, make_event, make_organization,
+                                                                   make_venue, app_ctx):
+    partner = make_organization(name_en="Old Partner")
+    event = make_event(co_hosts=[partner])
+    empty_venue = make_venue(name_en="Quiet Hall")
+    before = client.get("/feeds/all.ics?lang=en")
+    partner.name_en = "New Partner"
+    empty_venue.name_en = "Loud Hall"
+    db.session.commit()
+    after = client.get("/feeds/all.ics?lang=en", headers={"If-None-Match": before.headers["ETag"]})
+    assert "New Partner" in str(by_uid(after)[uid(event)]["DESCRIPTION"])
+    name = Calendar.from_ical(client.get(f"/feeds/venues/{empty_venue.id}.ics?lang=en").data)["X-WR-CALNAME"]
+    assert "Loud Hall" in str(name)
+
+
+def test_renaming_a_room_keeps_its_talks_and_updates_the_agenda(client, make_event, make_session, app_ctx):
+    event = make_event()
+    talk = make_session(event, room=event.venue.rooms[0], title_en="Talk")
+    before = client.get(f"/feeds/events/{event.id}/agenda.ics?lang=en")
+    catalogue.save_venue(event.venue, room_names=["Grand Hall"])
+    db.session.commit()
+    db.session.refresh(talk)
+    assert talk.room is not None and talk.room.name == "Grand Hall"
+    after = client.get(f"/feeds/events/{event.id}/agenda.ics?lang=en",
+                       headers={"If-None-Match": before.headers["ETag"]})
+    assert str(by_uid(after)[f"session-{talk.id}@127.0.0.1"]["LOCATION"]).startswith("Grand Hall")
+
+
+def test_moving_an_event_to_another_campaign_moves_the_old_feeds_last_modified(make_event, make_campaign,
+                                                                             app_ctx, now):
+    from eventsapp.feeds import selection
+
+    event = make_event(updated_at=now - timedelta(hours=1))
+    old_campaign, new_campaign = event.campaign, make_campaign()
+    before = selection.feed_state(selection.campaign_scope(old_campaign), now=now)
+    catalogue.save_event(event, campaign_id=new_campaign.id)
+    db.session.commit()
+    after = selection.feed_state(selection.campaign_scope(old_campaign), now=now)
+    assert after.count == 0 and after.last_modified > before.last_modified
+
+
+def test_a_change_committed_late_still_changes_the_fingerprint(make_event, app_ctx, now):
+    """updated_at is taken before commit; the revision counter is what cannot be overtaken."""
+    from eventsapp.feeds import selection
+
+    event = make_event()
+    scope = selection.all_events_scope()
+    before = selection.feed_state(scope, now=now)
+    db.session.execute(db.update(type(event)).where(type(event).id == event.id)
+                       .values(title_en="Edited", updated_at=event.updated_at))  # same time stamp, as if late
+    db.session.commit()
+    after = selection.feed_state(scope, now=now)
+    assert after.last_modified == before.last_modified
+    assert after.fingerprint(scope, "en") != before.fingerprint(scope, "en")
+
+
+def test_signing_up_does_not_change_the_public_feed(client, make_event, app_ctx, now):
+    event = make_event()
+    before = client.get("/feeds/all.ics")
+    registration.register(event.id, registration.Applicant(name="Li", email="li@example.com"), now=now)
+    db.session.commit()
+    assert client.get("/feeds/all.ics", headers={"If-None-Match": before.headers["ETag"]}).status_code == 304

@@ -40,3 +40,43 @@ def test_arbitrary_request_bodies_never_error(client, make_event, app_ctx):
 
     post_bytes()
     assert registration_count() == 0
+
+
+def test_text_no_database_can_store_is_refused_next_to_the_field(client, make_event, app_ctx):
+    event = make_event()
+    good = {"name": "Li", "email": "li@example.com", "phone": "13800138000", "organization": "Metro",
+            "consent": "y"}
+    for bad in ({"name": "Li\x00"}, {"organization": "Metro\x00Group"}, {"submission_key": "k\x00"}):
+        response = client.post(f"/events/{event.id}/register?lang=en", data={**good, **bad})
+        assert response.status_code == 422
+        assert "characters that are not allowed" in response.get_data(as_text=True)
+    json_body = '{"name": "Li\\ud800", "email": "li@example.com", "phone": "13800138000", ' \
+                '"organization": "Metro", "consent": true}'
+    response = client.post(f"/events/{event.id}/register", data=json_body, content_type="application/json")
+    assert response.status_code == 422
+    assert registration_count() == 0
+
+
+def test_nul_in_urls_finds_nothing(client, make_event):
+    event = make_event()
+    for url in ("/campaigns/a%00b", "/feeds/campaigns/a%00b.ics", "/registrations/abc%00def",
+                "/feeds/me/abc%00.ics", f"/events/{event.id}?lang=%00", "/manage/events?status=%00"):
+        assert client.get(url).status_code == 404, url
+
+
+def test_one_odd_field_in_an_otherwise_valid_sign_up_never_errors(client, make_event, app_ctx):
+    """Valid everywhere else, so the odd value really reaches the database when the form accepts it."""
+    event = make_event(capacity=1000)
+    counter = iter(range(1_000_000))
+
+    @settings(max_examples=150, deadline=None)
+    @given(field=st.sampled_from(["name", "organization", "job_title", "submission_key", "phone"]), value=odd_text)
+    def post_one_odd_field(field, value):
+        data = {"name": "Li", "email": f"p{next(counter)}@example.com", "phone": "13800138000",
+                "organization": "Metro", "consent": "y", field: value}
+        before = registration_count()
+        response = client.post(f"/events/{event.id}/register", data=data)
+        assert response.status_code in (302, 422), response.status_code
+        assert registration_count() == before + (response.status_code == 302)
+
+    post_one_odd_field()

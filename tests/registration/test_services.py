@@ -6,6 +6,7 @@ from icalendar import Calendar
 
 from eventsapp.catalogue import services as catalogue
 from eventsapp.catalogue.models import EventStatus
+from eventsapp.errors import ValidationFailed
 from eventsapp.extensions import db
 from eventsapp.registration import services
 from eventsapp.registration.models import RegistrationStatus
@@ -193,8 +194,9 @@ def test_reminders_are_queued_once_for_confirmed_people_the_day_before(make_even
     for _ in range(2):
         services.queue_reminders(now=now)
         db.session.commit()
-    assert [m.subject.split(":")[0] for m in outbox(confirmed.email)].count("Tomorrow") == 1
-    assert not any(m.subject.startswith("Tomorrow") for m in outbox(waiting.email) + outbox(other.email))
+    assert [m.subject.split(":")[0] for m in outbox(confirmed.email)].count("Reminder") == 1
+    assert not any(m.subject.startswith("Reminder") for m in outbox(waiting.email) + outbox(other.email))
+    assert services.queue_reminders(now=now) == 0  # nobody is rendered again on later passes
 
 
 def test_resend_link_only_mails_registered_addresses(make_event, applicant, now, outbox):
@@ -205,3 +207,79 @@ def test_resend_link_only_mails_registered_addresses(make_event, applicant, now,
     db.session.commit()
     assert len(outbox("me@example.com")) == 2 and registration.token in outbox("me@example.com")[1].body_text
     assert outbox("stranger@example.com") == []
+
+
+def test_capacity_cannot_drop_below_the_seats_already_given(make_event, applicant, now):
+    event = make_event(capacity=3)
+    for _ in range(3):
+        sign_up(event, applicant, now)
+    with pytest.raises(ValidationFailed) as refused:
+        catalogue.save_event(event, capacity=2)
+    assert refused.value.field == "capacity"
+    db.session.rollback()
+    catalogue.save_event(event, capacity=3)  # unchanged is fine
+    db.session.commit()
+
+
+def test_unpublishing_waits_for_a_sign_up_in_flight_and_then_refuses(app, make_event, applicant, now):
+    """The sign-up holds the event lock until it commits; the unpublish must see its attendee."""
+    import threading
+
+    event = make_event()
+    event_id = event.id
+    holding_lock, outcome = threading.Event(), {}
+
+    def sign_up_slowly():
+        with app.app_context():
+            register(event_id, applicant(), now=now)
+            holding_lock.set()
+            threading.Event().wait(0.5)  # still uncommitted while the organizer clicks "Unpublish"
+            db.session.commit()
+
+    def unpublish():
+        holding_lock.wait(5)
+        with app.app_context():
+            try:
+                catalogue.unpublish_event(db.session.get(type(event), event_id))
+                db.session.commit()
+                outcome["result"] = "unpublished"
+            except services.NotAllowedInState:
+                db.session.rollback()
+                outcome["result"] = "refused"
+
+    threads = [threading.Thread(target=sign_up_slowly), threading.Thread(target=unpublish)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert outcome["result"] == "refused"
+
+
+def test_a_new_venue_address_tells_attendees_and_raises_sequence(make_event, applicant, now, outbox):
+    event = make_event()
+    person = sign_up(event, applicant, now, language="en")
+    catalogue.save_venue(event.venue, room_names=[r.name for r in event.venue.rooms],
+                         address_en="99 New Road, Pudong")
+    db.session.commit()
+    db.session.refresh(event)
+    assert event.sequence == 1
+    assert [m.subject.split(":")[0] for m in outbox(person.email)].count("Changed time or place") == 1
+
+
+def test_the_waiting_list_mail_puts_the_event_in_the_calendar_as_tentative(make_event, applicant, now, outbox):
+    event = make_event(capacity=1)
+    sign_up(event, applicant, now)
+    waiting = sign_up(event, applicant, now)
+    (vevent,) = Calendar.from_ical(outbox(waiting.email)[0].ics).walk("VEVENT")
+    assert str(vevent["STATUS"]) == "TENTATIVE"
+
+
+def test_signing_up_again_after_cancelling_sends_a_newer_invitation(make_event, applicant, now, outbox):
+    event = make_event()
+    first = sign_up(event, applicant, now, email="again@example.com")
+    cancel_registration(first, now=now + timedelta(minutes=1))
+    db.session.commit()
+    register(event.id, applicant(email="again@example.com"), now=now + timedelta(minutes=2))
+    db.session.commit()
+    stamps = [Calendar.from_ical(m.ics).walk("VEVENT")[0]["DTSTAMP"].dt for m in outbox("again@example.com")]
+    assert stamps == sorted(stamps) and len(set(stamps)) == 3
