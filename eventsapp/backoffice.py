@@ -19,7 +19,7 @@ def require_organizer():
 
 @blueprint.get("/")
 def dashboard():
-    from .catalogue.services import dashboard_summary
+    from .catalogue.queries import dashboard_summary
     from .database import utcnow
 
     return render_template("manage/dashboard.html", summary=dashboard_summary(now=utcnow()))

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from eventsapp.accounts.services import authenticate
 from eventsapp.catalogue.models import Campaign, Event, EventSession, EventStatus, Organization, Sector, Venue
-from eventsapp.catalogue.services import campaign_events
+from eventsapp.catalogue.queries import campaign_events
 from eventsapp.catalogue.uscc import is_valid_uscc
 from eventsapp.demo import ORGANIZER_EMAIL, ORGANIZER_PASSWORD, load_demo
 from eventsapp.extensions import db

@@ -9,6 +9,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..forms import ConfirmForm, commit_or_show, confirmed_action, render_form
 from . import services
+from .queries import EVENT_LIST_LOADING
 from .forms import CancelEventForm, EventForm, SessionForm
 from .models import Event, EventSession, EventStatus
 
@@ -16,7 +17,7 @@ from .models import Event, EventSession, EventStatus
 @blueprint.get("/events")
 def events():
     status = request.args.get("status")
-    query = select(Event).options(*services.EVENT_LIST_LOADING).order_by(Event.starts_at.desc())
+    query = select(Event).options(*EVENT_LIST_LOADING).order_by(Event.starts_at.desc())
     if status in {s.value for s in EventStatus}:
         query = query.where(Event.status == status)
     return render_template("manage/events.html", events=db.session.scalars(query).unique(), status=status)

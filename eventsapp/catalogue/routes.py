@@ -5,7 +5,7 @@ from sqlalchemy import select
 from ..database import utcnow
 from ..extensions import db
 from ..registration.services import registration_window, seat_summary
-from . import services
+from . import queries
 from .models import Campaign, Organization, Venue
 
 blueprint = Blueprint("catalogue", __name__)
@@ -15,8 +15,8 @@ blueprint = Blueprint("catalogue", __name__)
 def home():
     return render_template(
         "catalogue/home.html",
-        upcoming=services.upcoming_events(now=utcnow()),
-        campaigns=services.campaigns_for_home(),
+        upcoming=queries.upcoming_events(now=utcnow()),
+        campaigns=queries.campaigns_for_home(),
     )
 
 
@@ -24,26 +24,26 @@ def home():
 def campaign(slug: str):
     campaign = db.first_or_404(select(Campaign).where(Campaign.slug == slug))
     return render_template("catalogue/campaign.html", campaign=campaign,
-                           numbered_events=services.campaign_events(campaign))
+                           numbered_events=queries.campaign_events(campaign))
 
 
 @blueprint.get("/events/<id:event_id>")
 def event(event_id: int):
-    event = services.get_public_event(event_id)
+    event = queries.get_public_event(event_id)
     if event is None:  # drafts are invisible, not forbidden: their existence is not public either
         abort(404)
-    return render_template("catalogue/event.html", event=event, number=services.event_number_in_campaign(event),
+    return render_template("catalogue/event.html", event=event, number=queries.event_number_in_campaign(event),
                            seats=seat_summary(event), window=registration_window(event, now=utcnow()))
 
 
 @blueprint.get("/venues/<id:venue_id>")
 def venue(venue_id: int):
     venue = db.get_or_404(Venue, venue_id)
-    return render_template("catalogue/venue.html", venue=venue, events=services.venue_events(venue))
+    return render_template("catalogue/venue.html", venue=venue, events=queries.venue_events(venue))
 
 
 @blueprint.get("/hosts/<id:organization_id>")
 def host(organization_id: int):
     organization = db.get_or_404(Organization, organization_id)
     return render_template("catalogue/host.html", organization=organization,
-                           events=services.hosted_events(organization))
+                           events=queries.hosted_events(organization))

@@ -1,4 +1,4 @@
-"""Business rules of the catalogue: what the public sees, and how organizers change it.
+"""Business rules of the catalogue: what organizers may change, and how (queries.py reads).
 
 Services flush; the caller (route, CLI, test) commits once.
 """
@@ -6,14 +6,14 @@ import re
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import select
 
+from ..database import utcnow
 from ..errors import NotAllowedInState, ValidationFailed
 from ..extensions import db
 from ..timezones import is_known_timezone
 from . import signals
-from ..database import utcnow
+from .queries import public_events
 from .models import Campaign, DeletedEvent, Event, EventSession, EventStatus, Organization, Room, Speaker, Venue
 from .uscc import is_valid_uscc
 
@@ -25,17 +25,6 @@ SEQUENCE_FIELDS = (*SCHEDULE_FIELDS, "title_zh", "title_en")
 SCOPE_FIELDS = ("campaign_id", "venue_id", "host_id")  # the feeds an event belongs to
 VENUE_PLACE_FIELDS = ("name_zh", "name_en", "address_zh", "address_en")
 SEAT_FIELDS = ("capacity", "waitlist_enabled")
-PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
-
-# Everything a list of events shows, loaded in a fixed number of queries whatever the list length.
-EVENT_LIST_LOADING = (
-    joinedload(Event.campaign),
-    joinedload(Event.host),
-    joinedload(Event.venue),
-    selectinload(Event.co_hosts),
-)
-
-
 # --- Rules, shared by forms (early, friendly messages) and services (the final word) ---------
 
 def check_slug(slug: str, *, campaign: Campaign | None = None) -> None:
@@ -89,58 +78,6 @@ def check_registration_window(opens_at: datetime | None, closes_at: datetime | N
     if closes_at and closes_at > starts_at:
         raise ValidationFailed(_l("Registration must close no later than the event starts."),
                                "registration_closes_at")
-
-
-# --- What the public sees --------------------------------------------------------------------
-
-def public_events() -> Select:
-    return select(Event).where(Event.status.in_(PUBLIC_STATUSES)).options(*EVENT_LIST_LOADING)
-
-
-def upcoming_events(*, now: datetime, limit: int = 12) -> list[Event]:
-    query = public_events().where(Event.ends_at >= now).order_by(Event.starts_at).limit(limit)
-    return list(db.session.scalars(query).unique())
-
-
-def campaigns_for_home(*, limit: int = 20) -> list[Campaign]:
-    return list(db.session.scalars(select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc()).limit(limit)))
-
-
-def campaign_events(campaign: Campaign) -> list[tuple[int, Event]]:
-    """The campaign's public events in date order, numbered: (1, first event), (2, ...)."""
-    query = public_events().where(Event.campaign_id == campaign.id).order_by(Event.starts_at, Event.id)
-    return list(enumerate(db.session.scalars(query).unique(), start=1))
-
-
-def event_number_in_campaign(event: Event) -> int:
-    """'The fourth event': its place among the campaign's public events, by start time."""
-    earlier = select(func.count(Event.id)).where(
-        Event.campaign_id == event.campaign_id,
-        Event.status.in_(PUBLIC_STATUSES),
-        or_(Event.starts_at < event.starts_at, (Event.starts_at == event.starts_at) & (Event.id < event.id)),
-    )
-    return db.session.scalar(earlier) + 1
-
-
-def get_public_event(event_id: int, *, with_agenda: bool = True) -> Event | None:
-    """A published or cancelled event; `with_agenda` also loads its sessions and speakers."""
-    query = public_events().where(Event.id == event_id)
-    if with_agenda:
-        query = query.options(selectinload(Event.sessions).selectinload(EventSession.speakers),
-                              selectinload(Event.sessions).joinedload(EventSession.room))
-    return db.session.scalars(query).unique().one_or_none()
-
-
-def venue_events(venue: Venue) -> list[Event]:
-    query = public_events().where(Event.venue_id == venue.id).order_by(Event.starts_at.desc())
-    return list(db.session.scalars(query).unique())
-
-
-def hosted_events(organization: Organization) -> list[Event]:
-    """Events the organization hosts or co-hosts, newest first."""
-    co_hosted = Event.co_hosts.any(Organization.id == organization.id)
-    query = public_events().where(or_(Event.host_id == organization.id, co_hosted)).order_by(Event.starts_at.desc())
-    return list(db.session.scalars(query).unique())
 
 
 # --- Organizer changes -----------------------------------------------------------------------
@@ -326,15 +263,3 @@ def delete_session(session: EventSession) -> None:
 def _assign(obj, fields: dict) -> None:
     for name, value in fields.items():
         setattr(obj, name, value)
-
-
-
-def dashboard_summary(*, now: datetime) -> dict:
-    """What an organizer sees first: counts by status and the next events."""
-    counts = dict(db.session.execute(select(Event.status, func.count(Event.id)).group_by(Event.status)).all())
-    upcoming = select(Event).where(Event.ends_at >= now).options(*EVENT_LIST_LOADING).order_by(Event.starts_at)
-    return {
-        "counts": {status.value: counts.get(status, 0) for status in EventStatus},
-        "campaigns": db.session.scalar(select(func.count(Campaign.id))),
-        "upcoming": list(db.session.scalars(upcoming.limit(8)).unique()),
-    }

@@ -6,7 +6,7 @@ from flask_babel import force_locale, gettext as _
 from sqlalchemy import select
 
 from ..catalogue.models import Campaign, Organization, Venue
-from ..catalogue.services import get_public_event
+from ..catalogue.queries import get_public_event
 from ..database import utcnow
 from ..extensions import db
 from ..i18n import pick_language

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.orm import aliased
 
 from ..catalogue.models import Campaign, DeletedEvent, Event, EventStatus, Organization, Venue, event_co_host
-from ..catalogue.services import EVENT_LIST_LOADING
+from ..catalogue.queries import EVENT_LIST_LOADING
 from ..extensions import db
 from ..registration.models import ACTIVE, Registration
 

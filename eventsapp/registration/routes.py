@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..catalogue.services import get_public_event
+from ..catalogue.queries import get_public_event
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db, limiter

@@ -24,7 +24,7 @@ from ical.calendar_stream import IcsCalendarStream
 from sqlalchemy import select
 
 from eventsapp.catalogue.models import Campaign, Event, EventStatus
-from eventsapp.catalogue.services import public_events
+from eventsapp.catalogue.queries import public_events
 from eventsapp.demo import load_demo
 from eventsapp.extensions import db
 from eventsapp.feeds.agenda import session_uid
