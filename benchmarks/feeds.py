@@ -39,7 +39,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from signup_rush import BIN, HOST, ROOT, migrate, pick_port, wait_until_up  # first: puts eventsapp on sys.path
+from signup_rush import BIN, HOST, ROOT, migrate, pick_port, stop_gunicorn, wait_until_up  # first: puts eventsapp on sys.path
 from eventsapp import create_app
 from eventsapp.catalogue.models import Campaign, Event, EventSession, EventStatus, Organization, Venue
 from eventsapp.extensions import db
@@ -202,15 +202,6 @@ def start_gunicorn(port: int, workers: int, redis: bool) -> subprocess.Popen:
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
 
-def stop(server: subprocess.Popen) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait(timeout=30)
-
-
 def run_wrk(url: str, *, seconds: int, connections: int, headers: dict | None = None,
             count_statuses: bool = False) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
@@ -267,7 +258,7 @@ def measure_under_gunicorn(args, cold: dict) -> dict:
             return {path: measure_served(args, port, path, f"/static/{copy.name}", cold[path]["seconds"])
                     for path, copy in copies.items()}
         finally:
-            stop(server)
+            stop_gunicorn(server)
     finally:
         for copy in copies.values():
             copy.unlink(missing_ok=True)

@@ -275,18 +275,22 @@ def main() -> int:
             wait_until_up(server, port, f"/events/{event_id}/register")
             measured, most_waiting = run_rush_watching_locks(args, port, event_id)
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=30)
+            stop_gunicorn(server)
         outcome = check_outcome(event_id, args.seats)
         db.engine.dispose()
     print_report(args, measured, most_waiting, outcome)
     errors = sum(n for code, n in measured["codes"].items() if code != "302")
     failed = errors or outcome["oversold"] or outcome["duplicates"] or not outcome["in_order"]
     return 1 if failed else 0
+
+
+def stop_gunicorn(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=30)
 
 
 if __name__ == "__main__":
