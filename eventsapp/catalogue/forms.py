@@ -1,14 +1,34 @@
 """Organizer forms for the catalogue. Each form turns its input into service arguments."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from wtforms import (BooleanField, DateTimeLocalField, SelectChoice, FieldList, FloatField, Form, FormField, IntegerField, SelectField,
-                     SelectMultipleField, StringField, TextAreaField, URLField)
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    FieldList,
+    FloatField,
+    Form,
+    FormField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL
 
 from ..extensions import db
-from ..forms import (AppForm, bilingual_text, check_into_form, raise_as_field_error, require_one_language, select_choices,
-                     strip_whitespace)
+from ..forms import (
+    AppForm,
+    bilingual_text,
+    check_into_form,
+    raise_as_field_error,
+    require_one_language,
+    select_choices,
+    strip_whitespace,
+)
 from ..timezones import local_to_utc, timezone_names, utc_to_local
 from . import services
 from .labels import SECTOR_LABELS
@@ -142,7 +162,8 @@ class EventForm(AppForm):
                                                   db.session.scalars(select(Campaign).order_by(Campaign.year.desc())))
         self.host_id.choices = organization_choices()
         self.co_host_ids.choices = self.host_id.choices
-        self.venue_id.choices = select_choices((v.id, v.name) for v in db.session.scalars(select(Venue).order_by(Venue.id)))
+        venues = db.session.scalars(select(Venue).order_by(Venue.id))
+        self.venue_id.choices = select_choices((venue.id, venue.name) for venue in venues)
         if self.is_submitted():
             return
         if event is None:
@@ -202,7 +223,8 @@ class SessionForm(AppForm):
     def __init__(self, *args, event: Event, session: EventSession | None = None, **kwargs):
         super().__init__(*args, obj=session, **kwargs)
         self.event = event
-        self.room_id.choices = select_choices([(self.NO_ROOM, "—")] + [(room.id, room.name) for room in event.venue.rooms])
+        rooms = [(room.id, room.name) for room in event.venue.rooms]
+        self.room_id.choices = select_choices([(self.NO_ROOM, "—"), *rooms])
         if self.is_submitted():
             return
         if session is None:

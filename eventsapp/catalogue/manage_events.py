@@ -65,7 +65,8 @@ def cancel_event(event_id: int):
 
 @blueprint.post("/events/<id:event_id>/delete")
 def delete_event(event_id: int):
-    return confirmed_action(services.delete_event, db.get_or_404(Event, event_id), now=utcnow(), done=_("Draft deleted."),
+    return confirmed_action(services.delete_event, db.get_or_404(Event, event_id), now=utcnow(),
+                            done=_("Draft deleted."),
                             back=url_for("manage.events"), back_on_error=url_for("manage.event", event_id=event_id))
 
 

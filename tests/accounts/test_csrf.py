@@ -3,9 +3,7 @@ import re
 
 import pytest
 
-from eventsapp import create_app
 from eventsapp.catalogue.models import Campaign
-from eventsapp.config import TestConfig
 from eventsapp.extensions import db
 
 

@@ -1,6 +1,6 @@
 """The organizer back office: forms, their validation, and the event life cycle."""
 import html
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest

@@ -1,5 +1,5 @@
 """The feed URLs of SPEC section 4: selection, conditional GET, updates, the personal feed, bad input."""
-from datetime import datetime, timedelta
+from datetime import timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 
 import pytest

@@ -76,7 +76,7 @@ def test_a_long_outage_never_fails_a_message(app_ctx, now, down_smtp_server, que
 
 
 def test_during_an_outage_one_connection_attempt_per_pass(app_ctx, now, down_smtp_server, queue_message):
-    first, second = queue_message(), queue_message()
+    _, second = queue_message(), queue_message()
     assert deliver_due_messages(transport=down_smtp_server.transport, now=now)["retried"] == 1
     untried = fresh(second)
     assert (untried.attempts, untried.claimed_until, untried.next_attempt_at) == (0, None, now)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from eventsapp.catalogue.models import EventStatus
 from eventsapp.extensions import db
-from eventsapp.registration.models import Registration, RegistrationStatus
+from eventsapp.registration.models import Registration
 
 
 def form(**overrides):
