@@ -12,7 +12,7 @@ from ..errors import NotAllowedInState, ValidationFailed
 from ..extensions import db
 from . import notifications
 from .models import ACTIVE, Registration
-from .services import active_registrations, fill_free_seats, lock_event, seat_summary
+from .services import active_registrations, lock_event, promote_from_waitlist, seat_summary
 
 
 @signals.event_rescheduled.connect
@@ -37,7 +37,7 @@ def keep_seats_consistent(event, **_):
     if locked.capacity < taken:
         raise ValidationFailed(_l("%(taken)d people already hold a seat: the capacity cannot be lower.", taken=taken),
                                "capacity")
-    fill_free_seats(locked, now=utcnow())
+    promote_from_waitlist(locked, now=utcnow())
 
 
 @signals.event_unpublishing.connect

@@ -206,11 +206,6 @@ def promote_from_waitlist(event: Event, *, now: datetime) -> list[Registration]:
     return promoted
 
 
-def fill_free_seats(event: Event, *, now: datetime) -> list[Registration]:
-    """After capacity was raised (or the list turned back on): promote under the event lock."""
-    return promote_from_waitlist(lock_event(event.id), now=now)  # locking twice in one transaction is a no-op
-
-
 def resend_manage_link(event: Event, email: str, *, now: datetime) -> None:
     """Mail the manage link again. Says nothing about whether the address is registered."""
     registration = find_active_registration(event, email)
