@@ -3,6 +3,11 @@ import os
 import secrets
 from pathlib import Path
 
+from .languages import DEFAULT_LANGUAGE
+from .timezones import DEFAULT_TIMEZONE
+
+DEFAULT_SENDER = "Quality Campaign Events <no-reply@localhost>"
+
 
 def normalize_database_url(url: str) -> str:
     """Let operators write postgres:// or postgresql:// and still get the psycopg 3 driver."""
@@ -36,13 +41,12 @@ class Config:
     DATABASE_URL = os.environ.get("DATABASE_URL")  # default SQLite in instance/, set by create_app
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
-    DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Asia/Shanghai")
+    DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE") or DEFAULT_TIMEZONE
     SMTP_URL = os.environ.get("SMTP_URL")
-    MAIL_SENDER = os.environ.get("MAIL_SENDER", "Quality Campaign Events <no-reply@localhost>")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER") or DEFAULT_SENDER
     REDIS_URL = os.environ.get("REDIS_URL")
 
-    LANGUAGES = ("zh", "en")
-    BABEL_DEFAULT_LOCALE = "zh"
+    BABEL_DEFAULT_LOCALE = DEFAULT_LANGUAGE
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent.parent / "translations")
 
     # How many reverse proxies (load balancers) sit in front: their X-Forwarded-* headers are trusted,

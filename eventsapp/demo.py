@@ -9,6 +9,8 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from .accounts.services import create_organizer, find_user_by_email
+from .catalogue.details import (CampaignDetails, EventDetails, OrganizationDetails, SessionDetails, SpeakerDetails,
+                                VenueDetails)
 from .catalogue.models import Campaign, Event, EventSession, EventStatus, Organization, Sector, Venue
 from .catalogue.services import (
     cancel_event, publish_event, save_campaign, save_event, save_organization, save_session, save_venue,
@@ -17,7 +19,7 @@ from .catalogue.uscc import uscc_check_character
 from .extensions import db
 from .timezones import local_to_utc, utc_to_local
 
-TIMEZONE = "Asia/Shanghai"
+TIMEZONE = "Asia/Shanghai"  # every demo venue is in Shanghai, whatever the DEFAULT_TIMEZONE setting
 ORGANIZER_EMAIL = "organizer@example.com"
 ORGANIZER_PASSWORD = "demo-organizer-2026"
 BUREAU_ZH, BUREAU_EN = "上海市质量发展局", "Shanghai Municipal Quality Development Bureau"
@@ -79,44 +81,44 @@ VENUES = {
     "shentong_hq": dict(_SH, name_zh="申通地铁大厦", name_en="Shentong Metro Building",
                         address_zh="徐汇区衡山路12号", address_en="12 Hengshan Road, Xuhui District",
                         district_zh="徐汇区", district_en="Xuhui District", latitude=31.2077, longitude=121.4459,
-                        capacity=200, room_names=["一楼报告厅 / Ground-floor Auditorium", "运营控制中心参观廊 / OCC Gallery"],
+                        capacity=200, room_names=("一楼报告厅 / Ground-floor Auditorium", "运营控制中心参观廊 / OCC Gallery"),
                         directions_zh="地铁1号线衡山路站3号口，步行约5分钟。",
                         directions_en="Metro Line 1 to Hengshan Road, exit 3, then a 5-minute walk."),
     "cscec_tower": dict(_SH, name_zh="中建大厦", name_en="China Construction Tower",
                         address_zh="浦东新区世纪大道1568号", address_en="1568 Century Avenue, Pudong New Area",
                         district_zh="浦东新区", district_en="Pudong New Area", latitude=31.2291, longitude=121.5274,
-                        capacity=260, room_names=["三楼多功能厅 / 3F Multi-function Hall", "BIM展示中心 / BIM Showroom"],
+                        capacity=260, room_names=("三楼多功能厅 / 3F Multi-function Hall", "BIM展示中心 / BIM Showroom"),
                         directions_zh="地铁2、4、6、9号线世纪大道站，6号口出站即到。",
                         directions_en="Metro Lines 2, 4, 6 or 9 to Century Avenue, exit 6."),
     "zpmc_changxing": dict(_SH, name_zh="振华重工长兴基地", name_en="ZPMC Changxing Island Base",
                            address_zh="崇明区长兴镇潘园公路1530号", address_en="1530 Panyuan Road, Changxing Town, Chongming",
                            district_zh="崇明区", district_en="Chongming District", latitude=31.3687, longitude=121.7166,
-                           capacity=150, room_names=["基地会议中心 / Base Conference Centre", "总装码头 / Assembly Quay"],
+                           capacity=150, room_names=("基地会议中心 / Base Conference Centre", "总装码头 / Assembly Quay"),
                            directions_zh="12:15从浦东新区东方路3261号发车接驳班车；自驾经长江隧桥（G40）。",
                            directions_en="Shuttle bus at 12:15 from 3261 Dongfang Road, Pudong; by car via the G40 "
                                          "Yangtze River tunnel and bridge."),
     "zhangjiang_expo": dict(_SH, name_zh="张江高科技园区展示中心", name_en="Zhangjiang Hi-Tech Park Exhibition Centre",
                             address_zh="浦东新区张衡路666号", address_en="666 Zhangheng Road, Pudong New Area",
                             district_zh="浦东新区", district_en="Pudong New Area", latitude=31.2035, longitude=121.5963,
-                            capacity=300, room_names=["主会场 / Main Hall", "企业展区 / Company Showcase"],
+                            capacity=300, room_names=("主会场 / Main Hall", "企业展区 / Company Showcase"),
                             directions_zh="地铁2号线张江高科站，步行约10分钟。",
                             directions_en="Metro Line 2 to Zhangjiang Hi-Tech Park, then a 10-minute walk."),
     "dongpu_jiading": dict(_SH, name_zh="东浦精密嘉定工厂", name_en="Dongpu Precision Jiading Plant",
                            address_zh="嘉定区兴贤路1180号", address_en="1180 Xingxian Road, Jiading District",
                            district_zh="嘉定区", district_en="Jiading District", latitude=31.3521, longitude=121.2447,
-                           capacity=90, room_names=["培训教室 / Training Room", "精加工车间 / Finishing Workshop"],
+                           capacity=90, room_names=("培训教室 / Training Room", "精加工车间 / Finishing Workshop"),
                            directions_zh="地铁11号线嘉定新城站，换乘出租车约10分钟。",
                            directions_en="Metro Line 11 to Jiading Xincheng, then about 10 minutes by taxi."),
     "xince_lingang": dict(_SH, name_zh="芯策微电子临港工厂", name_en="Xince Microelectronics Lingang Fab",
                           address_zh="浦东新区临港新片区云鹃路188号", address_en="188 Yunjuan Road, Lingang, Pudong New Area",
                           district_zh="浦东新区", district_en="Pudong New Area", latitude=30.9012, longitude=121.9065,
-                          capacity=130, room_names=["报告厅 / Auditorium", "洁净室参观走廊 / Cleanroom Gallery"],
+                          capacity=130, room_names=("报告厅 / Auditorium", "洁净室参观走廊 / Cleanroom Gallery"),
                           directions_zh="地铁16号线滴水湖站，13:00有接驳车。",
                           directions_en="Metro Line 16 to Dishui Lake; a shuttle leaves at 13:00."),
     "sicc": dict(_SH, name_zh="上海国际会议中心", name_en="Shanghai International Convention Center",
                  address_zh="浦东新区滨江大道2727号", address_en="2727 Riverside Avenue, Pudong New Area",
                  district_zh="浦东新区", district_en="Pudong New Area", latitude=31.2405, longitude=121.4963,
-                 capacity=800, room_names=["七楼长江厅 / 7F Yangtze Hall"],
+                 capacity=800, room_names=("七楼长江厅 / 7F Yangtze Hall",),
                  directions_zh="地铁2号线陆家嘴站1号口，沿滨江步行约8分钟。",
                  directions_en="Metro Line 2 to Lujiazui, exit 1, then 8 minutes along the river."),
 }
@@ -289,20 +291,20 @@ def load_demo(*, now: datetime) -> str:
     """Create whatever demo data is missing; return what was created and what was already there."""
     tally: Counter = Counter()
     organizations = {key: _ensure_organization(fields, tally) for key, fields in ORGANIZATIONS.items()}
-    venues = {key: _ensure_venue(fields, tally) for key, fields in VENUES.items()}
-    past = _ensure_campaign(_campaign_fields(2017, "2017-shanghai"), tally)
+    venues = {key: _ensure_venue(fields, tally, now=now) for key, fields in VENUES.items()}
+    past = _ensure_campaign(_campaign_details(2017, "2017-shanghai"), tally)
     for spec in EVENTS_2017:
-        _ensure_event(past, spec, spec["day"], organizations, venues, tally)
-    current = _ensure_campaign(_campaign_fields(now.year, f"{now.year}-shanghai"), tally)
+        _ensure_event(past, spec, spec["day"], organizations, venues, tally, now=now)
+    current = _ensure_campaign(_campaign_details(now.year, f"{now.year}-shanghai"), tally)
     today = utc_to_local(now, TIMEZONE).date()
     for spec in EVENTS_CURRENT:
-        _ensure_event(current, spec, today + timedelta(days=spec["day"]), organizations, venues, tally)
+        _ensure_event(current, spec, today + timedelta(days=spec["day"]), organizations, venues, tally, now=now)
     _ensure_organizer(tally)
     return _summary(tally)
 
 
-def _campaign_fields(year: int, slug: str) -> dict:
-    return dict(
+def _campaign_details(year: int, slug: str) -> CampaignDetails:
+    return CampaignDetails(
         slug=slug, year=year, organizing_body_zh=BUREAU_ZH, organizing_body_en=BUREAU_EN,
         name_zh=f"{year}年上海市质量提升系列活动", name_en=f"{year} Shanghai Quality Promotion Campaign",
         description_zh=f"{year}年，{BUREAU_ZH}邀请本市企业轮流做东，走进工地、车间与园区，分享追求卓越的质量文化。",
@@ -311,55 +313,54 @@ def _campaign_fields(year: int, slug: str) -> dict:
     )
 
 
-def _ensure_campaign(fields: dict, tally: Counter) -> Campaign:
-    found = db.session.scalar(select(Campaign).where(Campaign.slug == fields["slug"]))
-    return _record(tally, "campaigns", found) or save_campaign(Campaign(), **fields)
+def _ensure_campaign(details: CampaignDetails, tally: Counter) -> Campaign:
+    found = db.session.scalar(select(Campaign).where(Campaign.slug == details.slug))
+    return _record(tally, "campaigns", found) or save_campaign(Campaign(), details)
 
 
 def _ensure_organization(fields: dict, tally: Counter) -> Organization:
-    fields = dict(fields)
-    if fields.get("uscc"):
-        fields["uscc"] += uscc_check_character(fields["uscc"])
+    uscc = fields["uscc"] + uscc_check_character(fields["uscc"]) if fields.get("uscc") else None
+    details = OrganizationDetails(**{**fields, "uscc": uscc})
     found = None
-    if fields.get("uscc"):
-        found = db.session.scalar(select(Organization).where(Organization.uscc == fields["uscc"]))
+    if uscc:
+        found = db.session.scalar(select(Organization).where(Organization.uscc == uscc))
     if found is None:
-        found = db.session.scalar(select(Organization).where(Organization.name_zh == fields["name_zh"]).limit(1))
-    return _record(tally, "organizations", found) or save_organization(Organization(), **fields)
+        found = db.session.scalar(select(Organization).where(Organization.name_zh == details.name_zh).limit(1))
+    return _record(tally, "organizations", found) or save_organization(Organization(), details)
 
 
-def _ensure_venue(fields: dict, tally: Counter) -> Venue:
+def _ensure_venue(fields: dict, tally: Counter, *, now: datetime) -> Venue:
     found = db.session.scalar(select(Venue).where(Venue.name_zh == fields["name_zh"]).limit(1))
-    return _record(tally, "venues", found) or save_venue(Venue(), **fields)
+    return _record(tally, "venues", found) or save_venue(Venue(), VenueDetails(**fields), now=now)
 
 
 def _ensure_event(campaign: Campaign, spec: dict, day: date, organizations: dict, venues: dict,
-                  tally: Counter) -> Event:
+                  tally: Counter, *, now: datetime) -> Event:
     found = db.session.scalar(select(Event).where(Event.campaign_id == campaign.id,
                                                   Event.title_zh == spec["title_zh"]).limit(1))
     if _record(tally, "events", found):
         return found
     venue = venues[spec["venue"]]
     starts_at = _local(day, spec["start"])
-    event = save_event(
-        Event(), campaign_id=campaign.id, host_id=organizations[spec["host"]].id, venue_id=venue.id,
-        co_host_ids=[organizations[key].id for key in spec.get("co_hosts", ())],
+    event = save_event(Event(), EventDetails(
+        campaign_id=campaign.id, host_id=organizations[spec["host"]].id, venue_id=venue.id,
+        co_host_ids=tuple(organizations[key].id for key in spec.get("co_hosts", ())),
         title_zh=spec["title_zh"], title_en=spec["title_en"],
         description_zh=spec["description_zh"], description_en=spec["description_en"],
         starts_at=starts_at, ends_at=_local(day, spec["end"]), timezone=TIMEZONE, capacity=spec["capacity"],
         registration_closes_at=_local(day - timedelta(days=1), "18:00"),
-    )
+    ), now=now)
     rooms = {room.name: room.id for room in venue.rooms}
     for start, end, title_zh, title_en, room, abstract_zh, abstract_en, speakers in spec["sessions"]:
-        save_session(EventSession(), event=event, title_zh=title_zh, title_en=title_en, room_id=rooms[room],
-                     abstract_zh=abstract_zh, abstract_en=abstract_en,
-                     starts_at=_local(day, start), ends_at=_local(day, end),
-                     speakers=[dict(name=n, job_title=t, organization=o) for n, t, o in speakers])
+        save_session(EventSession(), SessionDetails(
+            title_zh=title_zh, title_en=title_en, room_id=rooms[room], abstract_zh=abstract_zh,
+            abstract_en=abstract_en, starts_at=_local(day, start), ends_at=_local(day, end),
+            speakers=tuple(SpeakerDetails(*speaker) for speaker in speakers)), event=event, now=now)
         tally["sessions", "created"] += 1
     if spec.get("status", EventStatus.PUBLISHED) != EventStatus.DRAFT:
         publish_event(event)
     if "cancellation" in spec:
-        cancel_event(event, reason=" ".join(spec["cancellation"]))
+        cancel_event(event, reason=" ".join(spec["cancellation"]), now=now)
     return event
 
 

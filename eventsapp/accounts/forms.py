@@ -1,8 +1,9 @@
+"""The login form."""
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, Length
 
-from ..forms import AppForm, strip_whitespace
+from ..web.forms import AppForm, strip_whitespace
 
 
 class LoginForm(AppForm):

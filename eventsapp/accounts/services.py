@@ -1,13 +1,10 @@
 """Accounts: creating users and checking credentials."""
 from ..errors import Conflict, ValidationFailed
 from ..extensions import db
+from ..mail.addresses import normalize_email
 from .models import Role, User
 
 MIN_PASSWORD_LENGTH = 10
-
-
-def normalize_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def load_user(user_id: str) -> User | None:

@@ -1,0 +1,14 @@
+"""The catalogue: campaigns, organizations, venues, events and their agenda (SPEC section 2);
+public pages and the organizer's back office for them."""
+from flask import Flask
+
+from .labels import SECTOR_LABELS, STATUS_LABELS, event_ordinal
+from .manage_routes import blueprint as back_office
+from .routes import blueprint as public_pages
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(public_pages)
+    app.register_blueprint(back_office)
+    app.jinja_env.globals.update(STATUS_LABELS=STATUS_LABELS, SECTOR_LABELS=SECTOR_LABELS,
+                                 event_ordinal=event_ordinal)

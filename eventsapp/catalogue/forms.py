@@ -20,7 +20,9 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberR
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..extensions import db
-from ..forms import (
+from ..languages import LANGUAGE_NAMES
+from ..timezones import DEFAULT_TIMEZONE, local_to_utc, timezone_names, utc_to_local
+from ..web.forms import (
     AppForm,
     bilingual_text,
     check_into_form,
@@ -29,10 +31,11 @@ from ..forms import (
     select_choices,
     strip_whitespace,
 )
-from ..timezones import local_to_utc, timezone_names, utc_to_local
 from . import services
+from .details import (CampaignDetails, EventDetails, OrganizationDetails, SessionDetails, SpeakerDetails,
+                      VenueDetails)
 from .labels import SECTOR_LABELS
-from .models import Campaign, Event, EventSession, Organization, Venue
+from .models import Campaign, Event, EventSession, Organization, Sector, Venue
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_TITLE = 300
@@ -54,7 +57,7 @@ class CampaignForm(AppForm):
         _l("Organizing body (Chinese)"), _l("Organizing body (English)"), max_length=MAX_NAME)
     description_zh, description_en = bilingual_text(
         _l("Description (Chinese)"), _l("Description (English)"), max_length=MAX_TEXT, textarea=True)
-    main_language = SelectField(_l("Main language"), choices=select_choices([("zh", "简体中文"), ("en", "English")]))
+    main_language = SelectField(_l("Main language"), choices=select_choices(LANGUAGE_NAMES.items()))
 
     def __init__(self, *args, campaign: Campaign | None = None, **kwargs):
         super().__init__(*args, obj=campaign, **kwargs)
@@ -66,10 +69,10 @@ class CampaignForm(AppForm):
     def validate(self, extra_validators=None) -> bool:
         return super().validate(extra_validators) & require_one_language(self, "name")
 
-    def to_fields(self) -> dict:
-        return {name: self[name].data for name in (
-            "slug", "year", "name_zh", "name_en", "organizing_body_zh", "organizing_body_en",
-            "description_zh", "description_en", "main_language")} | _stripped(self, "name_zh", "name_en")
+    def to_details(self) -> CampaignDetails:
+        return CampaignDetails(slug=self.slug.data, year=self.year.data, main_language=self.main_language.data,
+                               **_texts(self, "name_zh", "name_en", "organizing_body_zh", "organizing_body_en",
+                                        "description_zh", "description_en"))
 
 
 class OrganizationForm(AppForm):
@@ -91,9 +94,10 @@ class OrganizationForm(AppForm):
     def validate(self, extra_validators=None) -> bool:
         return super().validate(extra_validators) & require_one_language(self, "name")
 
-    def to_fields(self) -> dict:
-        return {name: self[name].data or "" for name in (
-            "name_zh", "name_en", "sector", "website", "uscc", "description_zh", "description_en")}
+    def to_details(self) -> OrganizationDetails:
+        return OrganizationDetails(sector=Sector(self.sector.data), website=self.website.data or "",
+                                   uscc=self.uscc.data or None,
+                                   **_texts(self, "name_zh", "name_en", "description_zh", "description_en"))
 
 
 class VenueForm(AppForm):
@@ -101,7 +105,7 @@ class VenueForm(AppForm):
     address_zh, address_en = bilingual_text(_l("Address (Chinese)"), _l("Address (English)"), max_length=300)
     district_zh, district_en = bilingual_text(_l("District (Chinese)"), _l("District (English)"), max_length=100)
     city_zh, city_en = bilingual_text(_l("City (Chinese)"), _l("City (English)"), max_length=100)
-    timezone = SelectField(_l("Time zone"), default="Asia/Shanghai")
+    timezone = SelectField(_l("Time zone"))
     latitude = FloatField(_l("Latitude (optional)"), validators=[Optional(), NumberRange(min=-90, max=90)])
     longitude = FloatField(_l("Longitude (optional)"), validators=[Optional(), NumberRange(min=-180, max=180)])
     capacity = IntegerField(_l("Capacity (optional)"), validators=[Optional(), NumberRange(min=1, max=1_000_000)])
@@ -109,7 +113,7 @@ class VenueForm(AppForm):
     directions_zh, directions_en = bilingual_text(
         _l("Directions (Chinese)"), _l("Directions (English)"), max_length=MAX_TEXT, textarea=True)
 
-    def __init__(self, *args, venue: Venue | None = None, default_timezone: str = "Asia/Shanghai", **kwargs):
+    def __init__(self, *args, venue: Venue | None = None, default_timezone: str = DEFAULT_TIMEZONE, **kwargs):
         super().__init__(*args, obj=venue, **kwargs)
         self.timezone.choices = select_choices((name, name) for name in timezone_names())
         if venue is None and not self.is_submitted():
@@ -120,14 +124,12 @@ class VenueForm(AppForm):
     def validate(self, extra_validators=None) -> bool:
         return super().validate(extra_validators) & require_one_language(self, "name")
 
-    def to_fields(self) -> dict:
-        text = {name: (self[name].data or "").strip() for name in (
-            "name_zh", "name_en", "address_zh", "address_en", "district_zh", "district_en", "city_zh", "city_en",
-            "directions_zh", "directions_en")}
-        return text | {
-            "timezone": self.timezone.data, "latitude": self.latitude.data, "longitude": self.longitude.data,
-            "capacity": self.capacity.data, "room_names": (self.rooms.data or "").splitlines(),
-        }
+    def to_details(self) -> VenueDetails:
+        return VenueDetails(
+            timezone=self.timezone.data, latitude=self.latitude.data, longitude=self.longitude.data,
+            capacity=self.capacity.data, room_names=tuple((self.rooms.data or "").splitlines()),
+            **_texts(self, "name_zh", "name_en", "address_zh", "address_en", "district_zh", "district_en",
+                     "city_zh", "city_en", "directions_zh", "directions_en"))
 
 
 class EventForm(AppForm):
@@ -154,7 +156,7 @@ class EventForm(AppForm):
 
     LOCAL_TIMES = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
 
-    def __init__(self, *args, event: Event | None = None, default_timezone: str = "Asia/Shanghai", **kwargs):
+    def __init__(self, *args, event: Event | None = None, default_timezone: str = DEFAULT_TIMEZONE, **kwargs):
         super().__init__(*args, obj=event, **kwargs)
         self.event = event
         self.timezone.choices = select_choices((name, name) for name in timezone_names())
@@ -177,25 +179,25 @@ class EventForm(AppForm):
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators) & require_one_language(self, "title"):
             return False
-        fields = self.to_fields()
-        checks = (
-            (services.check_time_span, fields["starts_at"], fields["ends_at"]),
-            (services.check_registration_window, fields["registration_opens_at"],
-             fields["registration_closes_at"], fields["starts_at"]),
-        )
+        details = self.to_details()
+        checks: list[tuple] = [
+            (services.check_time_span, details.starts_at, details.ends_at),
+            (services.check_registration_window, details.registration_opens_at, details.registration_closes_at,
+             details.starts_at),
+        ]
         if self.event is not None and self.event.id:
-            checks += ((services.check_sessions_fit, self.event, fields["starts_at"], fields["ends_at"]),)
+            checks.append((services.check_sessions_fit, self.event, details.starts_at, details.ends_at))
         return all(check_into_form(self, *check) for check in checks)
 
-    def to_fields(self) -> dict:
-        tz = self.timezone.data
-        fields = {name: self[name].data for name in ("campaign_id", "host_id", "venue_id", "capacity", "timezone",
-                                                     "waitlist_enabled", "phone_required", "organization_required",
-                                                     "job_title_required")}
-        fields |= _stripped(self, "title_zh", "title_en", "description_zh", "description_en")
-        for name in self.LOCAL_TIMES:
-            fields[name] = local_to_utc(self[name].data, tz) if self[name].data else None
-        return fields | {"co_host_ids": list(self.co_host_ids.data or [])}
+    def to_details(self) -> EventDetails:
+        times = {name: local_to_utc(self[name].data, self.timezone.data) if self[name].data else None
+                 for name in self.LOCAL_TIMES}
+        return EventDetails(
+            campaign_id=self.campaign_id.data, host_id=self.host_id.data, venue_id=self.venue_id.data,
+            timezone=self.timezone.data, capacity=self.capacity.data, waitlist_enabled=self.waitlist_enabled.data,
+            phone_required=self.phone_required.data, organization_required=self.organization_required.data,
+            job_title_required=self.job_title_required.data, co_host_ids=tuple(self.co_host_ids.data or ()),
+            **times, **_texts(self, "title_zh", "title_en", "description_zh", "description_en"))
 
 
 class CancelEventForm(AppForm):
@@ -241,20 +243,22 @@ class SessionForm(AppForm):
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators) & require_one_language(self, "title"):
             return False
-        fields = self.to_fields()
-        return check_into_form(self, services.check_time_span, fields["starts_at"], fields["ends_at"]) and \
-            check_into_form(self, services.check_session_within_event, self.event, fields["starts_at"],
-                             fields["ends_at"])
+        details = self.to_details()
+        return check_into_form(self, services.check_time_span, details.starts_at, details.ends_at) and \
+            check_into_form(self, services.check_session_within_event, self.event, details.starts_at,
+                            details.ends_at)
 
-    def to_fields(self) -> dict:
-        tz = self.event.timezone
-        fields = _stripped(self, "title_zh", "title_en", "abstract_zh", "abstract_en")
-        fields["starts_at"] = local_to_utc(self.starts_at.data, tz)
-        fields["ends_at"] = local_to_utc(self.ends_at.data, tz)
-        fields["room_id"] = self.room_id.data or None
-        return fields | {"speakers": [entry.data for entry in self.speakers.entries]}
+    def to_details(self) -> SessionDetails:
+        speakers = tuple(SpeakerDetails(**_texts(entry.form, "name", "job_title", "organization"))
+                         for entry in self.speakers.entries)
+        return SessionDetails(
+            starts_at=local_to_utc(self.starts_at.data, self.event.timezone),
+            ends_at=local_to_utc(self.ends_at.data, self.event.timezone),
+            room_id=self.room_id.data or None, speakers=speakers,
+            **_texts(self, "title_zh", "title_en", "abstract_zh", "abstract_en"))
 
 
-def _stripped(form: AppForm, *names: str) -> dict:
+def _texts(form: Form, *names: str) -> dict[str, str]:
+    """The text fields `names`, stripped, "" when left empty."""
     return {name: (form[name].data or "").strip() for name in names}
 

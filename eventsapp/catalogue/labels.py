@@ -1,6 +1,9 @@
-"""Translated labels for the catalogue's enumerations."""
+"""Translated labels for the catalogue: its enumerations, and "the fourth event"."""
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..i18n import current_language
+from ..languages import ordinal
 from .models import EventStatus, Sector
 
 SECTOR_LABELS = {
@@ -22,3 +25,8 @@ STATUS_LABELS = {
     EventStatus.PUBLISHED.value: _l("Published"),
     EventStatus.CANCELLED.value: _l("Cancelled"),
 }
+
+
+def event_ordinal(number: int) -> str:
+    """'1st event' / '第1场'."""
+    return _("%(ordinal)s event", ordinal=ordinal(number, current_language()))

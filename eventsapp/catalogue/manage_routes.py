@@ -1,14 +1,25 @@
-"""Back office: campaigns, organizations and venues."""
-from flask import current_app, flash, redirect, render_template, url_for
+"""Back-office routes of the catalogue: the overview, campaigns, organizations, venues, events (publish,
+unpublish, cancel, delete) and their agenda."""
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from ..backoffice import blueprint
+from ..database import utcnow
 from ..extensions import db
-from ..forms import ConfirmForm, commit_or_show, confirmed_action, render_form
-from . import services
-from .forms import CampaignForm, OrganizationForm, VenueForm
-from .models import Campaign, Organization, Venue
+from ..web.backoffice import backoffice_blueprint
+from ..web.edge import commit_or_show, confirmed_action, render_form
+from ..web.forms import ConfirmForm
+from . import queries, services
+from .forms import CampaignForm, CancelEventForm, EventForm, OrganizationForm, SessionForm, VenueForm
+from .models import Campaign, Event, EventSession, EventStatus, Organization, Venue
+
+blueprint = backoffice_blueprint("manage", __name__)
+
+
+@blueprint.get("/")
+def dashboard():
+    return render_template("manage/dashboard.html", summary=queries.dashboard_summary(now=utcnow()))
 
 
 @blueprint.get("/campaigns")
@@ -23,7 +34,7 @@ def edit_campaign(campaign_id: int | None):
     campaign = db.get_or_404(Campaign, campaign_id) if campaign_id else None
     form = CampaignForm(campaign=campaign)
     if form.validate_on_submit() and commit_or_show(form, services.save_campaign, campaign or Campaign(),
-                                                    **form.to_fields()):
+                                                    form.to_details()):
         flash(_("Campaign saved."), "success")
         return redirect(url_for("manage.campaigns"))
     return render_form("manage/object_form.html", form, back=url_for("manage.campaigns"),
@@ -49,7 +60,7 @@ def edit_organization(organization_id: int | None):
     organization = db.get_or_404(Organization, organization_id) if organization_id else None
     form = OrganizationForm(organization=organization)
     if form.validate_on_submit() and commit_or_show(form, services.save_organization,
-                                                    organization or Organization(), **form.to_fields()):
+                                                    organization or Organization(), form.to_details()):
         flash(_("Organization saved."), "success")
         return redirect(url_for("manage.organizations"))
     return render_form("manage/object_form.html", form, back=url_for("manage.organizations"),
@@ -68,9 +79,90 @@ def edit_venue(venue_id: int | None):
     venue = db.get_or_404(Venue, venue_id) if venue_id else None
     form = VenueForm(venue=venue, default_timezone=current_app.config["DEFAULT_TIMEZONE"])
     if form.validate_on_submit() and commit_or_show(form, services.save_venue, venue or Venue(),
-                                                    **form.to_fields()):
+                                                    form.to_details(), now=utcnow()):
         flash(_("Venue saved."), "success")
         return redirect(url_for("manage.venues"))
     return render_form("manage/object_form.html", form, back=url_for("manage.venues"),
                        heading=_("Edit venue") if venue else _("New venue"))
 
+
+@blueprint.get("/events")
+def events():
+    status = request.args.get("status")
+    query = select(Event).options(*queries.EVENT_LIST_LOADING).order_by(Event.starts_at.desc())
+    if status in {s.value for s in EventStatus}:
+        query = query.where(Event.status == status)
+    return render_template("manage/events.html", events=db.session.scalars(query).unique(), status=status)
+
+
+@blueprint.get("/events/<id:event_id>")
+def event(event_id: int):
+    event = db.get_or_404(Event, event_id, options=[selectinload(Event.sessions).selectinload(EventSession.speakers)])
+    return render_template("manage/event.html", event=event, confirm=ConfirmForm(), cancel_form=CancelEventForm())
+
+
+@blueprint.route("/events/new", methods=["GET", "POST"], defaults={"event_id": None})
+@blueprint.route("/events/<id:event_id>/edit", methods=["GET", "POST"])
+def edit_event(event_id: int | None):
+    event = db.get_or_404(Event, event_id) if event_id else None
+    form = EventForm(event=event, default_timezone=current_app.config["DEFAULT_TIMEZONE"])
+    target = event or Event()
+    if form.validate_on_submit() and commit_or_show(form, services.save_event, target, form.to_details(),
+                                                    now=utcnow()):
+        flash(_("Event saved."), "success")
+        return redirect(url_for("manage.event", event_id=target.id))
+    return render_form("manage/event_form.html", form, event=event)
+
+
+@blueprint.post("/events/<id:event_id>/publish")
+def publish_event(event_id: int):
+    return confirmed_action(services.publish_event, db.get_or_404(Event, event_id), done=_("Event published."),
+                            back=url_for("manage.event", event_id=event_id))
+
+
+@blueprint.post("/events/<id:event_id>/unpublish")
+def unpublish_event(event_id: int):
+    return confirmed_action(services.unpublish_event, db.get_or_404(Event, event_id),
+                            done=_("Event moved back to draft."), back=url_for("manage.event", event_id=event_id))
+
+
+@blueprint.post("/events/<id:event_id>/cancel")
+def cancel_event(event_id: int):
+    event = db.get_or_404(Event, event_id)
+    form = CancelEventForm()
+    if form.validate_on_submit() and commit_or_show(form, services.cancel_event, event, reason=form.reason.data,
+                                                    now=utcnow()):
+        flash(_("Event cancelled."), "success")
+        return redirect(url_for("manage.event", event_id=event.id))
+    return render_form("manage/event.html", form, event=event, confirm=ConfirmForm(), cancel_form=form)
+
+
+@blueprint.post("/events/<id:event_id>/delete")
+def delete_event(event_id: int):
+    return confirmed_action(services.delete_event, db.get_or_404(Event, event_id), now=utcnow(),
+                            done=_("Draft deleted."),
+                            back=url_for("manage.events"), back_on_error=url_for("manage.event", event_id=event_id))
+
+
+@blueprint.route("/events/<id:event_id>/sessions/new", methods=["GET", "POST"], defaults={"session_id": None})
+@blueprint.route("/events/<id:event_id>/sessions/<id:session_id>/edit", methods=["GET", "POST"])
+def edit_session(event_id: int, session_id: int | None):
+    event = db.get_or_404(Event, event_id)
+    session = db.get_or_404(EventSession, session_id) if session_id else None
+    if session is not None and session.event_id != event.id:
+        abort(404)
+    form = SessionForm(event=event, session=session)
+    if form.validate_on_submit() and commit_or_show(form, services.save_session, session or EventSession(),
+                                                    form.to_details(), event=event, now=utcnow()):
+        flash(_("Agenda item saved."), "success")
+        return redirect(url_for("manage.event", event_id=event.id))
+    return render_form("manage/session_form.html", form, event=event, session=session)
+
+
+@blueprint.post("/events/<id:event_id>/sessions/<id:session_id>/delete")
+def delete_session(event_id: int, session_id: int):
+    session = db.get_or_404(EventSession, session_id)
+    if session.event_id != event_id:
+        abort(404)
+    return confirmed_action(services.delete_session, session, now=utcnow(), done=_("Agenda item deleted."),
+                            back=url_for("manage.event", event_id=event_id))

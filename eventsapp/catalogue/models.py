@@ -4,7 +4,8 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, ColumnElement, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy import false as sa_false
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,12 +13,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..database import TimestampMixin, UTCDateTime, enum_column
 from ..extensions import db
 from ..i18n import bilingual
+from ..languages import DEFAULT_LANGUAGE
 
 
 class EventStatus(enum.StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
     CANCELLED = "cancelled"
+
+
+# Published and cancelled events are shown to everyone (a cancelled one with its reason); drafts to nobody.
+PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
 
 
 class Sector(enum.StrEnum):
@@ -44,7 +50,7 @@ class Campaign(TimestampMixin, db.Model):
     description_en: Mapped[str] = mapped_column(Text, default="")
     organizing_body_zh: Mapped[str] = mapped_column(String(200), default="")
     organizing_body_en: Mapped[str] = mapped_column(String(200), default="")
-    main_language: Mapped[str] = mapped_column(String(2), default="zh")
+    main_language: Mapped[str] = mapped_column(String(2), default=DEFAULT_LANGUAGE)
 
     events: Mapped[list[Event]] = relationship(back_populates="campaign", order_by="Event.starts_at")
 
@@ -159,9 +165,14 @@ class Event(TimestampMixin, db.Model):
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
     )
 
-    @property
+    @hybrid_property
     def is_public(self) -> bool:
-        return self.status in (EventStatus.PUBLISHED, EventStatus.CANCELLED)
+        return self.status in PUBLIC_STATUSES
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_in_sql(cls) -> ColumnElement[bool]:
+        return cls.status.in_(PUBLIC_STATUSES)
 
     @property
     def is_cancelled(self) -> bool:

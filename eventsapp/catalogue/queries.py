@@ -10,8 +10,6 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..extensions import db
 from .models import Campaign, Event, EventSession, EventStatus, Organization, Venue
 
-PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
-
 # Everything a list of events shows, loaded in a fixed number of queries whatever the list length.
 EVENT_LIST_LOADING = (
     joinedload(Event.campaign),
@@ -22,7 +20,7 @@ EVENT_LIST_LOADING = (
 
 
 def public_events() -> Select:
-    return select(Event).where(Event.status.in_(PUBLIC_STATUSES)).options(*EVENT_LIST_LOADING)
+    return select(Event).where(Event.is_public).options(*EVENT_LIST_LOADING)
 
 
 def upcoming_events(*, now: datetime, limit: int = 12) -> list[Event]:
@@ -44,7 +42,7 @@ def event_number_in_campaign(event: Event) -> int:
     """'The fourth event': its place among the campaign's public events, by start time."""
     earlier = select(func.count(Event.id)).where(
         Event.campaign_id == event.campaign_id,
-        Event.status.in_(PUBLIC_STATUSES),
+        Event.is_public,
         or_(Event.starts_at < event.starts_at, (Event.starts_at == event.starts_at) & (Event.id < event.id)),
     )
     return db.session.scalar(earlier) + 1

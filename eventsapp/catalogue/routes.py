@@ -4,7 +4,6 @@ from sqlalchemy import select
 
 from ..database import utcnow
 from ..extensions import db
-from ..registration.services import registration_window, seat_summary
 from . import queries
 from .models import Campaign, Organization, Venue
 
@@ -32,8 +31,7 @@ def event(event_id: int):
     event = queries.get_public_event(event_id)
     if event is None:  # drafts are invisible, not forbidden: their existence is not public either
         abort(404)
-    return render_template("catalogue/event.html", event=event, number=queries.event_number_in_campaign(event),
-                           seats=seat_summary(event), window=registration_window(event, now=utcnow()))
+    return render_template("catalogue/event.html", event=event, number=queries.event_number_in_campaign(event))
 
 
 @blueprint.get("/venues/<id:venue_id>")

@@ -1,6 +1,7 @@
 """Business rules of the catalogue: what organizers may change, and how (queries.py reads).
 
-Services flush; the caller (route, CLI, test) commits once.
+Services take typed inputs (details.py) and the time of the change; they flush, and the caller
+(route, CLI, test) commits once.
 """
 import re
 from datetime import datetime
@@ -8,23 +9,26 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..database import utcnow
 from ..errors import NotAllowedInState, ValidationFailed
 from ..extensions import db
 from ..timezones import is_known_timezone
 from . import signals
-from .queries import public_events
+from .details import (CampaignDetails, EventDetails, OrganizationDetails, SessionDetails, VenueDetails,
+                      copy_columns)
 from .models import Campaign, DeletedEvent, Event, EventSession, EventStatus, Organization, Room, Speaker, Venue
+from .queries import public_events
 from .uscc import is_valid_uscc
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A change of time or place must reach calendar clients and attendees (an e-mail each).
-SCHEDULE_FIELDS = ("starts_at", "ends_at", "timezone", "venue_id")
+SCHEDULE_FIELDS = frozenset({"starts_at", "ends_at", "timezone", "venue_id"})
 # What calendar clients must notice: these raise the event's SEQUENCE (RFC 5545 3.8.7.4).
-SEQUENCE_FIELDS = (*SCHEDULE_FIELDS, "title_zh", "title_en")
-SCOPE_FIELDS = ("campaign_id", "venue_id", "host_id")  # the feeds an event belongs to
-VENUE_PLACE_FIELDS = ("name_zh", "name_en", "address_zh", "address_en")
-SEAT_FIELDS = ("capacity", "waitlist_enabled")
+SEQUENCE_FIELDS = SCHEDULE_FIELDS | {"title_zh", "title_en"}
+SCOPE_FIELDS = frozenset({"campaign_id", "venue_id", "host_id"})  # the feeds an event belongs to
+VENUE_PLACE_FIELDS = frozenset({"name_zh", "name_en", "address_zh", "address_en"})
+SEAT_FIELDS = frozenset({"capacity", "waitlist_enabled"})
+
+
 # --- Rules, shared by forms (early, friendly messages) and services (the final word) ---------
 
 def check_slug(slug: str, *, campaign: Campaign | None = None) -> None:
@@ -56,6 +60,11 @@ def check_time_span(starts_at: datetime, ends_at: datetime, field: str = "ends_a
         raise ValidationFailed(_l("The end must be after the start."), field)
 
 
+def check_capacity(capacity: int | None) -> None:
+    if capacity is None or capacity < 1:
+        raise ValidationFailed(_l("Capacity must be at least 1."), "capacity")
+
+
 def check_sessions_fit(event: Event, starts_at: datetime, ends_at: datetime) -> None:
     """Moving an event must not leave part of its agenda outside it."""
     for session in event.sessions:
@@ -82,9 +91,10 @@ def check_registration_window(opens_at: datetime | None, closes_at: datetime | N
 
 # --- Organizer changes -----------------------------------------------------------------------
 
-def save_campaign(campaign: Campaign, **fields) -> Campaign:
-    check_slug(fields.get("slug", campaign.slug), campaign=campaign if campaign.id else None)
-    _assign(campaign, fields)
+def save_campaign(campaign: Campaign, details: CampaignDetails) -> Campaign:
+    """Create (pass a new Campaign()) or edit a campaign."""
+    check_slug(details.slug, campaign=campaign if campaign.id else None)
+    copy_columns(details, campaign)
     db.session.add(campaign)
     db.session.flush()
     return campaign
@@ -97,35 +107,36 @@ def delete_campaign(campaign: Campaign) -> None:
     db.session.flush()
 
 
-def save_organization(organization: Organization, **fields) -> Organization:
-    fields["uscc"] = (fields.get("uscc") or "").strip().upper() or None
-    check_uscc(fields["uscc"], organization=organization if organization.id else None)
-    _assign(organization, fields)
+def save_organization(organization: Organization, details: OrganizationDetails) -> Organization:
+    uscc = (details.uscc or "").strip().upper() or None
+    check_uscc(uscc, organization=organization if organization.id else None)
+    copy_columns(details, organization, skip=("uscc",))
+    organization.uscc = uscc
     db.session.add(organization)
     db.session.flush()
     return organization
 
 
-def save_venue(venue: Venue, *, room_names: list[str], now: datetime | None = None, **fields) -> Venue:
+def save_venue(venue: Venue, details: VenueDetails, *, now: datetime) -> Venue:
     """Create or edit a venue. A new name or address moves the place of its coming events: their
     SEQUENCE goes up and their attendees are told, as for any change of place."""
-    check_timezone(fields.get("timezone", venue.timezone))
-    place_changed = bool(venue.id) and _changes(venue, fields, VENUE_PLACE_FIELDS)
-    _assign(venue, fields)
-    _replace_rooms(venue, room_names)
+    check_timezone(details.timezone)
+    place_changed = bool(venue.id) and bool(_changed_fields(venue, details, VENUE_PLACE_FIELDS))
+    copy_columns(details, venue, skip=("room_names",))
+    _replace_rooms(venue, details.room_names, now=now)
     db.session.add(venue)
     db.session.flush()
     if place_changed:
-        for event in db.session.scalars(public_events().where(Event.venue_id == venue.id,
-                                                              Event.ends_at >= (now or utcnow()))).unique():
+        coming = public_events().where(Event.venue_id == venue.id, Event.ends_at >= now)
+        for event in db.session.scalars(coming).unique():
             event.sequence += 1
             if event.status == EventStatus.PUBLISHED:
-                signals.event_rescheduled.send(event)
+                signals.event_rescheduled.send(event, now=now)
         db.session.flush()
     return venue
 
 
-def _replace_rooms(venue: Venue, room_names: list[str]) -> None:
+def _replace_rooms(venue: Venue, room_names: tuple[str, ...], *, now: datetime) -> None:
     """Rooms whose name stays are kept; a new name takes over a dropped room in order (a rename keeps
     the agenda items in that room); only what is left over is removed."""
     wanted = list(dict.fromkeys(name.strip() for name in room_names if name.strip()))
@@ -141,54 +152,55 @@ def _replace_rooms(venue: Venue, room_names: list[str]) -> None:
     venue.rooms = rooms
     for position, room in enumerate(rooms):
         room.position = position
-    venue.updated_at = utcnow()  # rooms have no timestamp of their own; agenda feeds show them
+    venue.updated_at = now  # rooms have no timestamp of their own; agenda feeds show them
 
 
-def save_event(event: Event, *, co_host_ids: list[int] | None = None, **fields) -> Event:
-    """Create or edit an event. Raises ValidationFailed naming the field at fault."""
-    merged = {name: fields.get(name, getattr(event, name, None)) for name in
-              ("starts_at", "ends_at", "timezone", "registration_opens_at", "registration_closes_at", "capacity")}
-    check_timezone(merged["timezone"])
-    check_time_span(merged["starts_at"], merged["ends_at"])
-    if merged["capacity"] is None or merged["capacity"] < 1:
-        raise ValidationFailed(_l("Capacity must be at least 1."), "capacity")
-    check_registration_window(merged["registration_opens_at"], merged["registration_closes_at"],
-                              merged["starts_at"])
+def save_event(event: Event, details: EventDetails, *, now: datetime) -> Event:
+    """Create (pass a new Event()) or edit an event. Raises ValidationFailed naming the field at fault."""
+    check_timezone(details.timezone)
+    check_time_span(details.starts_at, details.ends_at)
+    check_capacity(details.capacity)
+    check_registration_window(details.registration_opens_at, details.registration_closes_at, details.starts_at)
+    changed: frozenset[str] = frozenset()
     if event.id:
-        check_sessions_fit(event, merged["starts_at"], merged["ends_at"])
-    rescheduled = bool(event.id) and _changes(event, fields, SCHEDULE_FIELDS)
-    resequenced = bool(event.id) and _changes(event, fields, SEQUENCE_FIELDS)
-    seats_changed = bool(event.id) and _changes(event, fields, SEAT_FIELDS)
-    if event.id and _changes(event, fields, SCOPE_FIELDS):
-        _leave_scopes(event, host_ids=[event.host_id])
-    _assign(event, fields)
-    if co_host_ids is not None:
-        ids = [i for i in co_host_ids if i != event.host_id]
-        co_hosts = list(db.session.scalars(select(Organization).where(Organization.id.in_(ids)))) if ids else []
-        if {org.id for org in co_hosts} != {org.id for org in event.co_hosts}:
-            _leave_scopes(event, host_ids=[org.id for org in event.co_hosts if org not in co_hosts])
-            event.co_hosts = co_hosts
-            event.updated_at = utcnow()  # the link table has no timestamp; feeds must still see the change
-    if resequenced:
+        check_sessions_fit(event, details.starts_at, details.ends_at)
+        changed = _changed_fields(event, details, SEQUENCE_FIELDS | SCOPE_FIELDS | SEAT_FIELDS)
+        if changed & SCOPE_FIELDS:
+            _leave_scopes(event, host_ids=[event.host_id], now=now)
+    copy_columns(details, event, skip=("co_host_ids",))
+    _replace_co_hosts(event, details.co_host_ids, now=now)
+    if changed & SEQUENCE_FIELDS:
         event.sequence += 1
     db.session.add(event)
     db.session.flush()
-    if rescheduled and event.status == EventStatus.PUBLISHED:
-        signals.event_rescheduled.send(event)
-    if seats_changed:
-        signals.event_seats_changed.send(event)
+    if changed & SCHEDULE_FIELDS and event.status == EventStatus.PUBLISHED:
+        signals.event_rescheduled.send(event, now=now)
+    if changed & SEAT_FIELDS:
+        signals.event_seats_changed.send(event, now=now)
     return event
 
 
-def _changes(obj, fields: dict, names: tuple[str, ...]) -> bool:
-    return any(name in fields and fields[name] != getattr(obj, name) for name in names)
+def _changed_fields(row: object, details: object, names: frozenset[str]) -> frozenset[str]:
+    """Those of `names` whose value in `details` differs from the row's column of the same name."""
+    return frozenset(name for name in names if getattr(details, name) != getattr(row, name))
 
 
-def _leave_scopes(event: Event, *, host_ids: list[int]) -> None:
+def _replace_co_hosts(event: Event, co_host_ids: tuple[int, ...], *, now: datetime) -> None:
+    ids = [i for i in co_host_ids if i != event.host_id]
+    co_hosts = list(db.session.scalars(select(Organization).where(Organization.id.in_(ids)))) if ids else []
+    if {org.id for org in co_hosts} == {org.id for org in event.co_hosts}:
+        return
+    if event.id:
+        _leave_scopes(event, host_ids=[org.id for org in event.co_hosts if org not in co_hosts], now=now)
+    event.co_hosts = co_hosts
+    event.updated_at = now  # the link table has no timestamp; feeds must still see the change
+
+
+def _leave_scopes(event: Event, *, host_ids: list[int], now: datetime) -> None:
     """Tombstones for the feeds an event is leaving (its old campaign, venue and these hosts)."""
     for host_id in host_ids:
         db.session.add(DeletedEvent(event_id=event.id, campaign_id=event.campaign_id, venue_id=event.venue_id,
-                                    host_id=host_id, deleted_at=utcnow()))
+                                    host_id=host_id, deleted_at=now))
 
 
 def publish_event(event: Event) -> Event:
@@ -205,7 +217,7 @@ def unpublish_event(event: Event) -> Event:
     return _change_status(event, EventStatus.DRAFT)
 
 
-def cancel_event(event: Event, *, reason: str) -> Event:
+def cancel_event(event: Event, *, reason: str, now: datetime) -> Event:
     if event.status == EventStatus.CANCELLED:
         raise NotAllowedInState(_l("This event is already cancelled."))
     if not reason.strip():
@@ -214,15 +226,14 @@ def cancel_event(event: Event, *, reason: str) -> Event:
     was_public = event.is_public
     _change_status(event, EventStatus.CANCELLED)
     if was_public:
-        signals.event_cancelled.send(event)
+        signals.event_cancelled.send(event, now=now)
     return event
 
 
 def delete_event(event: Event, *, now: datetime) -> None:
     if event.status != EventStatus.DRAFT:
         raise NotAllowedInState(_l("Only a draft can be deleted; cancel a published event instead."))
-    db.session.add(DeletedEvent(event_id=event.id, campaign_id=event.campaign_id, venue_id=event.venue_id,
-                                host_id=event.host_id, deleted_at=now))
+    _leave_scopes(event, host_ids=[event.host_id], now=now)
     db.session.delete(event)
     db.session.flush()
 
@@ -234,32 +245,25 @@ def _change_status(event: Event, status: EventStatus) -> Event:
     return event
 
 
-def save_session(session: EventSession, *, event: Event, speakers: list[dict], **fields) -> EventSession:
-    """Create or edit an agenda item; speakers are dicts of name, job_title, organization."""
-    check_time_span(fields["starts_at"], fields["ends_at"])
-    check_session_within_event(event, fields["starts_at"], fields["ends_at"])
-    room_id = fields.get("room_id")
-    if room_id is not None and room_id not in {room.id for room in event.venue.rooms}:
+def save_session(session: EventSession, details: SessionDetails, *, event: Event, now: datetime) -> EventSession:
+    """Create (pass a new EventSession()) or edit an agenda item of `event`."""
+    check_time_span(details.starts_at, details.ends_at)
+    check_session_within_event(event, details.starts_at, details.ends_at)
+    if details.room_id is not None and details.room_id not in {room.id for room in event.venue.rooms}:
         raise ValidationFailed(_l("Choose a room of this event's venue."), "room_id")
-    _assign(session, fields)
+    copy_columns(details, session, skip=("speakers",))
     session.event = event
-    session.updated_at = event.updated_at = utcnow()  # speakers live in their own table: mark the change
-    session.speakers = [
-        Speaker(position=position, name=s["name"].strip(), job_title=(s.get("job_title") or "").strip(),
-                organization=(s.get("organization") or "").strip())
-        for position, s in enumerate(s for s in speakers if (s.get("name") or "").strip())
-    ]
+    session.updated_at = event.updated_at = now  # speakers live in their own table: mark the change
+    named = [speaker for speaker in details.speakers if speaker.name.strip()]
+    session.speakers = [Speaker(position=position, name=speaker.name.strip(), job_title=speaker.job_title.strip(),
+                                organization=speaker.organization.strip())
+                        for position, speaker in enumerate(named)]
     db.session.add(session)
     db.session.flush()
     return session
 
 
-def delete_session(session: EventSession) -> None:
-    session.event.updated_at = utcnow()  # the event's agenda feed changed
+def delete_session(session: EventSession, *, now: datetime) -> None:
+    session.event.updated_at = now  # the event's agenda feed changed
     db.session.delete(session)
     db.session.flush()
-
-
-def _assign(obj, fields: dict) -> None:
-    for name, value in fields.items():
-        setattr(obj, name, value)

@@ -1,17 +1,18 @@
 """What other domains may react to when an event changes (Indico-style signals).
 
-The catalogue does not know who listens: registration sends e-mails and fills freed seats.
-Receivers run inside the same transaction as the change; a receiver that raises refuses it.
+The catalogue does not know who listens: registration sends e-mails and fills freed seats
+(registration/event_changes.py). Receivers run inside the same transaction as the change; a
+receiver that raises refuses it. `now` is the time of the change.
 """
 from blinker import Namespace
 
 _signals = Namespace()
 
-#: The time or place of a public event changed. sender=event
+#: The time or place of a public event changed. sender=event, now=
 event_rescheduled = _signals.signal("event-rescheduled")
-#: A public event was cancelled. sender=event
+#: A public event was cancelled. sender=event, now=
 event_cancelled = _signals.signal("event-cancelled")
-#: Capacity or waiting-list setting changed: seats may have freed up. sender=event
+#: Capacity or waiting-list setting changed: seats may have freed up. sender=event, now=
 event_seats_changed = _signals.signal("event-seats-changed")
 #: A published event is about to go back to draft; raise a DomainError to refuse. sender=event
 event_unpublishing = _signals.signal("event-unpublishing")

@@ -6,15 +6,19 @@ feeds/ical.py, from whose helpers it borrows.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event as VEvent
+from icalendar import Calendar
+from icalendar import Event as VEvent
 
-from ..catalogue.models import Event, EventSession
-from ..i18n import pick_language
+from ..languages import pick_language
 from .ical import (CANCELLED_PREFIX, PRODID, _add_feed_properties, _add_timezones, _local_or_utc, _organizer, _utc,
                    event_location, event_uid, event_url)
+
+if TYPE_CHECKING:  # only for typing, as in ical.py
+    from ..catalogue.models import Event, EventSession
 
 SPEAKERS_LABEL = {"zh": "演讲嘉宾：", "en": "Speakers: "}
 

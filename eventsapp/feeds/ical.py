@@ -19,17 +19,21 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event as VEvent, Timezone, vCalAddress, vDuration
+from icalendar import Calendar, Timezone, vCalAddress, vDuration
+from icalendar import Event as VEvent
 
-from ..catalogue.models import Event
-from ..i18n import pick_language
+from ..languages import other_language, pick_language
+from ..timezones import DEFAULT_TIMEZONE
+
+if TYPE_CHECKING:  # only for typing: the serializer works on any object with the same attributes
+    from ..catalogue.models import Event
 
 PRODID = "-//eventsapp//Quality Campaign Events//ZH"
 METHODS = ("PUBLISH", "REQUEST", "CANCEL")
-DEFAULT_TIMEZONE = "Asia/Shanghai"
 CANCELLED_PREFIX = "[已取消 Cancelled] "
 WAITLISTED_PREFIX = "[候补 Waitlisted] "
 # VTIMEZONE rules are written for this span, widened when an event lies outside it. From 1970 on,
@@ -71,7 +75,7 @@ def event_location(event: Event, lang: str) -> str:
     if venue is None:
         return ""
     name = pick_language(venue.name_zh, venue.name_en, lang)
-    other_name = pick_language(venue.name_zh, venue.name_en, "en" if lang == "zh" else "zh")
+    other_name = pick_language(venue.name_zh, venue.name_en, other_language(lang))
     if other_name and other_name != name:
         name = f"{name} ({other_name})"
     address = pick_language(venue.address_zh, venue.address_en, lang)
@@ -122,6 +126,7 @@ def build_calendar(
     tentative: frozenset[int] = frozenset(),
     description_limit: int | None = None,
     stamp: datetime | None = None,
+    default_timezone: str = DEFAULT_TIMEZONE,
 ) -> bytes:
     """A VCALENDAR of `events` in `lang`.
 
@@ -130,6 +135,7 @@ def build_calendar(
     METHOD REQUEST and CANCEL and refused for PUBLISH (RFC 5546 forbids ATTENDEE there).
     Events whose id is in `tentative` (a personal feed's waiting-list places) are STATUS:TENTATIVE.
     `stamp` (e-mails only) is the DTSTAMP when later than the event's last change: the message's time.
+    `default_timezone` is the calendar's zone when it holds no event.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
@@ -146,7 +152,7 @@ def build_calendar(
     calendar.add("METHOD", method)
     zones = {event.timezone for event in ordered}
     if name is not None:
-        main_zone = _main_timezone(ordered)
+        main_zone = _main_timezone(ordered, default_timezone)
         _add_feed_properties(calendar, name=name, zone=main_zone, refresh=refresh)
         zones.add(main_zone)  # so an empty feed still holds one component, as RFC 5545 requires
     for event in ordered:
@@ -167,11 +173,11 @@ def _add_feed_properties(calendar: Calendar, *, name: str, zone: str, refresh: t
         calendar.add("X-PUBLISHED-TTL", vDuration(refresh))
 
 
-def _main_timezone(events: list[Event]) -> str:
-    """The zone most events use (ties: alphabetical), Asia/Shanghai for an empty calendar."""
+def _main_timezone(events: list[Event], default_timezone: str) -> str:
+    """The zone most events use (ties: alphabetical), the default zone for an empty calendar."""
     counts = Counter(event.timezone for event in events)
     if not counts:
-        return DEFAULT_TIMEZONE
+        return default_timezone
     return min(counts, key=lambda zone: (-counts[zone], zone))
 
 

@@ -1,27 +1,22 @@
-"""Calendar feeds (SPEC section 4): choose the events, serve cached bytes, answer 304 when unchanged."""
-from hashlib import sha256
+"""Calendar feeds (SPEC section 4): all events, a campaign, a venue, a host, one event's download and
+its agenda. The personal feed (/feeds/me/<token>.ics) is registration's."""
+from datetime import datetime
 
-from flask import Blueprint, Response, abort, current_app, request
-from flask_babel import force_locale, gettext as _
+from flask import Blueprint, abort
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..catalogue.models import Campaign, Organization, Venue
 from ..catalogue.queries import get_public_event
-from ..database import utcnow
 from ..extensions import db
-from ..i18n import pick_language
-from ..registration.models import Registration, RegistrationStatus
-from ..registration.notifications import organizer_address
-from ..registration.personal_feed import find_personal_feed
+from ..languages import pick_language
+from ..site import base_url, organizer_address
 from . import selection
 from .agenda import build_agenda_calendar
-from .cache import feed_cache
-from .ical import build_calendar
+from .serving import serve, with_site_name
 
 blueprint = Blueprint("feeds", __name__)
-LANGUAGES = ("zh", "en")
-FEED_DESCRIPTION_LIMIT = 300  # characters of an event's own text in feeds; the link leads to the rest
-POLL_HINT_SECONDS = 900  # shared caches may keep a feed this long; clients are told to poll hourly
 
 
 @blueprint.get("/feeds/all.ics")
@@ -51,13 +46,6 @@ def host(organization_id: int):
         pick_language(organization.name_zh, organization.name_en, lang), lang))
 
 
-@blueprint.get("/feeds/me/<token>.ics")
-def personal(token: str):
-    feed = find_personal_feed(token) or abort(404)
-    return serve(selection.person_scope(feed.email), lambda lang: with_site_name(_("My registrations"), lang),
-                 tentative=lambda: waitlisted_event_ids(feed.email), private=True)
-
-
 @blueprint.get("/events/<id:event_id>.ics")
 def event_download(event_id: int):
     event = get_public_event(event_id, with_agenda=False) or abort(404)
@@ -69,80 +57,11 @@ def event_download(event_id: int):
 def agenda(event_id: int):
     event = get_public_event(event_id) or abort(404)
 
-    def render(lang: str, now) -> bytes:
+    def render(lang: str, now: datetime) -> bytes:
         name = pick_language(event.title_zh, event.title_en, lang)
         with force_locale(lang):
             name = f"{name} · {_('Agenda')}"
-        return build_agenda_calendar(event, lang=lang, base_url=current_app.config["BASE_URL"], name=name,
+        return build_agenda_calendar(event, lang=lang, base_url=base_url(), name=name,
                                      organizer_email=organizer_address())
 
     return serve(selection.agenda_scope(event), None, default_lang=event.campaign.main_language, render=render)
-
-
-def with_site_name(title: str, lang: str) -> str:
-    with force_locale(lang):
-        return f"{title} · {_('Quality Campaign Events')}"
-
-
-def waitlisted_event_ids(email: str) -> frozenset[int]:
-    return frozenset(db.session.scalars(select(Registration.event_id).where(
-        Registration.email == email, Registration.status == RegistrationStatus.WAITLISTED)))
-
-
-def serve(scope, calendar_name, *, default_lang: str = "zh", filename: str | None = None,
-          tentative=None, private: bool = False, render=None) -> Response:
-    """The feed from the cache (or rendered once) with ETag and Last-Modified; 304 when unchanged.
-
-    A poll costs one aggregate query and a cache read of the ETag; the body is read or rendered only
-    when the client does not have it yet."""
-    now = utcnow()
-    asked = request.args.get("lang", "")
-    lang = asked if asked in LANGUAGES else default_lang
-    state = selection.feed_state(scope, now=now)
-    key = state.fingerprint(scope, lang)
-    cache = feed_cache()
-    etag = (cache.get(f"{key}:etag") or b"").decode()
-    if etag and client_has(etag, state.last_modified):
-        return calendar_response(b"", etag, state.last_modified, filename=filename, private=private, status=304)
-    body = cache.get(f"{key}:body") if etag else None
-    if body is None:
-        body = render(lang, now) if render else render_events(scope, calendar_name, lang=lang, now=now,
-                                                              tentative=tentative)
-        etag = sha256(body).hexdigest()[:40]  # strong: same bytes, same tag
-        cache.set(f"{key}:body", body)
-        cache.set(f"{key}:etag", etag.encode())
-    if client_has(etag, state.last_modified):
-        return calendar_response(b"", etag, state.last_modified, filename=filename, private=private, status=304)
-    return calendar_response(body, etag, state.last_modified, filename=filename, private=private)
-
-
-def client_has(etag: str, last_modified) -> bool:
-    """RFC 9110 13.2.2: If-None-Match decides when sent; else If-Modified-Since (whole seconds)."""
-    if request.if_none_match:
-        return request.if_none_match.contains(etag)
-    since = request.if_modified_since
-    return since is not None and last_modified.replace(microsecond=0) <= since
-
-
-def render_events(scope, calendar_name, *, lang: str, now, tentative) -> bytes:
-    with force_locale(lang):
-        name = calendar_name(lang) if calendar_name else None
-    return build_calendar(selection.feed_events(scope, now=now), lang=lang, name=name,
-                          base_url=current_app.config["BASE_URL"], organizer_email=organizer_address(),
-                          tentative=tentative() if tentative else frozenset(),
-                          description_limit=FEED_DESCRIPTION_LIMIT if name else None)
-
-
-def calendar_response(body: bytes, etag: str, last_modified, *, filename: str | None, private: bool,
-                      status: int = 200) -> Response:
-    response = Response(body, status=status, mimetype="text/calendar")  # Flask adds "; charset=utf-8"
-    response.set_etag(etag)
-    response.last_modified = last_modified
-    response.cache_control.max_age = POLL_HINT_SECONDS
-    if private:  # a personal feed must not be kept by shared caches
-        response.cache_control.private = True
-    else:
-        response.cache_control.public = True
-    if filename:
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

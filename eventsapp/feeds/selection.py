@@ -18,8 +18,8 @@ from sqlalchemy.orm import aliased
 
 from ..catalogue.models import Campaign, DeletedEvent, Event, EventStatus, Organization, Venue, event_co_host
 from ..catalogue.queries import EVENT_LIST_LOADING
+from ..database import TimestampMixin
 from ..extensions import db
-from ..registration.models import ACTIVE, Registration
 
 PAST_WINDOW = timedelta(days=30)
 MAX_FEED_EVENTS = 400  # nearest first: keeps every feed far below the 1 MB Google accepts
@@ -32,11 +32,13 @@ class Scope:
     """What a feed is about: `events` filters Event, `deleted` filters DeletedEvent (None: none apply)."""
 
     key: str  # stable text naming the scope, part of the cache key
-    events: ColumnElement
-    deleted: ColumnElement | None = None
-    registrations_of: str | None = None  # a personal feed: this e-mail address's registrations
+    events: ColumnElement[bool]
+    deleted: ColumnElement[bool] | None = None
     window: bool = True  # a single-event download shows the event whatever its date
-    owner: object | None = None  # the campaign, venue or organization whose name the calendar bears
+    owner: Campaign | Venue | Organization | None = None  # whose name the calendar bears
+    # Rows of other tables the feed shows too, as (model, condition): e.g. a person's registrations,
+    # which decide what a personal feed lists and which events it marks tentative.
+    also_shows: tuple[tuple[type[TimestampMixin], ColumnElement[bool]], ...] = ()
 
 
 def all_events_scope() -> Scope:
@@ -57,11 +59,6 @@ def host_scope(organization: Organization) -> Scope:
     return Scope(f"host:{organization.id}", hosted, DeletedEvent.host_id == organization.id, owner=organization)
 
 
-def person_scope(email: str) -> Scope:
-    registered = select(Registration.event_id).where(Registration.email == email, Registration.status.in_(ACTIVE))
-    return Scope(f"person:{email}", Event.id.in_(registered), registrations_of=email)
-
-
 def event_scope(event: Event) -> Scope:
     return Scope(f"event:{event.id}", Event.id == event.id, window=False)
 
@@ -71,17 +68,13 @@ def agenda_scope(event: Event) -> Scope:
     return Scope(f"agenda:{event.id}", Event.id == event.id, window=False)
 
 
-def in_feed(now: datetime) -> ColumnElement:
+def in_feed(now: datetime) -> ColumnElement[bool]:
     return or_(and_(Event.status == EventStatus.PUBLISHED, Event.ends_at >= now - PAST_WINDOW),
                and_(Event.status == EventStatus.CANCELLED, Event.ends_at >= now - CANCELLED_STAYS_FOR))
 
 
-def is_public() -> ColumnElement:
-    return Event.status.in_((EventStatus.PUBLISHED, EventStatus.CANCELLED))
-
-
 def feed_events(scope: Scope, *, now: datetime) -> list[Event]:
-    shown = in_feed(now) if scope.window else is_public()
+    shown = in_feed(now) if scope.window else Event.is_public
     query = (select(Event).where(scope.events, shown).options(*EVENT_LIST_LOADING)
              .order_by(Event.starts_at, Event.id).limit(MAX_FEED_EVENTS))
     return list(db.session.scalars(query).unique())
@@ -101,7 +94,7 @@ class FeedState:
 def feed_state(scope: Scope, *, now: datetime) -> FeedState:
     """One aggregate query, cheap enough for every poll of every calendar client."""
     host = aliased(Organization)
-    shown = in_feed(now) if scope.window else is_public()
+    shown = in_feed(now) if scope.window else Event.is_public
     published_left = and_(Event.status == EventStatus.PUBLISHED, Event.ends_at < now - PAST_WINDOW)
     cancelled_left = and_(Event.status == EventStatus.CANCELLED, Event.ends_at < now - CANCELLED_STAYS_FOR)
     changed, revised = _related_rows(scope)
@@ -139,10 +132,9 @@ def _related_rows(scope: Scope) -> tuple[list, list]:
     if scope.deleted is not None:
         changed.append(select(func.max(DeletedEvent.deleted_at)).where(scope.deleted).scalar_subquery())
         revised.append(select(func.count(DeletedEvent.id)).where(scope.deleted).scalar_subquery())
-    if scope.registrations_of:
-        mine = Registration.email == scope.registrations_of
-        changed.append(select(func.max(Registration.updated_at)).where(mine).scalar_subquery())
-        revised.append(select(func.coalesce(func.sum(Registration.revision), 0)).where(mine).scalar_subquery())
+    for model, condition in scope.also_shows:
+        changed.append(select(func.max(model.updated_at)).where(condition).scalar_subquery())
+        revised.append(select(func.coalesce(func.sum(model.revision), 0)).where(condition).scalar_subquery())
     return changed, revised
 
 

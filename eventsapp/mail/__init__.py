@@ -1,6 +1,11 @@
 """Outgoing e-mail (SPEC 3.5): queued in the outbox in the same transaction as the change that causes
-it, then delivered by `flask --app wsgi mail work` with retries.
+it, then delivered by `flask --app wsgi mail work` with retries. Organizers read it under /manage/outbox."""
+from flask import Flask
 
-Importing the package registers the OutboxMessage table with the metadata (db.create_all, Alembic).
-"""
-from . import models  # noqa: F401
+from .cli import mail_group
+from .manage_routes import blueprint as outbox_pages
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(outbox_pages)
+    app.cli.add_command(mail_group)

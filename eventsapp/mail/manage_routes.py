@@ -5,13 +5,16 @@ from flask import abort, current_app, render_template, request, send_file, url_f
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..backoffice import blueprint
 from ..database import utcnow
 from ..extensions import db
-from ..forms import ConfirmForm, confirmed_action
+from ..site import mail_sender
+from ..web.backoffice import backoffice_blueprint
+from ..web.edge import confirmed_action
+from ..web.forms import ConfirmForm
 from . import services
 from .models import OutboxMessage, OutboxStatus
-from .transport import DEFAULT_SENDER
+
+blueprint = backoffice_blueprint("outbox", __name__)
 
 OUTBOX_STATUS_LABELS = {
     OutboxStatus.PENDING: _l("Waiting to be sent"),
@@ -26,7 +29,7 @@ def _page_context() -> dict:
 
 
 @blueprint.get("/outbox")
-def outbox():
+def index():
     status = request.args.get("status")
     status = status if status in set(OutboxStatus) else None
     pagination = services.outbox_page(status=status, page=request.args.get("page", 1, type=int))
@@ -34,14 +37,14 @@ def outbox():
 
 
 @blueprint.get("/outbox/<id:message_id>")
-def outbox_message(message_id: int):
+def show(message_id: int):
     message = db.get_or_404(OutboxMessage, message_id)
     return render_template("manage/outbox_message.html", message=message, confirm=ConfirmForm(),
-                           sender=current_app.config.get("MAIL_SENDER") or DEFAULT_SENDER, **_page_context())
+                           sender=mail_sender(), **_page_context())
 
 
 @blueprint.get("/outbox/<id:message_id>/attachment")
-def outbox_attachment(message_id: int):
+def attachment(message_id: int):
     message = db.get_or_404(OutboxMessage, message_id)
     if not message.ics:
         abort(404)
@@ -50,8 +53,8 @@ def outbox_attachment(message_id: int):
 
 
 @blueprint.post("/outbox/<id:message_id>/retry")
-def retry_outbox_message(message_id: int):
+def retry(message_id: int):
     message = db.get_or_404(OutboxMessage, message_id)
     return confirmed_action(services.retry_message, message, now=utcnow(),
                             done=_("The message is queued again and will be sent shortly."),
-                            back=url_for("manage.outbox_message", message_id=message_id))
+                            back=url_for("outbox.show", message_id=message_id))

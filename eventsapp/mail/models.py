@@ -26,7 +26,7 @@ class OutboxMessage(db.Model):
     ics: Mapped[bytes | None] = mapped_column(LargeBinary)
     ics_method: Mapped[str | None] = mapped_column(String(16))  # iTIP method: PUBLISH, REQUEST, CANCEL
     ics_filename: Mapped[str] = mapped_column(String(100), default="event.ics")
-    # "One change, one message": the caller names the change (e.g. "registration:42:confirmed"), and
+    # "One change, one message": the caller names the change (e.g. "registration-42-confirmed"), and
     # the database refuses a second row for it, also when two transactions race.
     dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
     status: Mapped[OutboxStatus] = mapped_column(enum_column(OutboxStatus), default=OutboxStatus.PENDING)

@@ -14,7 +14,6 @@ from urllib.parse import unquote, urlsplit
 
 from .models import OutboxMessage
 
-DEFAULT_SENDER = "eventsapp <no-reply@localhost>"
 SEND_TIMEOUT_SECONDS = 15
 # 7-bit transfer encodings (base64 for Chinese text): the message passes any server, even one
 # without 8BITMIME, and the .ics bytes arrive exactly as written (CRLF line ends, folding).

@@ -11,22 +11,28 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import or_, select, update
 
 from ..extensions import db
+from ..site import mail_sender
 from .models import OutboxMessage, OutboxStatus
-from .transport import DEFAULT_SENDER, Transport, compose_email, is_permanent_failure, is_server_unavailable
+from .transport import Transport, compose_email, is_permanent_failure, is_server_unavailable
 
 MAX_ATTEMPTS = 8
 FIRST_RETRY_DELAY = timedelta(seconds=30)
 LONGEST_RETRY_DELAY = timedelta(hours=1)
-HOOKS_KEY = "mail_before_pass"  # app.extensions[HOOKS_KEY]: callables(now=) run before each pass
+HOOKS_KEY = "mail_before_pass"  # app.extensions[HOOKS_KEY]: what add_before_pass_hook registered
 
 
 def retry_delay(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min, ... doubling after each failed attempt, at most an hour."""
     return min(FIRST_RETRY_DELAY * 2 ** max(attempts - 1, 0), LONGEST_RETRY_DELAY)
+
+
+def add_before_pass_hook(app: Flask, hook: Callable[..., object]) -> None:
+    """Let another domain queue mail of its own before each pass: `hook(now=...)`, e.g. reminders."""
+    app.extensions.setdefault(HOOKS_KEY, []).append(hook)
 
 
 def run_before_pass_hooks(*, now: datetime) -> None:
@@ -53,7 +59,7 @@ def deliver_due_messages(*, transport: Transport, now: datetime, batch_size: int
     claimed = claim_due_messages(now=now, batch_size=batch_size, lease_seconds=lease_seconds)
     # Stop sending well before the lease runs out: past it, another worker may claim the same rows.
     deadline = time.monotonic() + lease_seconds / 2
-    sender = current_app.config.get("MAIL_SENDER") or DEFAULT_SENDER
+    sender = mail_sender()
     for position, message in enumerate(claimed):
         if should_stop() or time.monotonic() >= deadline:
             release_claims([m.id for m in claimed[position:]])

@@ -1,13 +1,13 @@
-"""How registrations follow changes to their event (receivers of the catalogue's signals).
+"""How registrations follow changes to their event: receivers of the catalogue's signals, connected
+by registration's init_app. They run inside the organizer's transaction, so the e-mails are queued
+atomically with the change."""
+from datetime import datetime
 
-They run inside the organizer's transaction, so the e-mails are queued atomically with the change.
-Signals carry no clock, so `now` is read here.
-"""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
 from ..catalogue import signals
-from ..database import utcnow
+from ..catalogue.models import Event
 from ..errors import NotAllowedInState, ValidationFailed
 from ..extensions import db
 from . import notifications
@@ -15,33 +15,35 @@ from .models import ACTIVE, Registration
 from .services import active_registrations, lock_event, promote_from_waitlist, seat_summary
 
 
-@signals.event_rescheduled.connect
-def tell_attendees_event_moved(event, **_):
-    now = utcnow()
+def connect_receivers() -> None:
+    """Safe to call again (a test run makes many apps): blinker connects a receiver once."""
+    signals.event_rescheduled.connect(tell_attendees_event_moved)
+    signals.event_cancelled.connect(tell_attendees_event_cancelled)
+    signals.event_seats_changed.connect(keep_seats_consistent)
+    signals.event_unpublishing.connect(refuse_unpublishing_with_attendees)
+
+
+def tell_attendees_event_moved(event: Event, *, now: datetime, **_) -> None:
     for registration in active_registrations(event):
         notifications.notify(registration, "event_changed", now=now)
 
 
-@signals.event_cancelled.connect
-def tell_attendees_event_cancelled(event, **_):
-    now = utcnow()
+def tell_attendees_event_cancelled(event: Event, *, now: datetime, **_) -> None:
     for registration in active_registrations(event):
         notifications.notify(registration, "event_cancelled", now=now)
 
 
-@signals.event_seats_changed.connect
-def keep_seats_consistent(event, **_):
+def keep_seats_consistent(event: Event, *, now: datetime, **_) -> None:
     """Capacity may not drop below the seats already given; a raise goes to the waiting list at once."""
     locked = lock_event(event.id)
     taken = seat_summary(locked).taken
     if locked.capacity < taken:
         raise ValidationFailed(_l("%(taken)d people already hold a seat: the capacity cannot be lower.", taken=taken),
                                "capacity")
-    promote_from_waitlist(locked, now=utcnow())
+    promote_from_waitlist(locked, now=now)
 
 
-@signals.event_unpublishing.connect
-def refuse_unpublishing_with_attendees(event, **_):
+def refuse_unpublishing_with_attendees(event: Event, **_) -> None:
     lock_event(event.id)  # a sign-up in flight either finishes first (and is seen) or waits for us
     has_attendees = db.session.scalar(select(exists().where(
         Registration.event_id == event.id, Registration.status.in_(ACTIVE))))

@@ -1,4 +1,4 @@
-"""The sign-up form. The JSON API validates with the same form (CSRF off)."""
+"""The sign-up form, and the form that asks for one's manage link again."""
 import secrets
 
 import phonenumbers
@@ -7,7 +7,7 @@ from wtforms import BooleanField, EmailField, HiddenField, StringField, TelField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from ..catalogue.models import Event
-from ..forms import AppForm, strip_whitespace
+from ..web.forms import AppForm, strip_whitespace
 from .services import Applicant
 
 DEFAULT_PHONE_REGION = "CN"  # numbers written without +country code are read as mainland China
@@ -70,10 +70,6 @@ class SignUpForm(AppForm):
     def validate_website(self, field):
         if field.data:
             raise ValidationError(_l("Leave this field empty."))
-
-    @property
-    def is_probably_a_bot(self) -> bool:
-        return bool(self.website.data)
 
     def to_applicant(self, *, language: str) -> Applicant:
         return Applicant(name=self.name.data, email=self.email.data, phone=self.phone.data or "",

@@ -1,3 +1,4 @@
+"""Translated labels for registration statuses."""
 from flask_babel import lazy_gettext as _l
 
 from .models import RegistrationStatus

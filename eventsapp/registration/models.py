@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..catalogue.models import Event
 from ..database import TimestampMixin, UTCDateTime, enum_column
 from ..extensions import db
+from ..languages import DEFAULT_LANGUAGE
 
 
 class RegistrationStatus(enum.StrEnum):
@@ -30,8 +31,14 @@ TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")  # what new_token() makes; a
 
 
 def new_token() -> str:
-    """An unguessable secret (192 bits) that gives access to one registration."""
+    """An unguessable secret (192 bits): a registration's manage link, a person's feed address."""
     return secrets.token_urlsafe(24)
+
+
+def is_well_formed_token(token: str | None) -> bool:
+    """Could new_token() have made it? Anything else (e.g. a NUL byte, which PostgreSQL refuses
+    outright) is answered "not found" without asking the database."""
+    return bool(TOKEN_PATTERN.fullmatch(token or ""))
 
 
 class Registration(TimestampMixin, db.Model):
@@ -44,7 +51,7 @@ class Registration(TimestampMixin, db.Model):
     job_title: Mapped[str] = mapped_column(String(150), default="")
     status: Mapped[RegistrationStatus] = mapped_column(enum_column(RegistrationStatus))
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
-    language: Mapped[str] = mapped_column(String(2), default="zh")  # of the e-mails we send
+    language: Mapped[str] = mapped_column(String(2), default=DEFAULT_LANGUAGE)  # of the e-mails we send
     # Set by the sign-up form: a second submission of the same form finds this registration.
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -5,16 +5,16 @@ Each message is rendered in the language the person signed up in and carries the
 change never queues two messages.
 """
 from datetime import datetime
-from email.utils import parseaddr
 
-from flask import current_app, render_template
-from flask_babel import force_locale, lazy_gettext as _l
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 
 from ..catalogue.models import Event
 from ..extensions import db
 from ..feeds.ical import build_calendar
 from ..mail.services import enqueue_message
-from ..templating import external_url
+from ..site import base_url, external_url, organizer_address
 from .models import Registration, RegistrationStatus
 from .personal_feed import personal_feed_for
 
@@ -46,7 +46,8 @@ RESEND_BUCKET_SECONDS = 600  # at most one "resend my link" mail per person per 
 
 
 def dedup_key(registration: Registration, kind: str, *, now: datetime) -> str:
-    """One key per change: the same change must never queue two messages."""
+    """One key per change, e.g. "registration-42-confirmed" or "registration-42-event_changed-seq3":
+    the same change must never queue two messages."""
     event = registration.event
     suffix = {
         "event_changed": f"-seq{event.sequence}",
@@ -78,13 +79,9 @@ def event_invitation(event: Event, registration: Registration, *, method: str, n
     of this message, so after a CANCEL a new REQUEST (signing up again) is newer for the client."""
     tentative = frozenset({event.id}) if registration.status == RegistrationStatus.WAITLISTED else frozenset()
     return build_calendar(
-        [event], lang=registration.language, base_url=current_app.config["BASE_URL"], method=method,
+        [event], lang=registration.language, base_url=base_url(), method=method,
         attendee=(registration.name, registration.email), organizer_email=organizer_address(),
         tentative=tentative, stamp=now)
-
-
-def organizer_address() -> str:
-    return parseaddr(current_app.config["MAIL_SENDER"])[1] or "no-reply@localhost"
 
 
 def message_context(registration: Registration, kind: str) -> dict:
@@ -96,6 +93,6 @@ def message_context(registration: Registration, kind: str) -> dict:
         "event": registration.event,
         "manage_url": external_url("registration.manage", token=registration.token),
         "event_url": external_url("catalogue.event", event_id=registration.event.id),
-        "feed_url": external_url("feeds.personal", token=personal_feed_for(registration.email).token),
+        "feed_url": external_url("registration.personal_feed", token=personal_feed_for(registration.email).token),
     }
 

@@ -1,9 +1,12 @@
-"""A person's own calendar feed: get its token (created on first use) and revoke it."""
+"""A person's own calendar feed (/feeds/me/<token>.ics): its token (created on first use, revocable)
+and what it shows: the events that e-mail address holds an active registration for."""
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..catalogue.models import Event
 from ..extensions import db
-from .models import TOKEN_PATTERN, PersonalFeed, new_token
+from ..feeds.selection import Scope
+from .models import ACTIVE, PersonalFeed, Registration, RegistrationStatus, is_well_formed_token, new_token
 
 
 def personal_feed_for(email: str) -> PersonalFeed:
@@ -16,12 +19,12 @@ def personal_feed_for(email: str) -> PersonalFeed:
             feed = PersonalFeed(email=email)
             db.session.add(feed)
     except IntegrityError:  # created meanwhile by a parallel request for the same person
-        feed = db.session.scalar(select(PersonalFeed).where(PersonalFeed.email == email))
+        feed = db.session.scalars(select(PersonalFeed).where(PersonalFeed.email == email)).one()
     return feed
 
 
 def find_personal_feed(token: str) -> PersonalFeed | None:
-    if not TOKEN_PATTERN.fullmatch(token or ""):
+    if not is_well_formed_token(token):
         return None
     return db.session.scalar(select(PersonalFeed).where(PersonalFeed.token == token))
 
@@ -32,3 +35,16 @@ def revoke_personal_feed(email: str) -> PersonalFeed:
     feed.token = new_token()
     db.session.flush()
     return feed
+
+
+def person_scope(email: str) -> Scope:
+    """The events this address is registered for; its registrations' changes change the feed too."""
+    mine = Registration.email == email
+    registered = select(Registration.event_id).where(mine, Registration.status.in_(ACTIVE))
+    return Scope(f"person:{email}", Event.id.in_(registered), also_shows=((Registration, mine),))
+
+
+def waitlisted_event_ids(email: str) -> frozenset[int]:
+    """Events where this address waits for a seat: TENTATIVE in its feed."""
+    return frozenset(db.session.scalars(select(Registration.event_id).where(
+        Registration.email == email, Registration.status == RegistrationStatus.WAITLISTED)))

@@ -1,16 +1,20 @@
-"""Sign-up, the attendee's own registration page (by secret token), and cancelling."""
+"""Sign-up, the attendee's own registration page (by secret token), cancelling, and the personal feed."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ..catalogue.models import Event
 from ..catalogue.queries import get_public_event
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db, limiter
-from ..forms import ConfirmForm, attach_domain_error, render_form
+from ..feeds.serving import serve, with_site_name
 from ..i18n import current_language
+from ..web.edge import render_form
+from ..web.forms import ConfirmForm, attach_domain_error
 from . import services
 from .forms import ResendLinkForm, SignUpForm
-from .personal_feed import personal_feed_for, revoke_personal_feed
+from .personal_feed import (find_personal_feed, person_scope, personal_feed_for, revoke_personal_feed,
+                            waitlisted_event_ids)
 
 blueprint = Blueprint("registration", __name__)
 
@@ -19,11 +23,8 @@ def signup_rate_limit() -> str:
     return current_app.config["SIGNUP_RATE_LIMIT"]
 
 
-def public_event_or_404(event_id: int):
-    event = get_public_event(event_id, with_agenda=False)
-    if event is None:
-        abort(404)
-    return event
+def public_event_or_404(event_id: int) -> Event:
+    return get_public_event(event_id, with_agenda=False) or abort(404)
 
 
 @blueprint.route("/events/<id:event_id>/register", methods=["GET", "POST"])
@@ -52,12 +53,18 @@ def register(event_id: int):
     return page, refusal.status if refusal else status
 
 
-def signup_context(event, already_registered: bool = False) -> dict:
-    return {"event": event, "seats": services.seat_summary(event), "already_registered": already_registered,
-            "window": services.registration_window(event, now=utcnow()), "resend_form": ResendLinkForm()}
+def signup_state(event: Event) -> tuple[services.SeatSummary, services.Window]:
+    """Seats and where sign-up stands, for the sign-up page and the event page's sign-up box."""
+    return services.seat_summary(event), services.registration_window(event, now=utcnow())
 
 
-def render_signup(event, form, **extra):
+def signup_context(event: Event, already_registered: bool = False) -> dict:
+    seats, window = signup_state(event)
+    return {"event": event, "seats": seats, "window": window, "already_registered": already_registered,
+            "resend_form": ResendLinkForm()}
+
+
+def render_signup(event: Event, form: SignUpForm, **extra) -> str:
     return render_template("registration/register.html", form=form, **signup_context(event), **extra)
 
 
@@ -82,8 +89,10 @@ def manage(token: str):
     feed = personal_feed_for(registration.email)
     db.session.commit()  # the feed row exists already for every registration made since feeds exist
     return render_template("registration/manage.html", registration=registration, event=registration.event,
-                           position=registration.waitlist_position(), can_cancel=can_cancel(registration),
-                           feed_path=url_for("feeds.personal", token=feed.token), revoke_form=ConfirmForm())
+                           position=registration.waitlist_position(),
+                           can_cancel=services.can_cancel(registration, now=utcnow()),
+                           feed_path=url_for("registration.personal_feed", token=feed.token),
+                           revoke_form=ConfirmForm())
 
 
 @blueprint.post("/registrations/<token>/feed/revoke")
@@ -111,12 +120,14 @@ def cancel(token: str):
             db.session.commit()
             flash(_("Your registration is cancelled. We have sent you a confirmation."), "success")
         return redirect(url_for("registration.manage", token=token))
-    if not can_cancel(registration):
+    if not services.can_cancel(registration, now=utcnow()):
         return redirect(url_for("registration.manage", token=token))
     return render_template("registration/cancel.html", registration=registration, event=registration.event,
                            form=form)
 
 
-def can_cancel(registration) -> bool:
-    return registration.status in (services.RegistrationStatus.CONFIRMED, services.RegistrationStatus.WAITLISTED) \
-        and utcnow() < registration.event.starts_at
+@blueprint.get("/feeds/me/<token>.ics")
+def personal_feed(token: str):
+    feed = find_personal_feed(token) or abort(404)
+    return serve(person_scope(feed.email), lambda lang: with_site_name(_("My registrations"), lang),
+                 tentative=lambda: waitlisted_event_ids(feed.email), private=True)

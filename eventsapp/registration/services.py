@@ -15,8 +15,10 @@ from sqlalchemy.exc import IntegrityError
 from ..catalogue.models import Event, EventStatus
 from ..errors import Conflict, DomainError, NotAllowedInState
 from ..extensions import db
+from ..languages import DEFAULT_LANGUAGE
+from ..mail.addresses import normalize_email
 from . import notifications
-from .models import ACTIVE, SEAT_HOLDING, TOKEN_PATTERN, Registration, RegistrationStatus  # noqa: F401
+from .models import ACTIVE, SEAT_HOLDING, Registration, RegistrationStatus, is_well_formed_token
 
 
 class RegistrationNotOpen(DomainError):
@@ -52,7 +54,7 @@ class Applicant:
     phone: str = ""
     organization: str = ""
     job_title: str = ""
-    language: str = "zh"
+    language: str = DEFAULT_LANGUAGE
     submission_key: str | None = None
 
 
@@ -65,10 +67,6 @@ class SeatSummary:
     @property
     def seats_left(self) -> int:
         return max(self.capacity - self.taken, 0)
-
-
-def normalize_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def registration_window(event: Event, *, now: datetime) -> Window:
@@ -166,9 +164,27 @@ def find_active_registration(event: Event, email: str) -> Registration | None:
 
 
 def find_by_token(token: str) -> Registration | None:
-    if not TOKEN_PATTERN.fullmatch(token or ""):  # e.g. a NUL byte, which PostgreSQL refuses outright
+    if not is_well_formed_token(token):
         return None
     return db.session.scalar(select(Registration).where(Registration.token == token))
+
+
+def check_can_cancel(registration: Registration, *, now: datetime) -> None:
+    """A confirmed or waitlisted place can be given up until the event starts."""
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise NotAllowedInState(_l("This registration is already cancelled."))
+    if registration.status == RegistrationStatus.CHECKED_IN:
+        raise NotAllowedInState(_l("A checked-in registration cannot be cancelled."))
+    if now >= registration.event.starts_at:
+        raise NotAllowedInState(_l("The event has already started; it is too late to cancel."))
+
+
+def can_cancel(registration: Registration, *, now: datetime) -> bool:
+    try:
+        check_can_cancel(registration, now=now)
+    except NotAllowedInState:
+        return False
+    return True
 
 
 def cancel_registration(registration: Registration, *, now: datetime) -> Registration:
@@ -177,10 +193,7 @@ def cancel_registration(registration: Registration, *, now: datetime) -> Registr
     db.session.refresh(registration)
     if registration.status == RegistrationStatus.CANCELLED:
         return registration
-    if registration.status == RegistrationStatus.CHECKED_IN:
-        raise NotAllowedInState(_l("A checked-in registration cannot be cancelled."))
-    if now >= event.starts_at:
-        raise NotAllowedInState(_l("The event has already started; it is too late to cancel."))
+    check_can_cancel(registration, now=now)
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     db.session.flush()

@@ -1,4 +1,5 @@
 """The feed URLs of SPEC section 4: selection, conditional GET, updates, the personal feed, bad input."""
+from dataclasses import replace
 from datetime import timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 
@@ -6,7 +7,9 @@ import pytest
 from icalendar import Calendar
 
 from eventsapp.catalogue import services as catalogue
+from eventsapp.catalogue.details import EventDetails, SessionDetails, SpeakerDetails, VenueDetails
 from eventsapp.catalogue.models import EventStatus
+from eventsapp.database import utcnow
 from eventsapp.extensions import db
 from eventsapp.registration import services as registration
 from eventsapp.registration.personal_feed import personal_feed_for
@@ -69,7 +72,8 @@ def test_moving_an_event_raises_sequence_and_stops_the_304(client, make_event, a
     event = make_event(updated_at=now - timedelta(hours=1))  # LAST-MODIFIED has whole seconds
     before = client.get("/feeds/all.ics")
     old = by_uid(before)[uid(event)]
-    catalogue.save_event(event, starts_at=event.starts_at + timedelta(hours=2), ends_at=event.ends_at + timedelta(hours=2))
+    catalogue.save_event(event, replace(EventDetails.of(event), starts_at=event.starts_at + timedelta(hours=2),
+                                        ends_at=event.ends_at + timedelta(hours=2)), now=now)
     db.session.commit()
     after = client.get("/feeds/all.ics", headers={"If-None-Match": before.headers["ETag"]})
     new = by_uid(after)[uid(event)]  # a 200 with the new body, on the very next request
@@ -83,7 +87,7 @@ def test_a_cancelled_event_stays_a_week_marked_cancelled_then_leaves(client, mak
     recent = make_event(starts_in=timedelta(days=-3), title_zh="港口开放日", title_en="Port Day")
     old = make_event(starts_in=timedelta(days=-9))
     for event in (recent, old):
-        catalogue.cancel_event(event, reason="Typhoon")
+        catalogue.cancel_event(event, reason="Typhoon", now=now)
     db.session.commit()
     events = by_uid(client.get("/feeds/all.ics?lang=zh"))
     assert uid(old) not in events
@@ -226,13 +230,13 @@ def test_pages_offer_subscribe_download_and_copyable_links(client, make_event):
 
 
 @pytest.mark.parametrize("redis", [False, True])
-def test_cached_feed_shows_a_change_on_the_next_request(app, client, make_event, app_ctx, redis):
+def test_cached_feed_shows_a_change_on_the_next_request(app, client, make_event, app_ctx, redis, now):
     if redis:
         app.config["REDIS_URL"] = "redis://127.0.0.1:6379/15"
         app.extensions.pop("feed_cache", None)
     event = make_event(title_en="Before", title_zh="之前")
     assert str(by_uid(client.get("/feeds/all.ics?lang=en"))[uid(event)]["SUMMARY"]) == "Before"
-    catalogue.save_event(event, title_en="After")
+    catalogue.save_event(event, replace(EventDetails.of(event), title_en="After"), now=now)
     db.session.commit()
     assert str(by_uid(client.get("/feeds/all.ics?lang=en"))[uid(event)]["SUMMARY"]) == "After"
     venue = event.venue
@@ -259,8 +263,8 @@ def test_agenda_feed_has_one_entry_per_talk_and_follows_edits(client, make_event
     assert set(talks) == {f"session-{first.id}@127.0.0.1", f"session-{first.id + 1}@127.0.0.1"}
     opening = talks[f"session-{first.id}@127.0.0.1"]
     assert str(opening["RELATED-TO"]) == uid(event) and "Li Na" in str(opening["DESCRIPTION"])
-    catalogue.save_session(first, event=event, speakers=[{"name": "Wang Fang"}], title_en="Opening",
-                           starts_at=first.starts_at, ends_at=first.ends_at)
+    catalogue.save_session(first, replace(SessionDetails.of(first), speakers=(SpeakerDetails("Wang Fang"),)),
+                           event=event, now=utcnow())
     db.session.commit()
     again = client.get(f"/feeds/events/{event.id}/agenda.ics?lang=en",
                        headers={"If-None-Match": response.headers["ETag"]})
@@ -286,7 +290,7 @@ def test_renaming_a_room_keeps_its_talks_and_updates_the_agenda(client, make_eve
     event = make_event()
     talk = make_session(event, room=event.venue.rooms[0], title_en="Talk")
     before = client.get(f"/feeds/events/{event.id}/agenda.ics?lang=en")
-    catalogue.save_venue(event.venue, room_names=["Grand Hall"])
+    catalogue.save_venue(event.venue, replace(VenueDetails.of(event.venue), room_names=("Grand Hall",)), now=utcnow())
     db.session.commit()
     db.session.refresh(talk)
     assert talk.room is not None and talk.room.name == "Grand Hall"
@@ -302,7 +306,7 @@ def test_moving_an_event_to_another_campaign_moves_the_old_feeds_last_modified(m
     event = make_event(updated_at=now - timedelta(hours=1))
     old_campaign, new_campaign = event.campaign, make_campaign()
     before = selection.feed_state(selection.campaign_scope(old_campaign), now=now)
-    catalogue.save_event(event, campaign_id=new_campaign.id)
+    catalogue.save_event(event, replace(EventDetails.of(event), campaign_id=new_campaign.id), now=utcnow())
     db.session.commit()
     after = selection.feed_state(selection.campaign_scope(old_campaign), now=now)
     assert after.count == 0 and after.last_modified > before.last_modified

@@ -1,10 +1,12 @@
 """The sign-up rules of SPEC 3.1–3.5, called directly as the web form and the API call them."""
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from icalendar import Calendar
 
 from eventsapp.catalogue import services as catalogue
+from eventsapp.catalogue.details import EventDetails, VenueDetails
 from eventsapp.catalogue.models import EventStatus
 from eventsapp.errors import ValidationFailed
 from eventsapp.extensions import db
@@ -129,7 +131,7 @@ def test_raising_capacity_promotes_at_once(make_event, applicant, now):
     event = make_event(capacity=1)
     sign_up(event, applicant, now)
     waiting = [sign_up(event, applicant, now) for _ in range(3)]
-    catalogue.save_event(event, capacity=3)
+    catalogue.save_event(event, replace(EventDetails.of(event), capacity=3), now=now)
     db.session.commit()
     for registration in waiting:
         db.session.refresh(registration)
@@ -163,11 +165,12 @@ def test_moving_or_cancelling_the_event_tells_every_active_attendee_once(make_ev
     gone = sign_up(event, applicant, now, language="en")
     cancel_registration(gone, now=now)
     db.session.commit()
-    catalogue.save_event(event, starts_at=event.starts_at + timedelta(hours=1),
-                         ends_at=event.ends_at + timedelta(hours=1))
-    catalogue.save_event(event, title_en="Renamed only")  # not a change of time or place: no mail
+    catalogue.save_event(event, replace(EventDetails.of(event), starts_at=event.starts_at + timedelta(hours=1),
+                                        ends_at=event.ends_at + timedelta(hours=1)), now=now)
+    # not a change of time or place: no mail
+    catalogue.save_event(event, replace(EventDetails.of(event), title_en="Renamed only"), now=now)
     db.session.commit()
-    catalogue.cancel_event(event, reason="Typhoon")
+    catalogue.cancel_event(event, reason="Typhoon", now=now)
     db.session.commit()
     for person in (confirmed, waiting):
         kinds = [m.subject.split(":")[0] for m in outbox(person.email)]
@@ -214,10 +217,10 @@ def test_capacity_cannot_drop_below_the_seats_already_given(make_event, applican
     for _ in range(3):
         sign_up(event, applicant, now)
     with pytest.raises(ValidationFailed) as refused:
-        catalogue.save_event(event, capacity=2)
+        catalogue.save_event(event, replace(EventDetails.of(event), capacity=2), now=now)
     assert refused.value.field == "capacity"
     db.session.rollback()
-    catalogue.save_event(event, capacity=3)  # unchanged is fine
+    catalogue.save_event(event, replace(EventDetails.of(event), capacity=3), now=now)  # unchanged is fine
     db.session.commit()
 
 
@@ -258,8 +261,8 @@ def test_unpublishing_waits_for_a_sign_up_in_flight_and_then_refuses(app, make_e
 def test_a_new_venue_address_tells_attendees_and_raises_sequence(make_event, applicant, now, outbox):
     event = make_event()
     person = sign_up(event, applicant, now, language="en")
-    catalogue.save_venue(event.venue, room_names=[r.name for r in event.venue.rooms],
-                         address_en="99 New Road, Pudong")
+    catalogue.save_venue(event.venue, replace(VenueDetails.of(event.venue), address_en="99 New Road, Pudong"),
+                         now=now)
     db.session.commit()
     db.session.refresh(event)
     assert event.sequence == 1

@@ -1,25 +1,23 @@
-"""Pieces every domain's forms share."""
-from flask import abort, flash, redirect, render_template, request
-from flask_babel import gettext as _
+"""Pieces every domain's forms share: the base form, field helpers, and service rules shown on fields."""
+from flask import abort, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.form import _Auto as _AUTO, _is_submitted
+from flask_wtf.form import SUBMIT_METHODS
 from werkzeug.datastructures import ImmutableMultiDict
 from wtforms import Field, SelectChoice, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
-from .errors import DomainError
-from .extensions import db
+from ..errors import DomainError
 
 
 class AppForm(FlaskForm):
-    """Every form of the app: a JSON body is accepted only as an object of plain values."""
+    """Every form of the app. A JSON body is read like form fields, but only as an object of plain
+    values: Flask-WTF would read a list or a nested object too, and fail on it with a 500."""
 
-    class Meta(FlaskForm.Meta):
-        def wrap_formdata(self, form, formdata):
-            if formdata is _AUTO and _is_submitted() and not request.form and not request.files and request.is_json:
-                return json_formdata(request.get_json())  # malformed JSON: get_json answers 400 itself
-            return super().wrap_formdata(form, formdata)
+    def __init__(self, *args, **kwargs):
+        if not args and "formdata" not in kwargs and is_json_submission():
+            kwargs["formdata"] = json_formdata(request.get_json())  # malformed JSON: get_json answers 400
+        super().__init__(*args, **kwargs)
 
     def validate(self, extra_validators=None) -> bool:
         """Text no database can store is refused first, before any validator queries with it."""
@@ -50,6 +48,11 @@ def is_storable(value) -> bool:
     if isinstance(value, list | tuple):
         return all(is_storable(item) for item in value)
     return True
+
+
+def is_json_submission() -> bool:
+    return (has_request_context() and request.method in SUBMIT_METHODS and request.is_json
+            and not request.form and not request.files)
 
 
 def json_formdata(body) -> ImmutableMultiDict:
@@ -100,12 +103,6 @@ def check_into_form(form: FlaskForm, check, *args, **kwargs) -> bool:
     return True
 
 
-def render_form(template: str, form: FlaskForm, **context):
-    """Render a form page; a form that failed validation answers 422 so clients see the refusal."""
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template(template, form=form, **context), status
-
-
 def bilingual_text(label_zh, label_en, *, max_length: int, textarea: bool = False):
     """A pair of optional fields for content written in both languages."""
     field_class = TextAreaField if textarea else StringField
@@ -120,31 +117,3 @@ def require_one_language(form: FlaskForm, field_name: str) -> bool:
         return True
     zh.errors = [*zh.errors, str(_l("Fill in at least one language."))]
     return False
-
-
-def commit_or_show(form, save, *args, **kwargs) -> bool:
-    """Call a service and commit; if a rule refuses (e.g. a race on a slug), show it on the form."""
-    try:
-        save(*args, **kwargs)
-    except DomainError as error:
-        db.session.rollback()
-        attach_domain_error(form, error)
-        return False
-    db.session.commit()
-    return True
-
-
-def confirmed_action(action, *args, done: str, back: str, back_on_error: str | None = None, **kwargs):
-    """A POST button: check CSRF, run the service, commit, and say what happened."""
-    if not ConfirmForm().validate_on_submit():
-        flash(_("Your form expired. Please try again."), "error")
-        return redirect(back)
-    try:
-        action(*args, **kwargs)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return redirect(back_on_error or back)
-    db.session.commit()
-    flash(done, "success")
-    return redirect(back)

@@ -1,0 +1,21 @@
+"""What every web page shares: URL rules, language choice, error pages, template helpers, and the
+base pieces of forms (forms.py), routes (edge.py) and back-office pages (backoffice.py)."""
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from ..extensions import babel
+from .errors import register_error_handlers
+from .locale import select_locale
+from .templating import register_template_helpers
+from .urls import DatabaseIdConverter, refuse_nul_in_urls
+
+
+def init_app(app: Flask) -> None:
+    app.url_map.converters["id"] = DatabaseIdConverter
+    app.before_request(refuse_nul_in_urls)
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    babel.init_app(app, locale_selector=select_locale)
+    register_error_handlers(app)
+    register_template_helpers(app)
