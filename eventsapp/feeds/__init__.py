@@ -1,5 +1,5 @@
 """Calendar feeds (SPEC section 4): the iCalendar serializer (ical.py, agenda.py), which events a feed
-shows (selection.py), and the routes that answer with cached bytes or 304 (routes.py, serving.py)."""
+shows (selection.py), and the routes that answer with cached bytes or 304 (routes.py)."""
 from flask import Flask
 
 from .routes import blueprint

@@ -7,7 +7,7 @@ from ..catalogue.queries import get_public_event
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db, limiter
-from ..feeds.serving import serve, with_site_name
+from ..feeds.routes import serve, with_site_name
 from ..i18n import current_language
 from ..web.edge import render_form
 from ..web.forms import ConfirmForm, attach_domain_error
