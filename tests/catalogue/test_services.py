@@ -1,0 +1,255 @@
+"""The catalogue's rules, called as the back office, the demo and the CLI call them: typed details and
+the time of the change in, ValidationFailed / NotAllowedInState naming what is wrong out."""
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from eventsapp.catalogue import services as catalogue
+from eventsapp.catalogue.details import (CampaignDetails, EventDetails, OrganizationDetails, SessionDetails,
+                                         SpeakerDetails, VenueDetails)
+from eventsapp.catalogue.models import Campaign, DeletedEvent, Event, EventSession, EventStatus, Organization, Venue
+from eventsapp.errors import NotAllowedInState, ValidationFailed
+from eventsapp.extensions import db
+
+VALID_USCC = "91350100M000100Y43"
+
+
+def refused_field(change, *args, **kwargs) -> str | None:
+    """The field a ValidationFailed names; the session is rolled back so the test can go on."""
+    with pytest.raises(ValidationFailed) as refused:
+        change(*args, **kwargs)
+    db.session.rollback()
+    return refused.value.field
+
+
+def new_event_details(make_campaign, make_organization, make_venue, now, **overrides) -> EventDetails:
+    fields = dict(campaign_id=make_campaign().id, host_id=make_organization().id, venue_id=make_venue().id,
+                  starts_at=now + timedelta(days=7), ends_at=now + timedelta(days=7, hours=3),
+                  timezone="Asia/Shanghai", capacity=50, title_zh="质量开放日")
+    return EventDetails(**{**fields, **overrides})
+
+
+# --- Campaigns and organizations ---------------------------------------------------------------
+
+def test_a_campaign_is_saved_with_its_details(app_ctx):
+    campaign = catalogue.save_campaign(Campaign(), CampaignDetails(slug="2026-shanghai", year=2026, name_zh="活动"))
+    db.session.commit()
+    assert (campaign.slug, campaign.year, campaign.name_zh, campaign.main_language) == \
+        ("2026-shanghai", 2026, "活动", "zh")
+    assert CampaignDetails.of(campaign) == CampaignDetails(slug="2026-shanghai", year=2026, name_zh="活动")
+
+
+@pytest.mark.parametrize("slug", ["Upper", "two--hyphens", "-leading", "spa ce", "", "点"])
+def test_a_slug_must_be_lower_case_words_and_hyphens(app_ctx, slug):
+    assert refused_field(catalogue.save_campaign, Campaign(), CampaignDetails(slug=slug, year=2026)) == "slug"
+    assert db.session.scalar(select(func.count(Campaign.id))) == 0
+
+
+def test_a_slug_belongs_to_one_campaign_but_a_campaign_keeps_its_own(app_ctx, make_campaign):
+    taken = make_campaign(slug="taken")
+    assert refused_field(catalogue.save_campaign, Campaign(), CampaignDetails(slug="taken", year=2026)) == "slug"
+    catalogue.save_campaign(taken, replace(CampaignDetails.of(taken), name_en="Renamed"))  # its own slug is fine
+    db.session.commit()
+    assert taken.name_en == "Renamed"
+
+
+def test_a_campaign_with_events_cannot_be_deleted(app_ctx, make_event, make_campaign):
+    campaign = make_event().campaign
+    with pytest.raises(NotAllowedInState):
+        catalogue.delete_campaign(campaign)
+    db.session.rollback()
+    empty = make_campaign()
+    catalogue.delete_campaign(empty)
+    db.session.commit()
+    assert db.session.get(Campaign, empty.id) is None and db.session.get(Campaign, campaign.id) is not None
+
+
+def test_an_organization_code_is_stored_upper_case_and_checked(app_ctx, make_organization):
+    organization = catalogue.save_organization(Organization(), OrganizationDetails(
+        name_zh="公司", uscc=f" {VALID_USCC.lower()} "))
+    db.session.commit()
+    assert organization.uscc == VALID_USCC
+    wrong_check_character = VALID_USCC[:-1] + ("0" if VALID_USCC[-1] != "0" else "1")
+    assert refused_field(catalogue.save_organization, Organization(),
+                         OrganizationDetails(name_zh="别家", uscc=wrong_check_character)) == "uscc"
+    assert refused_field(catalogue.save_organization, Organization(),
+                         OrganizationDetails(name_zh="别家", uscc=VALID_USCC)) == "uscc"  # taken
+    no_code = catalogue.save_organization(organization, replace(OrganizationDetails.of(organization), uscc=""))
+    assert no_code.uscc is None
+
+
+# --- Event times and settings ------------------------------------------------------------------
+
+def test_a_new_event_is_a_draft_with_its_co_hosts(app_ctx, make_campaign, make_organization, make_venue, now):
+    partner = make_organization(name_en="Partner")
+    details = new_event_details(make_campaign, make_organization, make_venue, now, co_host_ids=(partner.id,))
+    event = catalogue.save_event(Event(), details, now=now)
+    db.session.commit()
+    assert event.status == EventStatus.DRAFT and event.sequence == 0
+    assert [org.id for org in event.co_hosts] == [partner.id]
+    assert EventDetails.of(event) == details
+
+
+@pytest.mark.parametrize("change, field", [
+    (lambda d: replace(d, ends_at=d.starts_at), "ends_at"),
+    (lambda d: replace(d, ends_at=d.starts_at - timedelta(hours=1)), "ends_at"),
+    (lambda d: replace(d, timezone="Mars/Olympus_Mons"), "timezone"),
+    (lambda d: replace(d, capacity=0), "capacity"),
+    (lambda d: replace(d, registration_opens_at=d.starts_at - timedelta(days=1),
+                       registration_closes_at=d.starts_at - timedelta(days=2)), "registration_closes_at"),
+    (lambda d: replace(d, registration_closes_at=d.starts_at + timedelta(minutes=1)), "registration_closes_at"),
+])
+def test_event_times_and_capacity_are_checked(app_ctx, make_campaign, make_organization, make_venue, now,
+                                              change, field):
+    details = new_event_details(make_campaign, make_organization, make_venue, now)
+    assert refused_field(catalogue.save_event, Event(), change(details), now=now) == field
+    assert db.session.scalar(select(func.count(Event.id))) == 0
+
+
+def test_time_and_title_raise_the_sequence_but_a_description_does_not(app_ctx, make_event, now):
+    event = make_event()
+    catalogue.save_event(event, replace(EventDetails.of(event), description_en="More words"), now=now)
+    assert event.sequence == 0
+    catalogue.save_event(event, replace(EventDetails.of(event), title_en="New title"), now=now)
+    assert event.sequence == 1
+    later = EventDetails.of(event)
+    catalogue.save_event(event, replace(later, starts_at=later.starts_at + timedelta(hours=1),
+                                        ends_at=later.ends_at + timedelta(hours=1)), now=now)
+    db.session.commit()
+    assert event.sequence == 2
+
+
+def test_an_event_moved_to_another_campaign_leaves_a_tombstone_in_the_old_one(app_ctx, make_event, make_campaign,
+                                                                             make_organization, now):
+    event = make_event()
+    old_campaign, old_host = event.campaign_id, event.host_id
+    catalogue.save_event(event, replace(EventDetails.of(event), campaign_id=make_campaign().id,
+                                        host_id=make_organization().id), now=now)
+    db.session.commit()
+    tombstone = db.session.scalars(select(DeletedEvent)).one()
+    assert (tombstone.event_id, tombstone.campaign_id, tombstone.host_id, tombstone.deleted_at) == \
+        (event.id, old_campaign, old_host, now)
+
+
+def test_a_dropped_co_host_gets_a_tombstone_and_the_event_a_new_timestamp(app_ctx, make_event, make_organization,
+                                                                         now):
+    partner = make_organization()
+    event = make_event(co_hosts=[partner], updated_at=now - timedelta(days=1))
+    catalogue.save_event(event, replace(EventDetails.of(event), co_host_ids=()), now=now)
+    db.session.commit()
+    assert event.co_hosts == [] and event.updated_at == now
+    assert [t.host_id for t in db.session.scalars(select(DeletedEvent))] == [partner.id]
+
+
+# --- The agenda lies inside the event ----------------------------------------------------------
+
+def test_an_agenda_item_must_lie_inside_its_event(app_ctx, make_event, now):
+    event = make_event()
+    inside = SessionDetails(starts_at=event.starts_at, ends_at=event.starts_at + timedelta(minutes=30),
+                            title_en="Opening")
+    assert refused_field(catalogue.save_session, EventSession(),
+                         replace(inside, ends_at=event.ends_at + timedelta(minutes=1)), event=event,
+                         now=now) == "starts_at"
+    assert refused_field(catalogue.save_session, EventSession(), replace(inside, ends_at=inside.starts_at),
+                         event=event, now=now) == "ends_at"
+    session = catalogue.save_session(EventSession(), inside, event=event, now=now)
+    db.session.commit()
+    assert session.event_id == event.id and event.updated_at == now  # the agenda feed sees the new talk
+
+
+def test_an_agenda_item_takes_a_room_of_its_venue_and_named_speakers_only(app_ctx, make_event, make_venue, now):
+    event = make_event()
+    elsewhere = make_venue(rooms=("Other Hall",)).rooms[0]
+    details = SessionDetails(starts_at=event.starts_at, ends_at=event.starts_at + timedelta(minutes=30),
+                             title_en="Talk", room_id=elsewhere.id,
+                             speakers=(SpeakerDetails(" Li Na ", "CEO"), SpeakerDetails("  "), SpeakerDetails("Wu")))
+    assert refused_field(catalogue.save_session, EventSession(), details, event=event, now=now) == "room_id"
+    session = catalogue.save_session(EventSession(), replace(details, room_id=event.venue.rooms[0].id),
+                                     event=event, now=now)
+    db.session.commit()
+    assert [(s.name, s.job_title, s.position) for s in session.speakers] == [("Li Na", "CEO", 0), ("Wu", "", 1)]
+
+
+def test_an_event_cannot_move_away_from_its_agenda(app_ctx, make_event, make_session, now):
+    event = make_event()
+    make_session(event, minutes=30)
+    moved = replace(EventDetails.of(event), starts_at=event.starts_at + timedelta(hours=1),
+                    ends_at=event.ends_at + timedelta(hours=1))
+    assert refused_field(catalogue.save_event, event, moved, now=now) == "starts_at"
+    db.session.refresh(event)
+    assert event.sequence == 0
+
+
+def test_deleting_an_agenda_item_touches_its_event(app_ctx, make_event, make_session, now):
+    event = make_event(updated_at=now - timedelta(days=1))
+    session = make_session(event)
+    catalogue.delete_session(session, now=now)
+    db.session.commit()
+    assert event.sessions == [] and event.updated_at == now
+
+
+# --- Venues ------------------------------------------------------------------------------------
+
+def test_renaming_a_room_keeps_it_and_a_new_address_reaches_coming_events_only(app_ctx, make_event, make_venue,
+                                                                              make_session, now):
+    venue = make_venue(rooms=("Hall A", "Hall B"))
+    coming = make_event(venue=venue)
+    past = make_event(venue=venue, starts_in=timedelta(days=-3))
+    talk = make_session(coming, room=venue.rooms[0])
+    catalogue.save_venue(venue, replace(VenueDetails.of(venue), address_en="2 New Road",
+                                        room_names=("Grand Hall", "Hall B", "Hall C")), now=now)
+    db.session.commit()
+    assert [room.name for room in venue.rooms] == ["Grand Hall", "Hall B", "Hall C"]
+    assert talk.room.name == "Grand Hall" and venue.updated_at == now
+    assert (coming.sequence, past.sequence) == (1, 0)
+
+
+def test_a_venue_needs_a_known_time_zone(app_ctx, now):
+    assert refused_field(catalogue.save_venue, Venue(), VenueDetails(name_zh="会场", timezone="Nowhere/Town"),
+                         now=now) == "timezone"
+    assert db.session.scalar(select(func.count(Venue.id))) == 0
+
+
+# --- Status changes ----------------------------------------------------------------------------
+
+def test_publish_unpublish_cancel_and_delete_are_refused_in_the_wrong_state(app_ctx, make_event, now):
+    draft, published = make_event(status=EventStatus.DRAFT), make_event()
+    for refused in (lambda: catalogue.publish_event(published), lambda: catalogue.unpublish_event(draft),
+                    lambda: catalogue.delete_event(published, now=now)):
+        with pytest.raises(NotAllowedInState):
+            refused()
+        db.session.rollback()
+    catalogue.cancel_event(published, reason="Typhoon", now=now)
+    db.session.commit()
+    with pytest.raises(NotAllowedInState):
+        catalogue.cancel_event(published, reason="Again", now=now)
+    db.session.rollback()
+    assert published.status == EventStatus.CANCELLED and published.cancellation_reason == "Typhoon"
+
+
+def test_a_cancellation_needs_a_reason(app_ctx, make_event, now):
+    event = make_event()
+    assert refused_field(catalogue.cancel_event, event, reason="  ", now=now) == "reason"
+    assert event.status == EventStatus.PUBLISHED
+
+
+def test_each_status_change_raises_the_sequence(app_ctx, make_event, now):
+    event = make_event(status=EventStatus.DRAFT)
+    catalogue.publish_event(event)
+    catalogue.unpublish_event(event)
+    catalogue.publish_event(event)
+    catalogue.cancel_event(event, reason="Typhoon", now=now)
+    db.session.commit()
+    assert event.sequence == 4
+
+
+def test_deleting_a_draft_leaves_a_tombstone_for_its_feeds(app_ctx, make_event, now):
+    draft = make_event(status=EventStatus.DRAFT)
+    draft_id, campaign_id = draft.id, draft.campaign_id
+    catalogue.delete_event(draft, now=now)
+    db.session.commit()
+    assert db.session.get(Event, draft_id) is None
+    tombstone = db.session.scalars(select(DeletedEvent)).one()
+    assert (tombstone.event_id, tombstone.campaign_id, tombstone.deleted_at) == (draft_id, campaign_id, now)
