@@ -1,4 +1,4 @@
-# The two commands: `make run` and `make test`. Everything else is what they need.
+# The two commands: `make run` and `make test`. Everything else is what they need (and `make lint`, which CI runs).
 PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 5000
@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test install install-dev install-browser install-parsers translations extract-messages clean
+.PHONY: run test lint install install-dev install-browser install-parsers translations extract-messages clean
 
 run: install translations
 	$(FLASK) db upgrade
@@ -15,6 +15,11 @@ run: install translations
 
 test: install-dev install-browser install-parsers translations
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# ruff (style, imports, likely bugs) over the whole project; mypy over eventsapp/ (settings: pyproject.toml).
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

@@ -37,9 +37,17 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 
+from signup_rush import (  # first: puts eventsapp on sys.path
+    BIN,
+    HOST,
+    ROOT,
+    migrate,
+    pick_port,
+    stop_gunicorn,
+    wait_until_up,
+)
 from sqlalchemy import func, select
 
-from signup_rush import BIN, HOST, ROOT, migrate, pick_port, stop_gunicorn, wait_until_up  # first: puts eventsapp on sys.path
 from eventsapp import create_app
 from eventsapp.catalogue.models import Campaign, Event, EventSession, EventStatus, Organization, Venue
 from eventsapp.extensions import db
@@ -52,9 +60,11 @@ TOPICS = [("质量管理体系", "quality management systems"), ("精益生产",
           ("质量数字化转型", "digital quality"), ("检验检测", "testing and inspection"), ("六西格玛", "Six Sigma")]
 FORMATS = [("论坛", "Forum"), ("研讨会", "Workshop"), ("培训班", "Training course"), ("现场观摩会", "Site visit")]
 DISTRICTS = [("浦东新区", "Pudong", 31.22, 121.54), ("徐汇区", "Xuhui", 31.19, 121.44),
-             ("闵行区", "Minhang", 31.11, 121.38), ("嘉定区", "Jiading", 31.38, 121.27), ("杨浦区", "Yangpu", 31.26, 121.53)]
+             ("闵行区", "Minhang", 31.11, 121.38), ("嘉定区", "Jiading", 31.38, 121.27),
+             ("杨浦区", "Yangpu", 31.26, 121.53)]
 ORGANIZATIONS = [("市质量协会", "City Quality Association"), ("上海精密机械有限公司", "Shanghai Precision Machinery"),
-                 ("华芯集成电路股份有限公司", "Huaxin Integrated Circuits"), ("申城建设集团", "Shencheng Construction Group"),
+                 ("华芯集成电路股份有限公司", "Huaxin Integrated Circuits"),
+                 ("申城建设集团", "Shencheng Construction Group"),
                  ("云帆软件科技有限公司", "Yunfan Software"), ("长江生物医药有限公司", "Changjiang Biopharma")]
 WRK_SCRIPT = """
 local threads = {}
@@ -169,7 +179,8 @@ def make_event(rng: random.Random, number: int, campaign: Campaign, host: Organi
 def make_sessions(event: Event, count: int) -> list[EventSession]:
     length = (event.ends_at - event.starts_at) / count
     return [EventSession(title_zh=f"{event.title_zh}：第{i + 1}节", title_en=f"{event.title_en}: part {i + 1}",
-                         abstract_zh="主题报告与案例分享，随后答疑。", abstract_en="Keynote and case study, then questions.",
+                         abstract_zh="主题报告与案例分享，随后答疑。",
+                         abstract_en="Keynote and case study, then questions.",
                          starts_at=event.starts_at + i * length, ends_at=event.starts_at + (i + 1) * length)
             for i in range(count)]
 
@@ -211,7 +222,7 @@ def run_wrk(url: str, *, seconds: int, connections: int, headers: dict | None = 
                    "--timeout", "30s", "-s", script.name]
         for name, value in (headers or {}).items():
             command += ["-H", f"{name}: {value}"]
-        output = subprocess.run(command + [url], capture_output=True, text=True, check=True,
+        output = subprocess.run([*command, url], capture_output=True, text=True, check=True,
                                 timeout=seconds + 60).stdout
     line = next(line for line in output.splitlines() if line.startswith("RESULT "))
     requests, duration, answered, not_modified, p50, p99, slowest, errors = map(int, line.split()[1:])

@@ -181,7 +181,7 @@ def client_session(port: int, path: str, numbers: range, barrier: threading.Barr
         barrier.abort()  # the other sessions stop waiting
         raise
     results = []
-    for number, hidden in zip(numbers, forms):
+    for number, hidden in zip(numbers, forms, strict=True):
         if time.monotonic() > deadline:
             results.append(("not sent: overall timeout", None))
             continue

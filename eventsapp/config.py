@@ -2,6 +2,7 @@
 import os
 import secrets
 from pathlib import Path
+from typing import ClassVar
 
 from .languages import DEFAULT_LANGUAGE
 from .timezones import DEFAULT_TIMEZONE
@@ -39,7 +40,7 @@ def env_flag(name: str, default: bool) -> bool:
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")  # filled from instance/ by create_app when unset
     DATABASE_URL = os.environ.get("DATABASE_URL")  # default SQLite in instance/, set by create_app
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE") or DEFAULT_TIMEZONE
     SMTP_URL = os.environ.get("SMTP_URL")

@@ -5,15 +5,28 @@ looked up by its natural key first and left untouched when present. Flushes only
 """
 from collections import Counter
 from datetime import date, datetime, time, timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 
 from .accounts.services import create_organizer, find_user_by_email
-from .catalogue.details import (CampaignDetails, EventDetails, OrganizationDetails, SessionDetails, SpeakerDetails,
-                                VenueDetails)
+from .catalogue.details import (
+    CampaignDetails,
+    EventDetails,
+    OrganizationDetails,
+    SessionDetails,
+    SpeakerDetails,
+    VenueDetails,
+)
 from .catalogue.models import Campaign, Event, EventSession, EventStatus, Organization, Sector, Venue
 from .catalogue.services import (
-    cancel_event, publish_event, save_campaign, save_event, save_organization, save_session, save_venue,
+    cancel_event,
+    publish_event,
+    save_campaign,
+    save_event,
+    save_organization,
+    save_session,
+    save_venue,
 )
 from .catalogue.uscc import uscc_check_character
 from .extensions import db
@@ -33,7 +46,8 @@ ORGANIZATIONS = {
                      sector=Sector.TRANSPORT, website="https://www.shmetro.com", uscc="91310000132215466",
                      description_zh="负责上海城市轨道交通投资、建设与运营管理。",
                      description_en="Invests in, builds and operates Shanghai's urban rail transit network."),
-    "cscec8": dict(name_zh="中国建筑第八工程局有限公司", name_en="China Construction Eighth Engineering Division Co., Ltd.",
+    "cscec8": dict(name_zh="中国建筑第八工程局有限公司",
+                   name_en="China Construction Eighth Engineering Division Co., Ltd.",
                    sector=Sector.CONSTRUCTION, website="https://www.cscec8b.com.cn", uscc="91310000630137502",
                    description_zh="中国建筑集团骨干企业，承建大型公共建筑与基础设施。",
                    description_en="A core company of CSCEC, building large public buildings and infrastructure."),
@@ -70,7 +84,8 @@ ORGANIZATIONS = {
                    sector=Sector.INTELLIGENT_MANUFACTURING, uscc="91310114MA1GT4R07",
                    description_zh="为汽车与医疗器械行业加工高精度零部件。",
                    description_en="Machines high-precision parts for the automotive and medical-device industries."),
-    "pujiang": dict(name_zh="上海浦江质量检测技术服务有限公司", name_en="Shanghai Pujiang Quality Testing Services Co., Ltd.",
+    "pujiang": dict(name_zh="上海浦江质量检测技术服务有限公司",
+                    name_en="Shanghai Pujiang Quality Testing Services Co., Ltd.",
                     sector=Sector.SERVICES,
                     description_zh="为中小企业提供检验检测、计量与认证咨询服务。",
                     description_en="Offers testing, metrology and certification advice to small and medium firms."),
@@ -81,19 +96,23 @@ VENUES = {
     "shentong_hq": dict(_SH, name_zh="申通地铁大厦", name_en="Shentong Metro Building",
                         address_zh="徐汇区衡山路12号", address_en="12 Hengshan Road, Xuhui District",
                         district_zh="徐汇区", district_en="Xuhui District", latitude=31.2077, longitude=121.4459,
-                        capacity=200, room_names=("一楼报告厅 / Ground-floor Auditorium", "运营控制中心参观廊 / OCC Gallery"),
+                        capacity=200, room_names=("一楼报告厅 / Ground-floor Auditorium",
+                                                  "运营控制中心参观廊 / OCC Gallery"),
                         directions_zh="地铁1号线衡山路站3号口，步行约5分钟。",
                         directions_en="Metro Line 1 to Hengshan Road, exit 3, then a 5-minute walk."),
     "cscec_tower": dict(_SH, name_zh="中建大厦", name_en="China Construction Tower",
                         address_zh="浦东新区世纪大道1568号", address_en="1568 Century Avenue, Pudong New Area",
                         district_zh="浦东新区", district_en="Pudong New Area", latitude=31.2291, longitude=121.5274,
-                        capacity=260, room_names=("三楼多功能厅 / 3F Multi-function Hall", "BIM展示中心 / BIM Showroom"),
+                        capacity=260, room_names=("三楼多功能厅 / 3F Multi-function Hall",
+                                                  "BIM展示中心 / BIM Showroom"),
                         directions_zh="地铁2、4、6、9号线世纪大道站，6号口出站即到。",
                         directions_en="Metro Lines 2, 4, 6 or 9 to Century Avenue, exit 6."),
     "zpmc_changxing": dict(_SH, name_zh="振华重工长兴基地", name_en="ZPMC Changxing Island Base",
-                           address_zh="崇明区长兴镇潘园公路1530号", address_en="1530 Panyuan Road, Changxing Town, Chongming",
+                           address_zh="崇明区长兴镇潘园公路1530号",
+                           address_en="1530 Panyuan Road, Changxing Town, Chongming",
                            district_zh="崇明区", district_en="Chongming District", latitude=31.3687, longitude=121.7166,
-                           capacity=150, room_names=("基地会议中心 / Base Conference Centre", "总装码头 / Assembly Quay"),
+                           capacity=150, room_names=("基地会议中心 / Base Conference Centre",
+                                                     "总装码头 / Assembly Quay"),
                            directions_zh="12:15从浦东新区东方路3261号发车接驳班车；自驾经长江隧桥（G40）。",
                            directions_en="Shuttle bus at 12:15 from 3261 Dongfang Road, Pudong; by car via the G40 "
                                          "Yangtze River tunnel and bridge."),
@@ -110,7 +129,8 @@ VENUES = {
                            directions_zh="地铁11号线嘉定新城站，换乘出租车约10分钟。",
                            directions_en="Metro Line 11 to Jiading Xincheng, then about 10 minutes by taxi."),
     "xince_lingang": dict(_SH, name_zh="芯策微电子临港工厂", name_en="Xince Microelectronics Lingang Fab",
-                          address_zh="浦东新区临港新片区云鹃路188号", address_en="188 Yunjuan Road, Lingang, Pudong New Area",
+                          address_zh="浦东新区临港新片区云鹃路188号",
+                          address_en="188 Yunjuan Road, Lingang, Pudong New Area",
                           district_zh="浦东新区", district_en="Pudong New Area", latitude=30.9012, longitude=121.9065,
                           capacity=130, room_names=("报告厅 / Auditorium", "洁净室参观走廊 / Cleanroom Gallery"),
                           directions_zh="地铁16号线滴水湖站，13:00有接驳车。",
@@ -125,7 +145,7 @@ VENUES = {
 
 # A session: (start, end, title_zh, title_en, room, abstract_zh, abstract_en, speakers (name, job title, org)).
 OFFICIAL = ("王建国", "副局长", BUREAU_ZH)
-EVENTS_2017 = (
+EVENTS_2017: tuple[dict[str, Any], ...] = (
     dict(day=date(2017, 6, 15), host="shentong", venue="shentong_hq", capacity=150, start="13:30", end="17:00",
          title_zh="城市轨道交通的运营质量管理", title_en="Operating quality in urban rail transit",
          description_zh="走进申通地铁，了解日均千万客流背后的安全、准点与服务质量管理。",
@@ -133,7 +153,8 @@ EVENTS_2017 = (
          sessions=(
              ("13:30", "13:45", "开幕致辞", "Opening remarks", "一楼报告厅 / Ground-floor Auditorium",
               "介绍2017年系列活动的安排与目标。", "The plan and goals of the 2017 series.", (OFFICIAL,)),
-             ("13:45", "14:30", "安全、准点、服务：地铁运营质量体系", "Safe, punctual, caring: the metro quality system",
+             ("13:45", "14:30", "安全、准点、服务：地铁运营质量体系",
+              "Safe, punctual, caring: the metro quality system",
               "一楼报告厅 / Ground-floor Auditorium", "从故障响应到乘客投诉闭环的全流程管理。",
               "From incident response to closing the loop on passenger complaints.",
               (("陈志刚", "运营管理部总经理", "上海申通地铁集团有限公司"),)),
@@ -141,7 +162,8 @@ EVENTS_2017 = (
               "一楼报告厅 / Ground-floor Auditorium", "用故障数据优化检修周期，减少正线故障。",
               "Using failure data to tune maintenance intervals and cut in-service faults.",
               (("张丽华", "车辆分公司总工程师", "上海申通地铁集团有限公司"),)),
-             ("15:30", "16:30", "参观运营控制中心", "Visit of the operations control centre", "运营控制中心参观廊 / OCC Gallery",
+             ("15:30", "16:30", "参观运营控制中心", "Visit of the operations control centre",
+              "运营控制中心参观廊 / OCC Gallery",
               "现场观看全网列车调度。", "Watch network-wide train dispatching live.", ()),
              ("16:30", "17:00", "交流讨论", "Open discussion", "一楼报告厅 / Ground-floor Auditorium",
               "与会企业交流服务质量改进经验。", "Participants compare notes on improving service quality.",
@@ -158,7 +180,8 @@ EVENTS_2017 = (
               "三楼多功能厅 / 3F Multi-function Hall", "质量样板引路、工序交接检与创优策划。",
               "Quality mock-ups, handover inspections between trades and planning for awards.",
               (("赵宏", "总工程师", "中国建筑第八工程局有限公司"),)),
-             ("14:40", "15:30", "BIM在质量管控中的应用", "BIM for quality control on site", "BIM展示中心 / BIM Showroom",
+             ("14:40", "15:30", "BIM在质量管控中的应用", "BIM for quality control on site",
+              "BIM展示中心 / BIM Showroom",
               "以模型驱动的质量检查与问题追踪。", "Model-driven inspections and issue tracking.",
               (("周晓峰", "BIM中心主任", "中国建筑第八工程局有限公司"),)),
              ("15:45", "16:30", "工匠精神与班组质量管理", "Craftsmanship and quality in work crews",
@@ -197,9 +220,11 @@ EVENTS_2017 = (
              ("13:50", "14:30", "芯片良率背后的质量管理", "Quality management behind chip yield", "主会场 / Main Hall",
               "从设计验证到晶圆测试的缺陷预防。", "Preventing defects from design verification to wafer test.",
               (("徐婷", "质量副总裁", "上海芯策微电子有限公司"),)),
-             ("14:30", "15:10", "软件质量与生物医药合规", "Software quality and biopharma compliance", "主会场 / Main Hall",
+             ("14:30", "15:10", "软件质量与生物医药合规", "Software quality and biopharma compliance",
+              "主会场 / Main Hall",
               "软件测试左移与GMP数据完整性。", "Shift-left testing and GMP data integrity.",
-              (("朱明", "首席技术官", "上海云衡软件科技有限公司"), ("胡静", "质量保证总监", "上海康源生物医药有限公司"))),
+              (("朱明", "首席技术官", "上海云衡软件科技有限公司"), ("胡静", "质量保证总监",
+                                                 "上海康源生物医药有限公司"))),
              ("15:10", "15:50", "智能检测与质量传播", "Smart inspection and telling the quality story",
               "主会场 / Main Hall", "机器视觉检测，以及如何用新媒体讲好质量故事。",
               "Machine-vision inspection, and telling the quality story on new media.",
@@ -210,7 +235,7 @@ EVENTS_2017 = (
 )
 
 # The current campaign: `day` is days after the first load; status published unless said otherwise.
-EVENTS_CURRENT = (
+EVENTS_CURRENT: tuple[dict[str, Any], ...] = (
     dict(day=7, host="cscec8", venue="cscec_tower", capacity=200, start="14:00", end="17:00",
          title_zh="智慧建造与工程质量数字化管理", title_en="Smart construction and digital quality management",
          description_zh="从BIM到智慧工地，看数据如何改变工程质量管理。",
@@ -238,8 +263,10 @@ EVENTS_CURRENT = (
              ("15:00", "16:00", "预测性维护实践", "Predictive maintenance in practice",
               "一楼报告厅 / Ground-floor Auditorium", "利用设备数据在故障前安排检修。",
               "Using equipment data to schedule repairs before failures.",
-              (("张丽华", "维保中心主任", "上海申通地铁集团有限公司"), ("朱明", "首席技术官", "上海云衡软件科技有限公司"))),
-             ("16:00", "17:00", "参观运营控制中心", "Visit of the operations control centre", "运营控制中心参观廊 / OCC Gallery",
+              (("张丽华", "维保中心主任", "上海申通地铁集团有限公司"), ("朱明", "首席技术官",
+                                                   "上海云衡软件科技有限公司"))),
+             ("16:00", "17:00", "参观运营控制中心", "Visit of the operations control centre",
+              "运营控制中心参观廊 / OCC Gallery",
               "现场观看全网列车调度。", "Watch network-wide train dispatching live.", ()),
          )),
     dict(day=21, host="dongpu", venue="dongpu_jiading", capacity=80, start="14:00", end="17:00",
@@ -263,10 +290,12 @@ EVENTS_CURRENT = (
          description_zh="走进临港芯片工厂，了解洁净室管理与车规级芯片的质量要求。",
          description_en="Visit a Lingang fab: cleanroom discipline and what automotive-grade chips demand.",
          sessions=(
-             ("14:00", "15:00", "车规级芯片的零缺陷目标", "The zero-defect goal for automotive chips", "报告厅 / Auditorium",
+             ("14:00", "15:00", "车规级芯片的零缺陷目标", "The zero-defect goal for automotive chips",
+              "报告厅 / Auditorium",
               "AEC-Q100认证与失效分析的经验。", "Lessons from AEC-Q100 qualification and failure analysis.",
               (("徐婷", "质量副总裁", "上海芯策微电子有限公司"),)),
-             ("15:00", "15:45", "机器视觉在晶圆检测中的应用", "Machine vision in wafer inspection", "报告厅 / Auditorium",
+             ("15:00", "15:45", "机器视觉在晶圆检测中的应用", "Machine vision in wafer inspection",
+              "报告厅 / Auditorium",
               "自动光学检测如何发现微小缺陷。", "How automated optical inspection finds tiny defects.",
               (("高峰", "总经理", "上海智衡智能装备有限公司"),)),
              ("16:00", "17:00", "洁净室参观", "Cleanroom visit", "洁净室参观走廊 / Cleanroom Gallery",
@@ -336,9 +365,9 @@ def _ensure_venue(fields: dict, tally: Counter, *, now: datetime) -> Venue:
 
 def _ensure_event(campaign: Campaign, spec: dict, day: date, organizations: dict, venues: dict,
                   tally: Counter, *, now: datetime) -> Event:
-    found = db.session.scalar(select(Event).where(Event.campaign_id == campaign.id,
-                                                  Event.title_zh == spec["title_zh"]).limit(1))
-    if _record(tally, "events", found):
+    found = _record(tally, "events", db.session.scalar(select(Event).where(
+        Event.campaign_id == campaign.id, Event.title_zh == spec["title_zh"]).limit(1)))
+    if found is not None:
         return found
     venue = venues[spec["venue"]]
     starts_at = _local(day, spec["start"])
@@ -370,7 +399,10 @@ def _ensure_organizer(tally: Counter) -> None:
         create_organizer(ORGANIZER_EMAIL, ORGANIZER_PASSWORD, name="Demo Organizer")
 
 
-def _record(tally: Counter, kind: str, found):
+Found = TypeVar("Found")
+
+
+def _record(tally: Counter, kind: str, found: Found | None) -> Found | None:
     """Count `found` as present, or the record about to be made as created; return `found`."""
     tally[kind, "present" if found is not None else "created"] += 1
     return found

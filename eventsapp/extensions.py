@@ -1,4 +1,6 @@
 """Extensions, created unbound; create_app binds them."""
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -24,6 +26,11 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+if TYPE_CHECKING:  # mypy cannot follow `class X(db.Model)`; to it, db.Model is our declarative base
+    class Model(Base):
+        __abstract__ = True
+else:
+    Model = db.Model  # what models subclass: Base plus Flask-SQLAlchemy's table names and query helpers
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

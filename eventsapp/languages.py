@@ -26,8 +26,5 @@ def ordinal(number: int, lang: str) -> str:
     """'1st', '2nd', '23rd' in English; a bare number in Chinese, where the message adds 第…场."""
     if lang == "zh":
         return str(number)
-    if 10 <= number % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number}{suffix}"

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..extensions import limiter
+from ..web.forms import validated
 from .forms import LoginForm
 from .services import authenticate
 
@@ -33,11 +34,11 @@ def login():
         return redirect(landing_page_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
+        user = authenticate(validated(form.email.data), validated(form.password.data))
         if user is not None:
             login_user(user, remember=form.remember.data)
             return redirect(safe_next_url(request.args.get("next")) or landing_page_for(user))
-        form.password.errors.append(_("Wrong e-mail address or password."))
+        form.password.errors = [*form.password.errors, _("Wrong e-mail address or password.")]
     return render_template("auth/login.html", form=form), 200 if not form.errors else 422
 
 

@@ -1,7 +1,9 @@
 """Organizer forms for the catalogue. Each form turns its input into service arguments."""
+from datetime import datetime
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from wtforms import (
+from wtforms import (  # type: ignore[attr-defined]  # types-wtforms predates SelectChoice (WTForms 3.3)
     BooleanField,
     DateTimeLocalField,
     FieldList,
@@ -30,10 +32,11 @@ from ..web.forms import (
     require_one_language,
     select_choices,
     strip_whitespace,
+    text,
+    validated,
 )
 from . import services
-from .details import (CampaignDetails, EventDetails, OrganizationDetails, SessionDetails, SpeakerDetails,
-                      VenueDetails)
+from .details import CampaignDetails, EventDetails, OrganizationDetails, SessionDetails, SpeakerDetails, VenueDetails
 from .labels import SECTOR_LABELS
 from .models import Campaign, Event, EventSession, Organization, Sector, Venue
 
@@ -41,6 +44,7 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_TITLE = 300
 MAX_NAME = 200
 MAX_TEXT = 10_000
+MAX_SPEAKERS = 20
 
 
 def organization_choices() -> list[SelectChoice]:
@@ -70,9 +74,11 @@ class CampaignForm(AppForm):
         return super().validate(extra_validators) & require_one_language(self, "name")
 
     def to_details(self) -> CampaignDetails:
-        return CampaignDetails(slug=self.slug.data, year=self.year.data, main_language=self.main_language.data,
-                               **_texts(self, "name_zh", "name_en", "organizing_body_zh", "organizing_body_en",
-                                        "description_zh", "description_en"))
+        return CampaignDetails(
+            slug=validated(self.slug.data), year=validated(self.year.data), main_language=self.main_language.data,
+            name_zh=text(self.name_zh), name_en=text(self.name_en), organizing_body_zh=text(self.organizing_body_zh),
+            organizing_body_en=text(self.organizing_body_en), description_zh=text(self.description_zh),
+            description_en=text(self.description_en))
 
 
 class OrganizationForm(AppForm):
@@ -95,9 +101,10 @@ class OrganizationForm(AppForm):
         return super().validate(extra_validators) & require_one_language(self, "name")
 
     def to_details(self) -> OrganizationDetails:
-        return OrganizationDetails(sector=Sector(self.sector.data), website=self.website.data or "",
-                                   uscc=self.uscc.data or None,
-                                   **_texts(self, "name_zh", "name_en", "description_zh", "description_en"))
+        return OrganizationDetails(
+            sector=Sector(self.sector.data), website=text(self.website), uscc=self.uscc.data or None,
+            name_zh=text(self.name_zh), name_en=text(self.name_en), description_zh=text(self.description_zh),
+            description_en=text(self.description_en))
 
 
 class VenueForm(AppForm):
@@ -128,8 +135,10 @@ class VenueForm(AppForm):
         return VenueDetails(
             timezone=self.timezone.data, latitude=self.latitude.data, longitude=self.longitude.data,
             capacity=self.capacity.data, room_names=tuple((self.rooms.data or "").splitlines()),
-            **_texts(self, "name_zh", "name_en", "address_zh", "address_en", "district_zh", "district_en",
-                     "city_zh", "city_en", "directions_zh", "directions_en"))
+            name_zh=text(self.name_zh), name_en=text(self.name_en), address_zh=text(self.address_zh),
+            address_en=text(self.address_en), district_zh=text(self.district_zh), district_en=text(self.district_en),
+            city_zh=text(self.city_zh), city_en=text(self.city_en), directions_zh=text(self.directions_zh),
+            directions_en=text(self.directions_en))
 
 
 class EventForm(AppForm):
@@ -190,14 +199,20 @@ class EventForm(AppForm):
         return all(check_into_form(self, *check) for check in checks)
 
     def to_details(self) -> EventDetails:
-        times = {name: local_to_utc(self[name].data, self.timezone.data) if self[name].data else None
-                 for name in self.LOCAL_TIMES}
         return EventDetails(
             campaign_id=self.campaign_id.data, host_id=self.host_id.data, venue_id=self.venue_id.data,
-            timezone=self.timezone.data, capacity=self.capacity.data, waitlist_enabled=self.waitlist_enabled.data,
-            phone_required=self.phone_required.data, organization_required=self.organization_required.data,
-            job_title_required=self.job_title_required.data, co_host_ids=tuple(self.co_host_ids.data or ()),
-            **times, **_texts(self, "title_zh", "title_en", "description_zh", "description_en"))
+            timezone=self.timezone.data, capacity=validated(self.capacity.data),
+            starts_at=validated(self._instant(self.starts_at)), ends_at=validated(self._instant(self.ends_at)),
+            registration_opens_at=self._instant(self.registration_opens_at),
+            registration_closes_at=self._instant(self.registration_closes_at),
+            waitlist_enabled=self.waitlist_enabled.data, phone_required=self.phone_required.data,
+            organization_required=self.organization_required.data, job_title_required=self.job_title_required.data,
+            co_host_ids=tuple(self.co_host_ids.data or ()), title_zh=text(self.title_zh), title_en=text(self.title_en),
+            description_zh=text(self.description_zh), description_en=text(self.description_en))
+
+    def _instant(self, field: DateTimeLocalField) -> datetime | None:
+        """The wall-clock time typed in the form's time zone, as a UTC instant."""
+        return local_to_utc(field.data, self.timezone.data) if field.data else None
 
 
 class CancelEventForm(AppForm):
@@ -217,7 +232,7 @@ class SessionForm(AppForm):
     room_id = SelectField(_l("Room (optional)"), coerce=int, validators=[Optional()])
     abstract_zh, abstract_en = bilingual_text(
         _l("Abstract (Chinese)"), _l("Abstract (English)"), max_length=MAX_TEXT, textarea=True)
-    speakers = FieldList(FormField(SpeakerForm), min_entries=1, max_entries=20)
+    speakers = FieldList(FormField(SpeakerForm), min_entries=1, max_entries=MAX_SPEAKERS)
 
     NO_ROOM = 0
     BLANK_SPEAKER_ROWS = 2
@@ -237,7 +252,7 @@ class SessionForm(AppForm):
             self.ends_at.data = utc_to_local(session.ends_at, event.timezone)
             self.room_id.data = session.room_id or self.NO_ROOM
         named = sum(1 for entry in self.speakers.entries if entry.form.name.data)
-        while len(self.speakers.entries) < min(named + self.BLANK_SPEAKER_ROWS, self.speakers.max_entries):
+        while len(self.speakers.entries) < min(named + self.BLANK_SPEAKER_ROWS, MAX_SPEAKERS):
             self.speakers.append_entry()
 
     def validate(self, extra_validators=None) -> bool:
@@ -249,16 +264,11 @@ class SessionForm(AppForm):
                             details.ends_at)
 
     def to_details(self) -> SessionDetails:
-        speakers = tuple(SpeakerDetails(**_texts(entry.form, "name", "job_title", "organization"))
-                         for entry in self.speakers.entries)
+        speakers = tuple(SpeakerDetails(text(row.form.name), text(row.form.job_title), text(row.form.organization))
+                         for row in self.speakers.entries)
         return SessionDetails(
-            starts_at=local_to_utc(self.starts_at.data, self.event.timezone),
-            ends_at=local_to_utc(self.ends_at.data, self.event.timezone),
-            room_id=self.room_id.data or None, speakers=speakers,
-            **_texts(self, "title_zh", "title_en", "abstract_zh", "abstract_en"))
-
-
-def _texts(form: Form, *names: str) -> dict[str, str]:
-    """The text fields `names`, stripped, "" when left empty."""
-    return {name: (form[name].data or "").strip() for name in names}
+            starts_at=local_to_utc(validated(self.starts_at.data), self.event.timezone),
+            ends_at=local_to_utc(validated(self.ends_at.data), self.event.timezone),
+            room_id=self.room_id.data or None, speakers=speakers, title_zh=text(self.title_zh),
+            title_en=text(self.title_en), abstract_zh=text(self.abstract_zh), abstract_en=text(self.abstract_en))
 

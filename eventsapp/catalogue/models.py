@@ -5,13 +5,13 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, Column, ColumnElement, ForeignKey, Integer, String, Table, Text
-from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy import false as sa_false
 from sqlalchemy import true as sa_true
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import TimestampMixin, UTCDateTime, enum_column
-from ..extensions import db
+from ..extensions import Model
 from ..i18n import bilingual
 from ..languages import DEFAULT_LANGUAGE
 
@@ -40,7 +40,7 @@ class Sector(enum.StrEnum):
     OTHER = "other"
 
 
-class Campaign(TimestampMixin, db.Model):
+class Campaign(TimestampMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     year: Mapped[int]
@@ -59,7 +59,7 @@ class Campaign(TimestampMixin, db.Model):
     organizing_body = bilingual("organizing_body")
 
 
-class Organization(TimestampMixin, db.Model):
+class Organization(TimestampMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name_zh: Mapped[str] = mapped_column(String(200), default="")
     name_en: Mapped[str] = mapped_column(String(200), default="")
@@ -76,7 +76,7 @@ class Organization(TimestampMixin, db.Model):
     description = bilingual("description")
 
 
-class Venue(TimestampMixin, db.Model):
+class Venue(TimestampMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name_zh: Mapped[str] = mapped_column(String(200), default="")
     name_en: Mapped[str] = mapped_column(String(200), default="")
@@ -107,7 +107,7 @@ class Venue(TimestampMixin, db.Model):
     __table_args__ = (CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),)
 
 
-class Room(db.Model):
+class Room(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -118,13 +118,13 @@ class Room(db.Model):
 
 event_co_host = Table(
     "event_co_host",
-    db.Model.metadata,
+    Model.metadata,
     Column("event_id", ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
     Column("organization_id", ForeignKey("organization.id", ondelete="CASCADE"), primary_key=True),
 )
 
 
-class Event(TimestampMixin, db.Model):
+class Event(TimestampMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
     host_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
@@ -179,7 +179,7 @@ class Event(TimestampMixin, db.Model):
         return self.status == EventStatus.CANCELLED
 
 
-class EventSession(TimestampMixin, db.Model):
+class EventSession(TimestampMixin, Model):
     """One agenda item of an event (SPEC "Session"; named so it is never confused with db.session)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -204,7 +204,7 @@ class EventSession(TimestampMixin, db.Model):
     __table_args__ = (CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
 
 
-class Speaker(db.Model):
+class Speaker(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("event_session.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(100))
@@ -215,7 +215,7 @@ class Speaker(db.Model):
     session: Mapped[EventSession] = relationship(back_populates="speakers")
 
 
-class DeletedEvent(db.Model):
+class DeletedEvent(Model):
     """A tombstone: an event left these scopes (deleted, or moved to another campaign, venue or host),
     so their feeds see a change and Last-Modified never goes backwards."""
 

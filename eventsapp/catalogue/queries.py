@@ -45,7 +45,7 @@ def event_number_in_campaign(event: Event) -> int:
         Event.is_public,
         or_(Event.starts_at < event.starts_at, (Event.starts_at == event.starts_at) & (Event.id < event.id)),
     )
-    return db.session.scalar(earlier) + 1
+    return (db.session.scalar(earlier) or 0) + 1
 
 
 def get_public_event(event_id: int, *, with_agenda: bool = True) -> Event | None:

@@ -13,8 +13,7 @@ from ..errors import NotAllowedInState, ValidationFailed
 from ..extensions import db
 from ..timezones import is_known_timezone
 from . import signals
-from .details import (CampaignDetails, EventDetails, OrganizationDetails, SessionDetails, VenueDetails,
-                      copy_columns)
+from .details import CampaignDetails, EventDetails, OrganizationDetails, SessionDetails, VenueDetails, copy_columns
 from .models import Campaign, DeletedEvent, Event, EventSession, EventStatus, Organization, Room, Speaker, Venue
 from .queries import public_events
 from .uscc import is_valid_uscc

@@ -7,15 +7,26 @@ feeds/ical.py, from whose helpers it borrows.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 from icalendar import Event as VEvent
+from icalendar.enums import CLASS, STATUS, TRANSP
 
 from ..languages import pick_language
-from .ical import (CANCELLED_PREFIX, PRODID, _add_feed_properties, _add_timezones, _local_or_utc, _organizer, _utc,
-                   event_location, event_uid, event_url)
+from .ical import (
+    CANCELLED_PREFIX,
+    PRODID,
+    add_feed_properties,
+    add_timezones,
+    as_utc,
+    event_location,
+    event_organizer,
+    event_uid,
+    event_url,
+    local_or_utc,
+    uid_domain,
+)
 
 if TYPE_CHECKING:  # only for typing, as in ical.py
     from ..catalogue.models import Event, EventSession
@@ -28,17 +39,17 @@ def session_uid(session: EventSession, domain: str) -> str:
 
 
 def build_agenda_calendar(event: Event, *, lang: str, base_url: str, name: str, organizer_email: str) -> bytes:
-    domain = urlsplit(base_url).hostname
+    domain = uid_domain(base_url)
     calendar = Calendar()
     calendar.add("PRODID", PRODID)
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
     calendar.add("METHOD", "PUBLISH")
-    _add_feed_properties(calendar, name=name, zone=event.timezone, refresh=None)
+    add_feed_properties(calendar, name=name, zone=event.timezone, refresh=None)
     for session in sorted(event.sessions, key=lambda s: (s.starts_at, s.id)):
         calendar.add_component(_session_vevent(session, event, lang=lang, base_url=base_url, domain=domain,
                                                organizer_email=organizer_email))
-    _add_timezones(calendar, {event.timezone}, [event])
+    add_timezones(calendar, {event.timezone}, [event])
     return calendar.to_ical()
 
 
@@ -47,18 +58,19 @@ def _session_vevent(session: EventSession, event: Event, *, lang: str, base_url:
     """A talk: its own UID, RELATED-TO its event; cancelled with the event."""
     zone = ZoneInfo(event.timezone)
     # A session has no SEQUENCE of its own: moving the event (its SEQUENCE) is what moves talks.
-    changed = _utc(max(session.updated_at, event.updated_at))
+    changed = as_utc(max(session.updated_at, event.updated_at))
     title = pick_language(session.title_zh, session.title_en, lang)
     location = event_location(event, lang)
     if session.room is not None:
         location = f"{session.room.name}, {location}"
     vevent = VEvent.new(
         uid=session_uid(session, domain), stamp=changed, last_modified=changed, sequence=event.sequence or 0,
-        start=_local_or_utc(session.starts_at, zone), end=_local_or_utc(session.ends_at, zone),
+        start=local_or_utc(session.starts_at, zone), end=local_or_utc(session.ends_at, zone),
         summary=(CANCELLED_PREFIX if event.is_cancelled else "") + title,
         location=location, description=_session_description(session, event, lang=lang, base_url=base_url),
-        url=event_url(event, base_url), organizer=_organizer(event, lang, organizer_email),
-        status="CANCELLED" if event.is_cancelled else "CONFIRMED", classification="PUBLIC", transparency="OPAQUE",
+        url=event_url(event, base_url), organizer=event_organizer(event, lang, organizer_email),
+        status=STATUS.CANCELLED if event.is_cancelled else STATUS.CONFIRMED, classification=CLASS.PUBLIC,
+        transparency=TRANSP.OPAQUE,
     )
     vevent.add("RELATED-TO", event_uid(event, domain))
     return vevent

@@ -42,15 +42,16 @@ class RedisCache:
 
     def get(self, key: str) -> bytes | None:
         try:
-            return self._redis.get(f"eventsapp:feed:{key}")
-        except Exception:  # noqa: BLE001 — any Redis trouble means "not cached"
+            value = self._redis.get(f"eventsapp:feed:{key}")
+        except Exception:  # any Redis trouble means "not cached"
             current_app.logger.warning("feed cache: Redis unavailable", exc_info=True)
             return None
+        return value if isinstance(value, bytes) else None  # bytes, as decode_responses is off
 
     def set(self, key: str, value: bytes) -> None:
         try:
             self._redis.set(f"eventsapp:feed:{key}", value, ex=TIME_TO_LIVE_SECONDS)
-        except Exception:  # noqa: BLE001
+        except Exception:
             current_app.logger.warning("feed cache: Redis unavailable", exc_info=True)
 
 

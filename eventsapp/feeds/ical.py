@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Timezone, vCalAddress, vDuration
 from icalendar import Event as VEvent
+from icalendar.enums import CLASS, STATUS, TRANSP
 
 from ..languages import other_language, pick_language
 from ..timezones import DEFAULT_TIMEZONE
@@ -51,6 +52,14 @@ LABELS = {
     "en": {"host": "Host: ", "co_hosts": "co-hosts: ", "list_sep": ", ", "line_sep": "; ",
            "cancelled": "This event has been cancelled.", "reason": "Reason: ", "details": "Details: "},
 }
+
+
+def uid_domain(base_url: str) -> str:
+    """The host of BASE_URL, which every UID ends with."""
+    domain = urlsplit(base_url).hostname
+    if not domain:
+        raise ValueError(f"base_url needs a host: {base_url!r}")
+    return domain
 
 
 def event_uid(event: Event, domain: str) -> str:
@@ -141,9 +150,7 @@ def build_calendar(
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
     if (attendee is None) != (method == "PUBLISH"):
         raise ValueError("an attendee is required for REQUEST and CANCEL and not allowed for PUBLISH")
-    domain = urlsplit(base_url).hostname
-    if not domain:
-        raise ValueError(f"base_url needs a host: {base_url!r}")
+    domain = uid_domain(base_url)
     ordered = sorted(events, key=lambda event: (event.starts_at, event.id))
     calendar = Calendar()
     calendar.add("PRODID", PRODID)
@@ -153,18 +160,18 @@ def build_calendar(
     zones = {event.timezone for event in ordered}
     if name is not None:
         main_zone = _main_timezone(ordered, default_timezone)
-        _add_feed_properties(calendar, name=name, zone=main_zone, refresh=refresh)
+        add_feed_properties(calendar, name=name, zone=main_zone, refresh=refresh)
         zones.add(main_zone)  # so an empty feed still holds one component, as RFC 5545 requires
     for event in ordered:
         calendar.add_component(_vevent(event, lang=lang, base_url=base_url, domain=domain, method=method,
                                        attendee=attendee, organizer_email=organizer_email,
                                        tentative=event.id in tentative, description_limit=description_limit,
                                        stamp=stamp))
-    _add_timezones(calendar, zones, ordered)
+    add_timezones(calendar, zones, ordered)
     return calendar.to_ical()
 
 
-def _add_feed_properties(calendar: Calendar, *, name: str, zone: str, refresh: timedelta | None) -> None:
+def add_feed_properties(calendar: Calendar, *, name: str, zone: str, refresh: timedelta | None) -> None:
     calendar.calendar_name = name  # NAME (RFC 7986) and X-WR-CALNAME
     calendar.add("X-WR-TIMEZONE", zone)
     if refresh is not None:
@@ -185,8 +192,8 @@ def _vevent(event: Event, *, lang: str, base_url: str, domain: str, method: str,
             attendee: tuple[str, str] | None, organizer_email: str, tentative: bool = False,
             description_limit: int | None = None, stamp: datetime | None = None) -> VEvent:
     zone = ZoneInfo(event.timezone)
-    updated_at = _utc(event.updated_at)
-    stamped_at = max(updated_at, _utc(stamp)) if stamp else updated_at
+    updated_at = as_utc(event.updated_at)
+    stamped_at = max(updated_at, as_utc(stamp)) if stamp else updated_at
     cancelled = event.is_cancelled or method == "CANCEL"
     summary = event_summary(event, lang, cancelled=cancelled)
     if tentative and not cancelled:
@@ -196,16 +203,16 @@ def _vevent(event: Event, *, lang: str, base_url: str, domain: str, method: str,
         stamp=stamped_at,
         last_modified=updated_at,
         sequence=event.sequence or 0,
-        start=_local_or_utc(event.starts_at, zone),
-        end=_local_or_utc(event.ends_at, zone),
+        start=local_or_utc(event.starts_at, zone),
+        end=local_or_utc(event.ends_at, zone),
         summary=summary,
         location=event_location(event, lang) or None,
         description=event_description(event, lang, base_url=base_url, cancelled=cancelled, limit=description_limit),
         url=event_url(event, base_url),
-        organizer=_organizer(event, lang, organizer_email),
-        status="CANCELLED" if cancelled else "TENTATIVE" if tentative else "CONFIRMED",
-        classification="PUBLIC",
-        transparency="OPAQUE",
+        organizer=event_organizer(event, lang, organizer_email),
+        status=STATUS.CANCELLED if cancelled else STATUS.TENTATIVE if tentative else STATUS.CONFIRMED,
+        classification=CLASS.PUBLIC,
+        transparency=TRANSP.OPAQUE,
     )
     venue = event.venue
     if venue is not None and venue.latitude is not None and venue.longitude is not None:
@@ -219,7 +226,7 @@ def _vevent(event: Event, *, lang: str, base_url: str, domain: str, method: str,
     return vevent
 
 
-def _organizer(event: Event, lang: str, email: str) -> vCalAddress:
+def event_organizer(event: Event, lang: str, email: str) -> vCalAddress:
     """mailto:<email>, named after the campaign's organizing body (or the campaign itself)."""
     campaign = event.campaign
     common_name = ""
@@ -229,15 +236,15 @@ def _organizer(event: Event, lang: str, email: str) -> vCalAddress:
     return vCalAddress.new(email, cn=common_name or None)
 
 
-def _add_timezones(calendar: Calendar, zones: set[str], events: list[Event]) -> None:
+def add_timezones(calendar: Calendar, zones: set[str], events: list[Event]) -> None:
     """One VTIMEZONE per TZID, sorted, before the events; UTC needs none (it is written with Z).
 
     Not `add_missing_timezones()`: it walks a set, so the order would change between processes.
     """
     first_year, last_year = TIMEZONE_FIRST_DATE.year, TIMEZONE_LAST_DATE.year
     if events:
-        first_year = min(first_year, min(_utc(event.starts_at) for event in events).year - 1)
-        last_year = max(last_year, max(_utc(event.ends_at) for event in events).year + 1)
+        first_year = min(first_year, min(as_utc(event.starts_at) for event in events).year - 1)
+        last_year = max(last_year, max(as_utc(event.ends_at) for event in events).year + 1)
     for position, tzid in enumerate(sorted(zones - {"UTC"})):
         calendar.subcomponents.insert(position, _vtimezone(tzid, first_year, last_year))
 
@@ -265,16 +272,16 @@ def _one_onset_per_rdate(observance) -> None:
         observance.add("RDATE", onset)
 
 
-def _local_or_utc(moment: datetime, zone: ZoneInfo) -> datetime:
+def local_or_utc(moment: datetime, zone: ZoneInfo) -> datetime:
     """Wall-clock time at the venue, except in an autumn hour that happens twice: a TZID time there
     is read as the first occurrence by some clients and the second by others, so it is written in UTC."""
-    local = _utc(moment).astimezone(zone)
+    local = as_utc(moment).astimezone(zone)
     if local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset():
-        return _utc(moment)
+        return as_utc(moment)
     return local
 
 
-def _utc(moment: datetime) -> datetime:
+def as_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise ValueError("naive datetime given to the calendar serializer; instants must be aware")
     return moment.astimezone(UTC)

@@ -126,9 +126,9 @@ def _related_rows(scope: Scope) -> tuple[list, list]:
     changed = [select(func.max(co_hosts.c.updated_at)).scalar_subquery()]
     revised = [select(func.coalesce(func.sum(co_hosts.c.revision), 0)).scalar_subquery()]
     if scope.owner is not None:
-        model = type(scope.owner)
-        changed.append(select(model.updated_at).where(model.id == scope.owner.id).scalar_subquery())
-        revised.append(select(model.revision).where(model.id == scope.owner.id).scalar_subquery())
+        owner_model = type(scope.owner)
+        changed.append(select(owner_model.updated_at).where(owner_model.id == scope.owner.id).scalar_subquery())
+        revised.append(select(owner_model.revision).where(owner_model.id == scope.owner.id).scalar_subquery())
     if scope.deleted is not None:
         changed.append(select(func.max(DeletedEvent.deleted_at)).where(scope.deleted).scalar_subquery())
         revised.append(select(func.count(DeletedEvent.id)).where(scope.deleted).scalar_subquery())

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import UTCDateTime, enum_column, utcnow
-from ..extensions import db
+from ..extensions import Model
 
 
 class OutboxStatus(enum.StrEnum):
@@ -17,7 +17,7 @@ class OutboxStatus(enum.StrEnum):
     FAILED = "failed"  # refused for good, or out of attempts; an organizer may retry it
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))

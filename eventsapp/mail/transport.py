@@ -67,7 +67,7 @@ def is_permanent_failure(error: Exception) -> bool:
     """
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return bool(error.recipients) and all(code >= 500 for code, _ in error.recipients.values())
-    if isinstance(error, MESSAGE_REFUSALS):
+    if isinstance(error, smtplib.SMTPSenderRefused | smtplib.SMTPDataError):
         return error.smtp_code >= 500
     return False
 

@@ -1,5 +1,6 @@
 """The sign-up form, and the form that asks for one's manage link again."""
 import secrets
+from typing import ClassVar
 
 import phonenumbers
 from flask_babel import lazy_gettext as _l
@@ -7,7 +8,7 @@ from wtforms import BooleanField, EmailField, HiddenField, StringField, TelField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from ..catalogue.models import Event
-from ..web.forms import AppForm, strip_whitespace
+from ..web.forms import AppForm, strip_whitespace, validated
 from .services import Applicant
 
 DEFAULT_PHONE_REGION = "CN"  # numbers written without +country code are read as mainland China
@@ -43,7 +44,7 @@ class SignUpForm(AppForm):
     # One value per rendered form: a second submission of the same form finds the first registration.
     submission_key = HiddenField(validators=[Optional(), Length(max=64)])
 
-    REQUIRED_FLAGS = {"phone": "phone_required", "organization": "organization_required",
+    REQUIRED_FLAGS: ClassVar[dict[str, str]] = {"phone": "phone_required", "organization": "organization_required",
                       "job_title": "job_title_required"}
 
     def __init__(self, *args, event: Event, **kwargs):
@@ -72,7 +73,7 @@ class SignUpForm(AppForm):
             raise ValidationError(_l("Leave this field empty."))
 
     def to_applicant(self, *, language: str) -> Applicant:
-        return Applicant(name=self.name.data, email=self.email.data, phone=self.phone.data or "",
+        return Applicant(name=validated(self.name.data), email=validated(self.email.data), phone=self.phone.data or "",
                          organization=self.organization.data or "", job_title=self.job_title.data or "",
                          language=language, submission_key=self.submission_key.data or None)
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..catalogue.models import Event
 from ..database import TimestampMixin, UTCDateTime, enum_column
-from ..extensions import db
+from ..extensions import Model, db
 from ..languages import DEFAULT_LANGUAGE
 
 
@@ -41,7 +41,7 @@ def is_well_formed_token(token: str | None) -> bool:
     return bool(TOKEN_PATTERN.fullmatch(token or ""))
 
 
-class Registration(TimestampMixin, db.Model):
+class Registration(TimestampMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)  # also the arrival order on the waiting list
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(100))
@@ -75,7 +75,7 @@ class Registration(TimestampMixin, db.Model):
         ahead = select(func.count(Registration.id)).where(
             Registration.event_id == self.event_id, Registration.status == RegistrationStatus.WAITLISTED,
             Registration.id < self.id)
-        return db.session.scalar(ahead) + 1
+        return (db.session.scalar(ahead) or 0) + 1
 
     @property
     def holds_seat(self) -> bool:
@@ -86,7 +86,7 @@ class Registration(TimestampMixin, db.Model):
         return self.status in ACTIVE
 
 
-class PersonalFeed(TimestampMixin, db.Model):
+class PersonalFeed(TimestampMixin, Model):
     """The secret address of one person's calendar of registrations (/feeds/me/<token>.ics).
 
     One per e-mail address, so every registration mail carries the same link; revoking it issues a

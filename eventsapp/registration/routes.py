@@ -10,11 +10,16 @@ from ..extensions import db, limiter
 from ..feeds.routes import serve, with_site_name
 from ..i18n import current_language
 from ..web.edge import render_form
-from ..web.forms import ConfirmForm, attach_domain_error
+from ..web.forms import ConfirmForm, attach_domain_error, validated
 from . import services
 from .forms import ResendLinkForm, SignUpForm
-from .personal_feed import (find_personal_feed, person_scope, personal_feed_for, revoke_personal_feed,
-                            waitlisted_event_ids)
+from .personal_feed import (
+    find_personal_feed,
+    person_scope,
+    personal_feed_for,
+    revoke_personal_feed,
+    waitlisted_event_ids,
+)
 
 blueprint = Blueprint("registration", __name__)
 
@@ -74,7 +79,7 @@ def resend_link(event_id: int):
     event = public_event_or_404(event_id)
     form = ResendLinkForm()
     if form.validate_on_submit():
-        services.resend_manage_link(event, form.email.data, now=utcnow())
+        services.resend_manage_link(event, validated(form.email.data), now=utcnow())
         db.session.commit()
         flash(_("If this address is registered for the event, we have sent its link again. "
                 "Please check your inbox."), "info")

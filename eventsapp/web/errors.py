@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 from ..errors import DomainError
 from ..extensions import db
 
+
 def error_page(code: int, message: str):
     return render_template("errors/error.html", code=code, message=message), code
 

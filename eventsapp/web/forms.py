@@ -1,10 +1,17 @@
 """Pieces every domain's forms share: the base form, field helpers, and service rules shown on fields."""
+from typing import TypeVar
+
 from flask import abort, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import SUBMIT_METHODS
 from werkzeug.datastructures import ImmutableMultiDict
-from wtforms import Field, SelectChoice, StringField, TextAreaField
+from wtforms import (  # type: ignore[attr-defined]  # types-wtforms predates SelectChoice (WTForms 3.3)
+    Field,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Length, Optional, ValidationError
 
 from ..errors import DomainError
@@ -61,6 +68,21 @@ def json_formdata(body) -> ImmutableMultiDict:
         abort(400, description="The JSON body must be an object of plain values.")
     return ImmutableMultiDict({key: "y" if value is True else "" if value is None or value is False else str(value)
                                for key, value in body.items()})
+
+
+T = TypeVar("T")
+
+
+def validated(value: T | None) -> T:
+    """A required field's value, read after validation (which refuses the form without it)."""
+    if value is None:
+        raise ValueError("a required field was read before the form was validated")
+    return value
+
+
+def text(field: Field) -> str:
+    """A text field's value, stripped; "" when left empty."""
+    return (field.data or "").strip()
 
 
 class ConfirmForm(AppForm):

@@ -8,11 +8,10 @@ from ..site import absolute_url, external_url
 
 def url_in_language(lang: str) -> str:
     """This page, switched to another language (the choice is then remembered in the session)."""
-    args = request.args.to_dict()
-    args["lang"] = lang
     if request.endpoint is None:
         return url_for("catalogue.home", lang=lang)
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    values: dict = {**request.args.to_dict(), **(request.view_args or {}), "lang": lang}
+    return url_for(request.endpoint, **values)
 
 
 def register_template_helpers(app: Flask) -> None:

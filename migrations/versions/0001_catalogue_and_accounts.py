@@ -1,13 +1,12 @@
 """catalogue and accounts
 
 Revision ID: 22b0d1c25eb8
-Revises: 
+Revises:
 Create Date: 2026-11-27 07:16:49.303676
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '22b0d1c25eb8'

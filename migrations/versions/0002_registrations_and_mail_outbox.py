@@ -5,9 +5,8 @@ Revises: 22b0d1c25eb8
 Create Date: 2026-11-27 07:38:44.010336
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '644a94d24564'

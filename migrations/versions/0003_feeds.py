@@ -5,9 +5,8 @@ Revises: 644a94d24564
 Create Date: 2026-11-27 07:52:46.969128
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '680593f1fdf6'

@@ -5,9 +5,8 @@ Revises: 680593f1fdf6
 Create Date: 2026-11-27 08:14:25.370404
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '3438c6050f9d'

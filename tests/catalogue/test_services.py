@@ -7,8 +7,14 @@ import pytest
 from sqlalchemy import func, select
 
 from eventsapp.catalogue import services as catalogue
-from eventsapp.catalogue.details import (CampaignDetails, EventDetails, OrganizationDetails, SessionDetails,
-                                         SpeakerDetails, VenueDetails)
+from eventsapp.catalogue.details import (
+    CampaignDetails,
+    EventDetails,
+    OrganizationDetails,
+    SessionDetails,
+    SpeakerDetails,
+    VenueDetails,
+)
 from eventsapp.catalogue.models import Campaign, DeletedEvent, Event, EventSession, EventStatus, Organization, Venue
 from eventsapp.errors import NotAllowedInState, ValidationFailed
 from eventsapp.extensions import db

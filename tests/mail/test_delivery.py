@@ -131,7 +131,7 @@ def test_concurrent_workers_send_each_message_exactly_once(app, app_ctx, now, sm
                 start.wait()
                 while (counts := deliver_due_messages(transport=smtp_server.transport, now=now, batch_size=3))["sent"]:
                     totals.append(counts["sent"])
-        except Exception as error:  # noqa: BLE001  (reported by the assertion below)
+        except Exception as error:  # reported by the assertion below
             errors.append(error)
 
     threads = [threading.Thread(target=worker) for _ in range(3)]

@@ -1,5 +1,6 @@
 """No input, however malformed, produces a 500 or a half-made registration (SPEC 3.6)."""
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from eventsapp.extensions import db
