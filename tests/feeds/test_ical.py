@@ -1,13 +1,15 @@
 """The iCalendar serializer, checked against research/calendar-interop.md section 5 (no database)."""
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings, strategies as st
 from icalendar import Calendar
 
 from eventsapp.catalogue.models import Campaign, Event, EventStatus, Organization, Venue
-from eventsapp.feeds.ical import build_calendar, event_location, event_summary, event_uid
+from eventsapp.feeds.ical import (TIMEZONE_FIRST_DATE, TIMEZONE_LAST_DATE, build_calendar, event_location,
+                                  event_summary, event_uid)
 
 BASE_URL = "https://events.example.com"
 ORGANIZER = "events@example.com"
@@ -209,6 +211,55 @@ def test_vtimezone_covers_events_beyond_the_default_span():
     later = make_event(starts_at=datetime(2041, 7, 1, 8, tzinfo=UTC), timezone="Europe/Berlin")
     rdates = [line for line in unfolded_lines(build([later])) if line.startswith("RDATE")]
     assert any("20410331" in line for line in rdates)  # the spring change of 2041 is described
+
+
+def written_observances(body: bytes, tzid: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The STANDARD and DAYLIGHT blocks of the tzid's VTIMEZONE as (name, [(property, value)]), as written."""
+    lines = unfolded_lines(body)
+    start = lines.index(f"TZID:{tzid}")
+    block = lines[start:lines.index("END:VTIMEZONE", start)]
+    observances = []
+    for line in block:
+        name, _, value = line.partition(":")
+        if name == "BEGIN":
+            observances.append((value, []))
+        elif observances and name != "END":
+            observances[-1][1].append((name.split(";")[0], value))
+    return observances
+
+
+def offset_changes(tzid: str, first: date, last: date) -> set[tuple[str, date]]:
+    """(new UTC offset, e.g. "+0200", local date) of each change of the zone's offset, found by zoneinfo."""
+    zone, changes = ZoneInfo(tzid), set()
+    day, end = (datetime.combine(moment, datetime.min.time(), UTC) for moment in (first, last))
+    while day < end:  # day by day, then hour by hour through a day with a change
+        if (day + timedelta(days=1)).astimezone(zone).utcoffset() != day.astimezone(zone).utcoffset():
+            for hour in range(24):
+                before, after = (day + timedelta(hours=hour + k) for k in (0, 1))
+                if after.astimezone(zone).utcoffset() != before.astimezone(zone).utcoffset():
+                    changes.add((after.astimezone(zone).strftime("%z"), after.astimezone(zone).date()))
+        day += timedelta(days=1)
+    return changes
+
+
+def test_each_vtimezone_onset_has_an_rdate_line_of_its_own():
+    """ical.js and vobject read only the first value of a multi-valued RDATE, and ical.js skips DTSTART
+    once an RDATE is present (see ical._one_onset_per_rdate): one onset per line, DTSTART repeated."""
+    body = build([make_event(7, timezone="Europe/Berlin", starts_at=datetime(2026, 7, 1, 8, tzinfo=UTC))])
+    onsets, summer_rdates = set(), []
+    for name, properties in written_observances(body, "Europe/Berlin"):
+        (dtstart,) = [value for prop, value in properties if prop == "DTSTART"]
+        (offset_to,) = [value for prop, value in properties if prop == "TZOFFSETTO"]
+        rdates = [value for prop, value in properties if prop == "RDATE"]
+        assert [value for value in rdates if "," in value] == [], name  # never a list of values
+        assert len(rdates) == len(set(rdates)), name
+        if rdates:
+            assert dtstart in rdates, name
+        if name == "DAYLIGHT":
+            summer_rdates += rdates
+        onsets |= {(offset_to, date(int(v[:4]), int(v[4:6]), int(v[6:8]))) for v in [dtstart, *rdates]}
+    assert any(value.startswith("20260329T") for value in summer_rdates)  # this year's spring change
+    assert offset_changes("Europe/Berlin", TIMEZONE_FIRST_DATE, TIMEZONE_LAST_DATE) - onsets == set()
 
 
 def test_utc_event_is_written_with_z_and_needs_no_vtimezone():
