@@ -21,6 +21,8 @@ from eventsapp.extensions import db
 
 ORGANIZER_PASSWORD = "correct horse battery"
 
+pytest_plugins = ["tests.mail.smtp_servers"]  # smtp_server & co., for the mail and the end-to-end tests
+
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:

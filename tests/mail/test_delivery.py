@@ -160,7 +160,7 @@ def test_one_refusal_does_not_hold_up_other_messages(app_ctx, now, refusing_smtp
 def test_credentials_in_smtp_url_are_decoded_and_used(app_ctx, now, queue_message):
     from aiosmtpd.smtp import AuthResult
 
-    from .conftest import Collector, SmtpServer, free_port
+    from tests.mail.smtp_servers import Collector, SmtpServer, free_port
 
     logins = []
 
