@@ -11,7 +11,7 @@ from eventsapp.mail.models import OutboxMessage, OutboxStatus
 from eventsapp.mail.transport import SmtpTransport
 from eventsapp.mail.worker import MAX_ATTEMPTS, deliver_due_messages, retry_delay
 
-from .test_services import sample_ics
+from tests.mail.helpers import sample_ics
 
 
 def fresh(message: OutboxMessage) -> OutboxMessage:
