@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event as sa_event, text
-
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event as sa_event
+from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from eventsapp import create_app
@@ -20,6 +20,8 @@ from eventsapp.config import TestConfig
 from eventsapp.extensions import db
 
 ORGANIZER_PASSWORD = "correct horse battery"
+
+pytest_plugins = ["tests.mail.smtp_servers"]  # smtp_server & co., for the mail and the end-to-end tests
 
 
 @pytest.fixture(scope="session")

@@ -49,13 +49,15 @@ def run_pass(transport: Transport, *, batch_size: int, stop: threading.Event | N
                                 should_stop=stop.is_set if stop else lambda: False)
 
 
-def run_until_stopped(transport: Transport, *, interval: float, batch_size: int) -> None:
+def run_until_stopped(transport: Transport, *, interval: float, batch_size: int,
+                      stop: threading.Event | None = None) -> None:
     """Pass after pass; a full batch means more is waiting, so the next pass starts at once.
 
-    A stop signal is honoured between messages, never in the middle of one: the message being sent
-    is recorded as sent (or not) before the worker exits.
+    Runs until `stop` is set; in the main thread SIGINT and SIGTERM set it. A stop is honoured
+    between messages, never in the middle of one: the message being sent is recorded as sent (or
+    not) before the worker exits.
     """
-    stop = threading.Event()
+    stop = stop if stop is not None else threading.Event()
     previous = _handle_stop_signals(stop)
     try:
         while not stop.is_set():

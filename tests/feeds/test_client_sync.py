@@ -19,7 +19,7 @@ import x_wr_timezone
 
 from eventsapp.demo import load_demo
 from eventsapp.extensions import db
-from tests.feeds.test_real_parsers import demo_feed_urls, utc
+from tests.feeds.helpers import demo_feed_urls, utc
 
 VDIRSYNCER = Path(sys.executable).with_name("vdirsyncer")
 

@@ -1,44 +1,23 @@
 """The iCalendar serializer, checked against research/calendar-interop.md section 5 (no database)."""
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 
-from eventsapp.catalogue.models import Campaign, Event, EventStatus, Organization, Venue
-from eventsapp.feeds.ical import build_calendar, event_location, event_summary, event_uid
-
-BASE_URL = "https://events.example.com"
-ORGANIZER = "events@example.com"
-UPDATED_AT = datetime(2026, 2, 1, 8, 30, 15, tzinfo=UTC)
-TRICKY_TEXT = "第一行, 逗号; 分号\\反斜杠\n第二行：emoji 🎉👩‍🔬, done;"
-
-
-def make_event(event_id: int = 42, **fields) -> Event:
-    """A transient Event with its campaign, host and venue, as the serializer receives it."""
-    campaign = fields.pop("campaign", None) or Campaign(
-        id=1, slug="quality-2026", year=2026, name_zh="质量月", name_en="Quality Month",
-        organizing_body_zh="上海市市场监督管理局", organizing_body_en="Shanghai Administration for Market Regulation")
-    host = fields.pop("host", None) or Organization(id=3, name_zh="上海测试公司", name_en="Shanghai Test Co.")
-    venue = fields.pop("venue", None) or Venue(
-        id=2, name_zh="上海国际会议中心", name_en="Shanghai International Convention Center",
-        address_zh="上海市浦东新区滨江大道2727号", address_en="2727 Binjiang Ave, Pudong",
-        timezone="Asia/Shanghai", latitude=31.2397, longitude=121.4906)
-    fields.setdefault("title_zh", "质量开放日")
-    fields.setdefault("title_en", "Quality Open Day")
-    fields.setdefault("description_zh", "参观生产线。")
-    fields.setdefault("description_en", "Visit the production line.")
-    fields.setdefault("starts_at", datetime(2026, 3, 14, 6, tzinfo=UTC))  # 14:00 in Shanghai
-    fields.setdefault("ends_at", fields["starts_at"] + timedelta(hours=3))
-    fields.setdefault("timezone", "Asia/Shanghai")
-    fields.setdefault("status", EventStatus.PUBLISHED)
-    fields.setdefault("sequence", 0)
-    fields.setdefault("cancellation_reason", "")
-    event = Event(campaign=campaign, host=host, venue=venue, capacity=50, **fields)
-    event.id = event_id
-    event.updated_at = fields.get("updated_at", UPDATED_AT)
-    return event
+from eventsapp.catalogue.models import EventStatus, Organization, Venue
+from eventsapp.feeds.ical import (
+    TIMEZONE_FIRST_DATE,
+    TIMEZONE_LAST_DATE,
+    build_calendar,
+    event_location,
+    event_summary,
+    event_uid,
+)
+from tests.feeds.helpers import BASE_URL, ORGANIZER, TRICKY_TEXT, make_event
 
 
 def build(events, **options) -> bytes:
@@ -77,7 +56,8 @@ def test_lines_end_in_crlf_and_the_body_is_one_calendar():
 
 def test_long_chinese_emoji_and_special_characters_fold_safely_and_round_trip():
     title = ("质量提升行动暨标准化建设经验交流会" * 18)[:300]
-    venue = Venue(id=9, name_zh="会场；一号, 🎪", name_en="", address_zh="路\n88号", address_en="", timezone="Asia/Shanghai")
+    venue = Venue(id=9, name_zh="会场；一号, 🎪", name_en="", address_zh="路\n88号", address_en="",
+                  timezone="Asia/Shanghai")
     event = make_event(title_zh=title, description_zh=TRICKY_TEXT, venue=venue)
     body = build([event], name="上海质量月活动日历 🎉 Shanghai Quality Month Events, 2026; all")
     for line in body.split(b"\r\n"):
@@ -211,6 +191,55 @@ def test_vtimezone_covers_events_beyond_the_default_span():
     assert any("20410331" in line for line in rdates)  # the spring change of 2041 is described
 
 
+def written_observances(body: bytes, tzid: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The STANDARD and DAYLIGHT blocks of the tzid's VTIMEZONE as (name, [(property, value)]), as written."""
+    lines = unfolded_lines(body)
+    start = lines.index(f"TZID:{tzid}")
+    block = lines[start:lines.index("END:VTIMEZONE", start)]
+    observances = []
+    for line in block:
+        name, _, value = line.partition(":")
+        if name == "BEGIN":
+            observances.append((value, []))
+        elif observances and name != "END":
+            observances[-1][1].append((name.split(";")[0], value))
+    return observances
+
+
+def offset_changes(tzid: str, first: date, last: date) -> set[tuple[str, date]]:
+    """(new UTC offset, e.g. "+0200", local date) of each change of the zone's offset, found by zoneinfo."""
+    zone, changes = ZoneInfo(tzid), set()
+    day, end = (datetime.combine(moment, datetime.min.time(), UTC) for moment in (first, last))
+    while day < end:  # day by day, then hour by hour through a day with a change
+        if (day + timedelta(days=1)).astimezone(zone).utcoffset() != day.astimezone(zone).utcoffset():
+            for hour in range(24):
+                before, after = (day + timedelta(hours=hour + k) for k in (0, 1))
+                if after.astimezone(zone).utcoffset() != before.astimezone(zone).utcoffset():
+                    changes.add((after.astimezone(zone).strftime("%z"), after.astimezone(zone).date()))
+        day += timedelta(days=1)
+    return changes
+
+
+def test_each_vtimezone_onset_has_an_rdate_line_of_its_own():
+    """ical.js and vobject read only the first value of a multi-valued RDATE, and ical.js skips DTSTART
+    once an RDATE is present (see ical._one_onset_per_rdate): one onset per line, DTSTART repeated."""
+    body = build([make_event(7, timezone="Europe/Berlin", starts_at=datetime(2026, 7, 1, 8, tzinfo=UTC))])
+    onsets, summer_rdates = set(), []
+    for name, properties in written_observances(body, "Europe/Berlin"):
+        (dtstart,) = [value for prop, value in properties if prop == "DTSTART"]
+        (offset_to,) = [value for prop, value in properties if prop == "TZOFFSETTO"]
+        rdates = [value for prop, value in properties if prop == "RDATE"]
+        assert [value for value in rdates if "," in value] == [], name  # never a list of values
+        assert len(rdates) == len(set(rdates)), name
+        if rdates:
+            assert dtstart in rdates, name
+        if name == "DAYLIGHT":
+            summer_rdates += rdates
+        onsets |= {(offset_to, date(int(v[:4]), int(v[4:6]), int(v[6:8]))) for v in [dtstart, *rdates]}
+    assert any(value.startswith("20260329T") for value in summer_rdates)  # this year's spring change
+    assert offset_changes("Europe/Berlin", TIMEZONE_FIRST_DATE, TIMEZONE_LAST_DATE) - onsets == set()
+
+
 def test_utc_event_is_written_with_z_and_needs_no_vtimezone():
     calendar = parse(build([make_event(timezone="UTC")]))
     assert "DTSTART:20260314T060000Z" in unfolded_lines(calendar.to_ical())
@@ -295,8 +324,9 @@ def test_description_has_text_host_line_and_link_in_the_language():
     assert str(zh["DESCRIPTION"]) == ("参观生产线。\n\n主办：上海测试公司；联合主办：协办甲、协办乙\n\n"
                                       "活动详情：https://events.example.com/events/42")
     (en,) = parse(build([event], lang="en")).events
-    assert str(en["DESCRIPTION"]) == ("Visit the production line.\n\nHost: Shanghai Test Co.; co-hosts: Partner A, 协办乙"
-                                      "\n\nDetails: https://events.example.com/events/42")
+    assert str(en["DESCRIPTION"]) == ("Visit the production line.\n\n"
+                                      "Host: Shanghai Test Co.; co-hosts: Partner A, 协办乙\n\n"
+                                      "Details: https://events.example.com/events/42")
 
 
 def test_language_choice_and_fallback():

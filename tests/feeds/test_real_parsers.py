@@ -12,7 +12,7 @@ import os
 import shutil
 import subprocess
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from io import StringIO
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -31,7 +31,8 @@ from eventsapp.feeds.agenda import session_uid
 from eventsapp.feeds.ical import build_calendar, event_uid
 from eventsapp.registration.personal_feed import personal_feed_for
 from eventsapp.registration.services import Applicant, register
-from tests.feeds.test_ical import BASE_URL, ORGANIZER, TRICKY_TEXT, make_event as transient_event
+from tests.feeds.helpers import BASE_URL, ORGANIZER, TRICKY_TEXT, demo_feed_urls, utc
+from tests.feeds.helpers import make_event as transient_event
 
 PARSERS_DIR = Path(__file__).with_name("parsers")
 NODE_SCRIPT = PARSERS_DIR / "parse_ical.js"
@@ -48,15 +49,6 @@ class Reading:
     summary: str | None
     status: str | None
     sequence: int | None
-
-
-def utc(value) -> object:
-    """A parsed DTSTART/DTEND as a UTC instant; a floating time stays visibly wrong, never guessed."""
-    if isinstance(value, str) and value[:1].isdigit():
-        value = date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
-    if isinstance(value, datetime):
-        return value.astimezone(UTC) if value.tzinfo is not None else f"floating {value.isoformat()}"
-    return value
 
 
 def read_with_icalendar(body: bytes) -> tuple[set[Reading], dict[str, str | None], list[str]]:
@@ -131,7 +123,7 @@ def disagreements(calendars: dict[str, bytes], stored: dict[str, tuple] | None =
         except UnicodeDecodeError as error:
             problems.append(f"{label}: not valid UTF-8: {error}")
     node_results = read_with_node(list(texts.values()))
-    for (label, text), node_result in zip(texts.items(), node_results):
+    for (label, text), node_result in zip(texts.items(), node_results, strict=True):
         problems += [f"{label}: {problem}"
                      for problem in calendar_disagreements(calendars[label], text, node_result, stored)]
     return problems
@@ -236,18 +228,6 @@ def test_repeated_autumn_hour_reads_alike():
 
 
 # --- route level --------------------------------------------------------------------------------
-
-def demo_feed_urls() -> list[str]:
-    events = list(db.session.scalars(public_events()).unique())
-    campaigns = db.session.scalars(select(Campaign.slug).order_by(Campaign.id)).all()
-    hosts = sorted({event.host_id for event in events} | {org.id for event in events for org in event.co_hosts})
-    venues = sorted({event.venue_id for event in events})
-    return (["/feeds/all.ics"] + [f"/feeds/campaigns/{slug}.ics" for slug in campaigns]
-            + [f"/feeds/venues/{venue_id}.ics" for venue_id in venues]
-            + [f"/feeds/hosts/{host_id}.ics" for host_id in hosts]
-            + [f"/events/{event.id}.ics" for event in sorted(events, key=lambda event: event.id)]
-            + [f"/feeds/events/{event.id}/agenda.ics" for event in sorted(events, key=lambda event: event.id)])
-
 
 def test_every_demo_feed_url_reads_alike_in_every_parser(app_ctx, client, now):
     load_demo(now=now)

@@ -14,6 +14,8 @@ from eventsapp.extensions import db
 from eventsapp.registration import services as registration
 from eventsapp.registration.personal_feed import personal_feed_for
 
+FEED_CACHE_REDIS_URL = "redis://127.0.0.1:6379/15"  # used by this module only; flushed by its tests
+
 
 def vevents(response) -> list:
     assert response.status_code == 200, response.status_code
@@ -229,11 +231,27 @@ def test_pages_offer_subscribe_download_and_copyable_links(client, make_event):
         assert "Google Calendar may take up to a day" in html
 
 
+@pytest.fixture
+def feed_cache_in_redis(app):
+    """The app's feed cache in a Redis database of its own, empty at the start and flushed at the end.
+
+    Ask for it from the test body: Redis being down then fails the test (neither an error nor a skip).
+    """
+    import redis
+
+    store = redis.Redis.from_url(FEED_CACHE_REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+    store.flushdb()
+    app.config["REDIS_URL"] = FEED_CACHE_REDIS_URL
+    app.extensions.pop("feed_cache", None)
+    yield store
+    store.flushdb()
+    store.close()
+
+
 @pytest.mark.parametrize("redis", [False, True])
-def test_cached_feed_shows_a_change_on_the_next_request(app, client, make_event, app_ctx, redis, now):
+def test_cached_feed_shows_a_change_on_the_next_request(app, client, make_event, app_ctx, redis, request, now):
     if redis:
-        app.config["REDIS_URL"] = "redis://127.0.0.1:6379/15"
-        app.extensions.pop("feed_cache", None)
+        store = request.getfixturevalue("feed_cache_in_redis")
     event = make_event(title_en="Before", title_zh="之前")
     assert str(by_uid(client.get("/feeds/all.ics?lang=en"))[uid(event)]["SUMMARY"]) == "Before"
     catalogue.save_event(event, replace(EventDetails.of(event), title_en="After"), now=now)
@@ -243,6 +261,9 @@ def test_cached_feed_shows_a_change_on_the_next_request(app, client, make_event,
     venue.name_en = "Renamed Hall"
     db.session.commit()
     assert "Renamed Hall" in str(by_uid(client.get("/feeds/all.ics?lang=en"))[uid(event)]["LOCATION"])
+    if redis:  # each version was cached in Redis: the cache did not silently fall back to "not cached"
+        cached = b"".join(store.get(key) or b"" for key in store.scan_iter("eventsapp:feed:*:body"))
+        assert [text for text in (b"SUMMARY:Before", b"SUMMARY:After", b"Renamed Hall") if text not in cached] == []
 
 
 def test_a_year_of_events_stays_far_below_one_megabyte(client, make_event, make_campaign, make_organization,

@@ -10,8 +10,7 @@ from eventsapp.extensions import db
 from eventsapp.mail.models import OutboxMessage, OutboxStatus
 from eventsapp.mail.transport import SmtpTransport
 from eventsapp.mail.worker import MAX_ATTEMPTS, deliver_due_messages, retry_delay
-
-from .test_services import sample_ics
+from tests.mail.helpers import sample_ics
 
 
 def fresh(message: OutboxMessage) -> OutboxMessage:
@@ -160,7 +159,7 @@ def test_one_refusal_does_not_hold_up_other_messages(app_ctx, now, refusing_smtp
 def test_credentials_in_smtp_url_are_decoded_and_used(app_ctx, now, queue_message):
     from aiosmtpd.smtp import AuthResult
 
-    from .conftest import Collector, SmtpServer, free_port
+    from tests.mail.smtp_servers import Collector, SmtpServer, free_port
 
     logins = []
 

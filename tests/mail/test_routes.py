@@ -7,8 +7,7 @@ from eventsapp.accounts.models import Role
 from eventsapp.extensions import db
 from eventsapp.mail.models import OutboxMessage, OutboxStatus
 from eventsapp.mail.worker import deliver_due_messages
-
-from .test_services import sample_ics
+from tests.mail.helpers import sample_ics
 
 
 @pytest.fixture

@@ -14,20 +14,7 @@ from eventsapp.mail.models import OutboxMessage, OutboxStatus
 from eventsapp.mail.services import enqueue_message, retry_message
 from eventsapp.mail.transport import SmtpTransport, compose_email, is_permanent_failure, is_server_unavailable
 from eventsapp.mail.worker import retry_delay
-
-
-def sample_ics(summary: str = "质量开放日 Quality Open Day", method: str = "REQUEST") -> bytes:
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//eventsapp tests//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", method)
-    event = icalendar.Event()
-    event.add("uid", "event-1@eventsapp.test")
-    event.add("summary", summary)
-    event.add("dtstamp", icalendar.vDatetime.from_ical("20260101T000000Z"))
-    event.add("dtstart", icalendar.vDatetime.from_ical("20260301T060000Z"))
-    calendar.add_component(event)
-    return calendar.to_ical()
+from tests.mail.helpers import sample_ics
 
 
 def outbox_count() -> int:

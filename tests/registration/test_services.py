@@ -1,9 +1,11 @@
 """The sign-up rules of SPEC 3.1–3.5, called directly as the web form and the API call them."""
+import threading
 from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from icalendar import Calendar
+from sqlalchemy import event as sa_event
 
 from eventsapp.catalogue import services as catalogue
 from eventsapp.catalogue.details import EventDetails, VenueDetails
@@ -12,8 +14,15 @@ from eventsapp.errors import ValidationFailed
 from eventsapp.extensions import db
 from eventsapp.registration import services
 from eventsapp.registration.models import RegistrationStatus
-from eventsapp.registration.services import (AlreadyRegistered, EventFull, RegistrationClosed, RegistrationNotOpen,
-                                             cancel_registration, register, seat_summary)
+from eventsapp.registration.services import (
+    AlreadyRegistered,
+    EventFull,
+    RegistrationClosed,
+    RegistrationNotOpen,
+    cancel_registration,
+    register,
+    seat_summary,
+)
 
 
 def sign_up(event, applicant, now, **fields):
@@ -225,22 +234,39 @@ def test_capacity_cannot_drop_below_the_seats_already_given(make_event, applican
 
 
 def test_unpublishing_waits_for_a_sign_up_in_flight_and_then_refuses(app, make_event, applicant, now):
-    """The sign-up holds the event lock until it commits; the unpublish must see its attendee."""
-    import threading
+    """The sign-up holds the event lock until it commits; the unpublish must see its attendee.
 
+    A handshake fixes the order: the sign-up takes the lock, the unpublish reaches its locking
+    statement, is shown still waiting, and only then does the sign-up commit.
+    """
     event = make_event()
     event_id = event.id
-    holding_lock, outcome = threading.Event(), {}
+    holding_lock, unpublish_at_lock, unpublish_done = threading.Event(), threading.Event(), threading.Event()
+    order, seen, outcome = [], {}, {}
 
-    def sign_up_slowly():
+    def note_the_lock_attempt(conn, cursor, statement, *args):
+        # lock_event's SELECT ... FOR UPDATE (PostgreSQL) or no-op UPDATE (SQLite's write lock); any
+        # other write to the event row would have to wait for the sign-up just the same
+        if threading.current_thread() is unpublisher and ("FOR UPDATE" in statement
+                                                          or statement.startswith("UPDATE event ")):
+            order.append("unpublish asks for the lock")
+            unpublish_at_lock.set()
+
+    def sign_up_and_hold_the_lock():
         with app.app_context():
-            register(event_id, applicant(), now=now)
-            holding_lock.set()
-            threading.Event().wait(0.5)  # still uncommitted while the organizer clicks "Unpublish"
-            db.session.commit()
+            try:
+                register(event_id, applicant(), now=now)
+                holding_lock.set()
+                seen["unpublish reached the lock"] = unpublish_at_lock.wait(10)
+                seen["unpublish waited"] = not unpublish_done.wait(0.5)  # still blocked, not finished
+                order.append("sign-up commits")
+                db.session.commit()
+            finally:
+                db.session.rollback()  # never leave the lock held, whatever failed above
 
     def unpublish():
-        holding_lock.wait(5)
+        if not holding_lock.wait(10):
+            return
         with app.app_context():
             try:
                 catalogue.unpublish_event(db.session.get(type(event), event_id))
@@ -249,12 +275,22 @@ def test_unpublishing_waits_for_a_sign_up_in_flight_and_then_refuses(app, make_e
             except services.NotAllowedInState:
                 db.session.rollback()
                 outcome["result"] = "refused"
+            finally:
+                order.append("unpublish returns")
+                unpublish_done.set()
 
-    threads = [threading.Thread(target=sign_up_slowly), threading.Thread(target=unpublish)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    signer, unpublisher = threading.Thread(target=sign_up_and_hold_the_lock), threading.Thread(target=unpublish)
+    sa_event.listen(db.engine, "before_cursor_execute", note_the_lock_attempt)
+    try:
+        for thread in (signer, unpublisher):
+            thread.start()
+        for thread in (signer, unpublisher):
+            thread.join(30)
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", note_the_lock_attempt)
+    assert not signer.is_alive() and not unpublisher.is_alive()
+    assert seen == {"unpublish reached the lock": True, "unpublish waited": True}
+    assert order == ["unpublish asks for the lock", "sign-up commits", "unpublish returns"]
     assert outcome["result"] == "refused"
 
 
