@@ -1,4 +1,4 @@
-"""eventsapp: a city's quality-promotion campaign, from planning to the last check-in."""
+"""eventsapp: a city's quality-promotion campaign: its events, sign-ups, calendar feeds and e-mail."""
 import os
 from pathlib import Path
 

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..languages import DEFAULT_LANGUAGE
 from ..timezones import DEFAULT_TIMEZONE
 from .models import Campaign, Event, EventSession, Organization, Sector, Venue
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 
 @dataclass(frozen=True)
@@ -120,14 +123,14 @@ class SessionDetails:
         return cls(**column_values(cls, session, speakers=speakers))
 
 
-def column_values(details_class: type, row: object, **derived: Any) -> dict[str, Any]:
+def column_values(details_class: type[DataclassInstance], row: object, **derived: Any) -> dict[str, Any]:
     """The row's values for each field of `details_class`; `derived` gives those that are not columns."""
     return {field.name: derived[field.name] if field.name in derived else getattr(row, field.name)
             for field in fields(details_class)}
 
 
-def copy_columns(details: object, row: object, *, skip: tuple[str, ...] = ()) -> None:
+def copy_columns(details: DataclassInstance, row: object, *, skip: tuple[str, ...] = ()) -> None:
     """Write each field of `details` to the column of the same name (fields in `skip` are not columns)."""
-    for field in fields(details):  # type: ignore[arg-type]
+    for field in fields(details):
         if field.name not in skip:
             setattr(row, field.name, getattr(details, field.name))

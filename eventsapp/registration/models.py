@@ -19,7 +19,7 @@ class RegistrationStatus(enum.StrEnum):
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
     CANCELLED = "cancelled"
-    CHECKED_IN = "checked_in"
+    CHECKED_IN = "checked_in"  # at the door (SPEC 4d; no check-in pages yet): still holds its seat
 
 
 # Statuses that hold a seat, and those that count as "registered" for the one-per-e-mail rule.

@@ -15,7 +15,7 @@ def init_app(app: Flask) -> None:
     app.before_request(refuse_nul_in_urls)
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]  # as Flask's docs do
     babel.init_app(app, locale_selector=select_locale)
     register_error_handlers(app)
     register_template_helpers(app)
