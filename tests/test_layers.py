@@ -275,3 +275,13 @@ def test_the_checker_finds_flask_behind_the_serializer_and_routes_behind_the_wor
 def test_the_checker_finds_a_cycle_between_packages(tmp_path):
     graph = write_package(tmp_path, {**CLEAN, "app/shop/ical.py": "from ..mail import worker\n"})
     assert find_cycle(component_edges(graph)) == ["app.mail", "app.shop", "app.mail"]
+
+
+def test_tests_share_helpers_through_helper_modules_and_fixtures_only():
+    """A test module that imports another test module (or a conftest) runs that module's tests'
+    setup twice and hides which fixtures a test really uses: shared code lives in helpers modules."""
+    graph = ImportGraph.read(PROJECT_ROOT, "tests")
+    importing_tests = [f"{module} imports {target}" for module, targets in sorted(graph.internal.items())
+                       for target in sorted(targets)
+                       if target.rpartition(".")[2].startswith("test_") or target.endswith("conftest")]
+    assert "tests.feeds.test_ical" in graph.internal and importing_tests == []
