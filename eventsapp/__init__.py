@@ -1,16 +1,26 @@
-"""eventsapp: a city's quality-promotion campaign: its events, sign-ups, calendar feeds and e-mail."""
+"""eventsapp: a city's quality-promotion campaign: its events, sign-ups, calendar feeds and e-mail.
+
+Importing a part of eventsapp (a service, the calendar serializer) loads that part and what it
+needs, never the app: create_app and each package's init_app import the pages when the app is
+made (tests/test_layers.py checks both the import graph and what an import really loads).
+"""
+from __future__ import annotations
+
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
-
-from . import accounts, catalogue, feeds, mail, registration, web
-from .cli import demo_command
 from .config import Config, load_or_create_secret_key, normalize_database_url
-from .extensions import csrf, db, limiter, migrate
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(config: type[Config] = Config, **overrides) -> Flask:
+    from flask import Flask
+
+    from . import accounts, catalogue, cli, feeds, mail, registration, web
+
     app = Flask(__name__, instance_relative_config=True, template_folder="../templates", static_folder="../static")
     app.config.from_object(config)
     app.config.update(overrides)
@@ -22,7 +32,7 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     feeds.init_app(app)  # subscribable calendars and .ics downloads
     mail.init_app(app)  # the outbox pages and the `mail work` command
     accounts.init_app(app)  # login; the `create-organizer` command
-    app.cli.add_command(demo_command)
+    cli.init_app(app)  # the `demo` command
     return app
 
 
@@ -38,6 +48,8 @@ def configure_paths(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from .extensions import csrf, db, limiter, migrate
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)

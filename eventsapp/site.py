@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
+from .config import DEFAULT_SENDER
+
 
 def external_url(endpoint: str, **values) -> str:
     """An absolute link to a page under BASE_URL, also outside a request (e-mails built by a worker)."""
@@ -26,9 +28,9 @@ def base_url() -> str:
 
 def mail_sender() -> str:
     """'Name <address>' that e-mails come from (the MAIL_SENDER setting)."""
-    return current_app.config["MAIL_SENDER"]
+    return current_app.config.get("MAIL_SENDER") or DEFAULT_SENDER
 
 
 def organizer_address() -> str:
     """The bare address calendars show as ORGANIZER: the sender's."""
-    return parseaddr(mail_sender())[1] or "no-reply@localhost"
+    return parseaddr(mail_sender())[1] or parseaddr(DEFAULT_SENDER)[1]

@@ -1,13 +1,19 @@
 """The catalogue: campaigns, organizations, venues, events and their agenda (SPEC section 2);
 public pages and the organizer's back office for them."""
-from flask import Flask
+from __future__ import annotations
 
-from .labels import SECTOR_LABELS, STATUS_LABELS, event_ordinal
-from .manage_routes import blueprint as back_office
-from .routes import blueprint as public_pages
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    # Imported here: importing the package (for a model or a service) must not load its pages.
+    from .labels import SECTOR_LABELS, STATUS_LABELS, event_ordinal
+    from .manage_routes import blueprint as back_office
+    from .routes import blueprint as public_pages
+
     app.register_blueprint(public_pages)
     app.register_blueprint(back_office)
     app.jinja_env.globals.update(STATUS_LABELS=STATUS_LABELS, SECTOR_LABELS=SECTOR_LABELS,

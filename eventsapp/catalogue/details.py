@@ -10,6 +10,8 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import inspect as sa_inspect
+
 from ..languages import DEFAULT_LANGUAGE
 from ..timezones import DEFAULT_TIMEZONE
 from .models import Campaign, Event, EventSession, Organization, Sector, Venue
@@ -130,7 +132,12 @@ def column_values(details_class: type[DataclassInstance], row: object, **derived
 
 
 def copy_columns(details: DataclassInstance, row: object, *, skip: tuple[str, ...] = ()) -> None:
-    """Write each field of `details` to the column of the same name (fields in `skip` are not columns)."""
+    """Write each field of `details` to the column of the same name; the service handles those in `skip`.
+    A field that is neither a column nor skipped is a mistake, refused rather than set on the side."""
+    columns = sa_inspect(type(row)).columns.keys()
     for field in fields(details):
-        if field.name not in skip:
-            setattr(row, field.name, getattr(details, field.name))
+        if field.name in skip:
+            continue
+        if field.name not in columns:
+            raise TypeError(f"{type(details).__name__}.{field.name} is no column of {type(row).__name__}")
+        setattr(row, field.name, getattr(details, field.name))

@@ -76,9 +76,10 @@ class CampaignForm(AppForm):
     def to_details(self) -> CampaignDetails:
         return CampaignDetails(
             slug=validated(self.slug.data), year=validated(self.year.data), main_language=self.main_language.data,
-            name_zh=text(self.name_zh), name_en=text(self.name_en), organizing_body_zh=text(self.organizing_body_zh),
-            organizing_body_en=text(self.organizing_body_en), description_zh=text(self.description_zh),
-            description_en=text(self.description_en))
+            name_zh=text(self.name_zh), name_en=text(self.name_en),
+            organizing_body_zh=self.organizing_body_zh.data or "",
+            organizing_body_en=self.organizing_body_en.data or "",
+            description_zh=self.description_zh.data or "", description_en=self.description_en.data or "")
 
 
 class OrganizationForm(AppForm):
@@ -102,9 +103,9 @@ class OrganizationForm(AppForm):
 
     def to_details(self) -> OrganizationDetails:
         return OrganizationDetails(
-            sector=Sector(self.sector.data), website=text(self.website), uscc=self.uscc.data or None,
-            name_zh=text(self.name_zh), name_en=text(self.name_en), description_zh=text(self.description_zh),
-            description_en=text(self.description_en))
+            sector=Sector(self.sector.data), website=self.website.data or "", uscc=self.uscc.data or None,
+            name_zh=self.name_zh.data or "", name_en=self.name_en.data or "",
+            description_zh=self.description_zh.data or "", description_en=self.description_en.data or "")
 
 
 class VenueForm(AppForm):
@@ -112,7 +113,7 @@ class VenueForm(AppForm):
     address_zh, address_en = bilingual_text(_l("Address (Chinese)"), _l("Address (English)"), max_length=300)
     district_zh, district_en = bilingual_text(_l("District (Chinese)"), _l("District (English)"), max_length=100)
     city_zh, city_en = bilingual_text(_l("City (Chinese)"), _l("City (English)"), max_length=100)
-    timezone = SelectField(_l("Time zone"))
+    timezone = SelectField(_l("Time zone"), default=DEFAULT_TIMEZONE)
     latitude = FloatField(_l("Latitude (optional)"), validators=[Optional(), NumberRange(min=-90, max=90)])
     longitude = FloatField(_l("Longitude (optional)"), validators=[Optional(), NumberRange(min=-180, max=180)])
     capacity = IntegerField(_l("Capacity (optional)"), validators=[Optional(), NumberRange(min=1, max=1_000_000)])

@@ -135,7 +135,6 @@ def build_calendar(
     tentative: frozenset[int] = frozenset(),
     description_limit: int | None = None,
     stamp: datetime | None = None,
-    default_timezone: str = DEFAULT_TIMEZONE,
 ) -> bytes:
     """A VCALENDAR of `events` in `lang`.
 
@@ -144,7 +143,6 @@ def build_calendar(
     METHOD REQUEST and CANCEL and refused for PUBLISH (RFC 5546 forbids ATTENDEE there).
     Events whose id is in `tentative` (a personal feed's waiting-list places) are STATUS:TENTATIVE.
     `stamp` (e-mails only) is the DTSTAMP when later than the event's last change: the message's time.
-    `default_timezone` is the calendar's zone when it holds no event.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
@@ -159,7 +157,7 @@ def build_calendar(
     calendar.add("METHOD", method)
     zones = {event.timezone for event in ordered}
     if name is not None:
-        main_zone = _main_timezone(ordered, default_timezone)
+        main_zone = _main_timezone(ordered)
         add_feed_properties(calendar, name=name, zone=main_zone, refresh=refresh)
         zones.add(main_zone)  # so an empty feed still holds one component, as RFC 5545 requires
     for event in ordered:
@@ -180,11 +178,11 @@ def add_feed_properties(calendar: Calendar, *, name: str, zone: str, refresh: ti
         calendar.add("X-PUBLISHED-TTL", vDuration(refresh))
 
 
-def _main_timezone(events: list[Event], default_timezone: str) -> str:
+def _main_timezone(events: list[Event]) -> str:
     """The zone most events use (ties: alphabetical), the default zone for an empty calendar."""
     counts = Counter(event.timezone for event in events)
     if not counts:
-        return default_timezone
+        return DEFAULT_TIMEZONE
     return min(counts, key=lambda zone: (-counts[zone], zone))
 
 

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from datetime import datetime
 from hashlib import sha256
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -124,7 +124,6 @@ def render_events(scope: selection.Scope, calendar_name: CalendarName | None, *,
         name = calendar_name(lang) if calendar_name else None
     return build_calendar(selection.feed_events(scope, now=now), lang=lang, name=name, base_url=base_url(),
                           organizer_email=organizer_address(),
-                          default_timezone=current_app.config["DEFAULT_TIMEZONE"],
                           tentative=tentative() if tentative else frozenset(),
                           description_limit=FEED_DESCRIPTION_LIMIT if name else None)
 

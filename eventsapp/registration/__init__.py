@@ -1,19 +1,26 @@
 """Registration: one person at one event (SPEC 3.1–3.5): sign-up with seats and a waiting list, the
 attendee's own page and calendar feed, the organizer's attendee lists, e-mails and reminders."""
-from flask import Flask
+from __future__ import annotations
 
-from ..mail.worker import add_before_pass_hook
-from .event_changes import connect_receivers
-from .labels import REGISTRATION_STATUS_LABELS
-from .manage_routes import blueprint as attendee_pages
-from .routes import blueprint as public_pages
-from .routes import signup_state
-from .services import queue_reminders
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    # Imported here: importing the package (for a model or a service) must not load its pages.
+    from ..mail.worker import add_before_pass_hook
+    from .event_changes import connect_receivers
+    from .labels import REGISTRATION_STATUS_LABELS
+    from .manage_routes import blueprint as attendee_pages
+    from .routes import blueprint as public_pages
+    from .routes import can_be_cancelled, signup_state
+    from .services import queue_reminders
+
     app.register_blueprint(public_pages)
     app.register_blueprint(attendee_pages)
-    app.jinja_env.globals.update(REGISTRATION_STATUS_LABELS=REGISTRATION_STATUS_LABELS, signup_state=signup_state)
+    app.jinja_env.globals.update(REGISTRATION_STATUS_LABELS=REGISTRATION_STATUS_LABELS, signup_state=signup_state,
+                                 can_be_cancelled=can_be_cancelled)
     connect_receivers()  # e-mails and seats follow the organizer's changes to an event
     add_before_pass_hook(app, queue_reminders)  # the mail worker queues "tomorrow" reminders first

@@ -77,14 +77,6 @@ class Registration(TimestampMixin, Model):
             Registration.id < self.id)
         return (db.session.scalar(ahead) or 0) + 1
 
-    @property
-    def holds_seat(self) -> bool:
-        return self.status in SEAT_HOLDING
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in ACTIVE
-
 
 class PersonalFeed(TimestampMixin, Model):
     """The secret address of one person's calendar of registrations (/feeds/me/<token>.ics).

@@ -13,6 +13,7 @@ from ..web.edge import render_form
 from ..web.forms import ConfirmForm, attach_domain_error, validated
 from . import services
 from .forms import ResendLinkForm, SignUpForm
+from .models import Registration
 from .personal_feed import (
     find_personal_feed,
     person_scope,
@@ -63,6 +64,11 @@ def signup_state(event: Event) -> tuple[services.SeatSummary, services.Window]:
     return services.seat_summary(event), services.registration_window(event, now=utcnow())
 
 
+def can_be_cancelled(registration: Registration) -> bool:
+    """Offer "Cancel" (to the attendee, and to organizers on their behalf) only when it can succeed."""
+    return services.can_cancel(registration, now=utcnow())
+
+
 def signup_context(event: Event, already_registered: bool = False) -> dict:
     seats, window = signup_state(event)
     return {"event": event, "seats": seats, "window": window, "already_registered": already_registered,
@@ -95,7 +101,6 @@ def manage(token: str):
     db.session.commit()  # the feed row exists already for every registration made since feeds exist
     return render_template("registration/manage.html", registration=registration, event=registration.event,
                            position=registration.waitlist_position(),
-                           can_cancel=services.can_cancel(registration, now=utcnow()),
                            feed_path=url_for("registration.personal_feed", token=feed.token),
                            revoke_form=ConfirmForm())
 
@@ -125,7 +130,7 @@ def cancel(token: str):
             db.session.commit()
             flash(_("Your registration is cancelled. We have sent you a confirmation."), "success")
         return redirect(url_for("registration.manage", token=token))
-    if not services.can_cancel(registration, now=utcnow()):
+    if not can_be_cancelled(registration):
         return redirect(url_for("registration.manage", token=token))
     return render_template("registration/cancel.html", registration=registration, event=registration.event,
                            form=form)

@@ -1,16 +1,23 @@
 """What every web page shares: URL rules, language choice, error pages, template helpers, and the
 base pieces of forms (forms.py), routes (edge.py) and back-office pages (backoffice.py)."""
-from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
+from __future__ import annotations
 
-from ..extensions import babel
-from .errors import register_error_handlers
-from .locale import select_locale
-from .templating import register_template_helpers
-from .urls import DatabaseIdConverter, refuse_nul_in_urls
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    # Imported here, when the app is made: a route importing web.forms loads only what forms need.
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from ..extensions import babel
+    from .errors import register_error_handlers
+    from .locale import select_locale
+    from .templating import register_template_helpers
+    from .urls import DatabaseIdConverter, refuse_nul_in_urls
+
     app.url_map.converters["id"] = DatabaseIdConverter
     app.before_request(refuse_nul_in_urls)
     if app.config["TRUSTED_PROXIES"]:

@@ -4,7 +4,6 @@ from typing import TypeVar
 from flask import abort, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.form import SUBMIT_METHODS
 from werkzeug.datastructures import ImmutableMultiDict
 from wtforms import (  # type: ignore[attr-defined]  # types-wtforms predates SelectChoice (WTForms 3.3)
     Field,
@@ -22,7 +21,7 @@ class AppForm(FlaskForm):
     values: Flask-WTF would read a list or a nested object too, and fail on it with a 500."""
 
     def __init__(self, *args, **kwargs):
-        if not args and "formdata" not in kwargs and is_json_submission():
+        if not args and "formdata" not in kwargs and self.is_submitted() and is_json_body():
             kwargs["formdata"] = json_formdata(request.get_json())  # malformed JSON: get_json answers 400
         super().__init__(*args, **kwargs)
 
@@ -57,9 +56,8 @@ def is_storable(value) -> bool:
     return True
 
 
-def is_json_submission() -> bool:
-    return (has_request_context() and request.method in SUBMIT_METHODS and request.is_json
-            and not request.form and not request.files)
+def is_json_body() -> bool:
+    return has_request_context() and request.is_json and not request.form and not request.files
 
 
 def json_formdata(body) -> ImmutableMultiDict:
