@@ -1,10 +1,5 @@
 """Accounts: organizers and company members, logging in, and the `create-organizer` command."""
-from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from flask import Flask
+from flask import Flask
 
 
 def init_app(app: Flask) -> None:

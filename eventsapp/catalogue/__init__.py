@@ -1,11 +1,6 @@
 """The catalogue: campaigns, organizations, venues, events and their agenda (SPEC section 2);
 public pages and the organizer's back office for them."""
-from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from flask import Flask
+from flask import Flask
 
 
 def init_app(app: Flask) -> None:

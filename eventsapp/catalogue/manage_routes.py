@@ -1,5 +1,7 @@
 """Back-office routes of the catalogue: the overview, campaigns, organizations, venues, events (publish,
 unpublish, cancel, delete) and their agenda."""
+from collections.abc import Callable
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -9,12 +11,21 @@ from ..database import utcnow
 from ..extensions import db
 from ..web.backoffice import backoffice_blueprint
 from ..web.edge import commit_or_show, confirmed_action, render_form
-from ..web.forms import ConfirmForm
+from ..web.forms import AppForm, ConfirmForm
 from . import queries, services
 from .forms import CampaignForm, CancelEventForm, EventForm, OrganizationForm, SessionForm, VenueForm
 from .models import Campaign, Event, EventSession, EventStatus, Organization, Venue
 
 blueprint = backoffice_blueprint("manage", __name__)
+
+
+def object_form_page(form: AppForm, save: Callable[[], object], *, saved: str, back: str, heading: str):
+    """A campaign's, organization's or venue's form: on a valid POST save, commit and go back to the
+    list; else show the form (422 when refused)."""
+    if form.validate_on_submit() and commit_or_show(form, save):
+        flash(saved, "success")
+        return redirect(back)
+    return render_form("manage/object_form.html", form, back=back, heading=heading)
 
 
 @blueprint.get("/")
@@ -33,12 +44,9 @@ def campaigns():
 def edit_campaign(campaign_id: int | None):
     campaign = db.get_or_404(Campaign, campaign_id) if campaign_id else None
     form = CampaignForm(campaign=campaign)
-    if form.validate_on_submit() and commit_or_show(form, services.save_campaign, campaign or Campaign(),
-                                                    form.to_details()):
-        flash(_("Campaign saved."), "success")
-        return redirect(url_for("manage.campaigns"))
-    return render_form("manage/object_form.html", form, back=url_for("manage.campaigns"),
-                       heading=_("Edit campaign") if campaign else _("New campaign"))
+    return object_form_page(form, lambda: services.save_campaign(campaign or Campaign(), form.to_details()),
+                            saved=_("Campaign saved."), back=url_for("manage.campaigns"),
+                            heading=_("Edit campaign") if campaign else _("New campaign"))
 
 
 @blueprint.post("/campaigns/<id:campaign_id>/delete")
@@ -59,12 +67,10 @@ def organizations():
 def edit_organization(organization_id: int | None):
     organization = db.get_or_404(Organization, organization_id) if organization_id else None
     form = OrganizationForm(organization=organization)
-    if form.validate_on_submit() and commit_or_show(form, services.save_organization,
-                                                    organization or Organization(), form.to_details()):
-        flash(_("Organization saved."), "success")
-        return redirect(url_for("manage.organizations"))
-    return render_form("manage/object_form.html", form, back=url_for("manage.organizations"),
-                       heading=_("Edit organization") if organization else _("New organization"))
+    return object_form_page(
+        form, lambda: services.save_organization(organization or Organization(), form.to_details()),
+        saved=_("Organization saved."), back=url_for("manage.organizations"),
+        heading=_("Edit organization") if organization else _("New organization"))
 
 
 @blueprint.get("/venues")
@@ -78,12 +84,9 @@ def venues():
 def edit_venue(venue_id: int | None):
     venue = db.get_or_404(Venue, venue_id) if venue_id else None
     form = VenueForm(venue=venue, default_timezone=current_app.config["DEFAULT_TIMEZONE"])
-    if form.validate_on_submit() and commit_or_show(form, services.save_venue, venue or Venue(),
-                                                    form.to_details(), now=utcnow()):
-        flash(_("Venue saved."), "success")
-        return redirect(url_for("manage.venues"))
-    return render_form("manage/object_form.html", form, back=url_for("manage.venues"),
-                       heading=_("Edit venue") if venue else _("New venue"))
+    return object_form_page(form, lambda: services.save_venue(venue or Venue(), form.to_details(), now=utcnow()),
+                            saved=_("Venue saved."), back=url_for("manage.venues"),
+                            heading=_("Edit venue") if venue else _("New venue"))
 
 
 @blueprint.get("/events")

@@ -1,11 +1,6 @@
 """Outgoing e-mail (SPEC 3.5): queued in the outbox in the same transaction as the change that causes
 it, then delivered by `flask --app wsgi mail work` with retries. Organizers read it under /manage/outbox."""
-from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from flask import Flask
+from flask import Flask
 
 
 def init_app(app: Flask) -> None:

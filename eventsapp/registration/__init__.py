@@ -1,11 +1,6 @@
 """Registration: one person at one event (SPEC 3.1–3.5): sign-up with seats and a waiting list, the
 attendee's own page and calendar feed, the organizer's attendee lists, e-mails and reminders."""
-from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from flask import Flask
+from flask import Flask
 
 
 def init_app(app: Flask) -> None:

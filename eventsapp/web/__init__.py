@@ -1,11 +1,6 @@
 """What every web page shares: URL rules, language choice, error pages, template helpers, and the
 base pieces of forms (forms.py), routes (edge.py) and back-office pages (backoffice.py)."""
-from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from flask import Flask
+from flask import Flask
 
 
 def init_app(app: Flask) -> None:
