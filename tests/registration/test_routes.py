@@ -204,6 +204,24 @@ def test_organizer_sees_the_list_and_can_cancel_for_someone(client, auth, make_e
     assert [r.status for r in registrations()] == ["cancelled", "confirmed"]
 
 
+def test_the_attendee_list_offers_cancel_only_while_it_can_succeed(client, auth, make_event, app_ctx):
+    from eventsapp.registration.models import RegistrationStatus
+
+    coming, started = make_event(), make_event(starts_in=timedelta(hours=-1))
+    for event in (coming, started):
+        db.session.add(Registration(event=event, name="Li Lei", email="li@example.com", phone="",
+                                    status=RegistrationStatus.CONFIRMED))
+    db.session.commit()
+    auth.login()
+    cancel_button = re.compile(r'action="/manage/registrations/\d+/cancel"')
+    assert cancel_button.search(text_of(client.get(f"/manage/events/{coming.id}/registrations?lang=en")))
+    assert not cancel_button.search(text_of(client.get(f"/manage/events/{started.id}/registrations?lang=en")))
+    late = registrations()[1]
+    response = client.post(f"/manage/registrations/{late.id}/cancel", follow_redirects=True)
+    assert "too late to cancel" in text_of(response)  # the rule holds even without the button
+    assert registrations()[1].status == RegistrationStatus.CONFIRMED
+
+
 def test_sign_up_is_rate_limited_per_address(make_event, database_url, app_ctx):
     from eventsapp import create_app
     from eventsapp.config import TestConfig
