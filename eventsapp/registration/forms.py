@@ -1,4 +1,5 @@
 """The sign-up form, and the form that asks for one's manage link again."""
+import re
 import secrets
 from typing import ClassVar
 
@@ -12,6 +13,9 @@ from ..web.forms import AppForm, strip_whitespace, validated
 from .services import Applicant
 
 DEFAULT_PHONE_REGION = "CN"  # numbers written without +country code are read as mainland China
+# Something a mail client would turn into a link: a scheme, www., an address, or a host name.
+LINK_PATTERN = re.compile(r"://|www\.|@|\.(?:com|cn|net|org|info|io|me|cc|co|ly|top|xyz|site|shop|vip|ru)\b",
+                          re.IGNORECASE)
 
 
 def normalize_phone(value: str) -> str:
@@ -67,6 +71,11 @@ class SignUpForm(AppForm):
             field.data = normalize_phone(field.data)
         except ValueError as error:
             raise ValidationError(_l("Enter a mobile number, e.g. 138 0013 8000 or +86 138 0013 8000.")) from error
+
+    def validate_name(self, field):
+        """The name is the one free text every sign-up mail carries: it must not carry a link."""
+        if field.data and LINK_PATTERN.search(field.data):
+            raise ValidationError(_l("Enter your name only, without a web or e-mail address."))
 
     def validate_website(self, field):
         if field.data:

@@ -9,13 +9,15 @@ from datetime import datetime
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
 
 from ..catalogue.models import Event
 from ..extensions import db
 from ..feeds.ical import build_calendar
+from ..mail.models import OutboxMessage
 from ..mail.services import enqueue_message
 from ..site import base_url, external_url, organizer_address
-from .models import Registration, RegistrationStatus
+from .models import PersonalFeed, Registration, RegistrationStatus
 from .personal_feed import personal_feed_for
 
 SUBJECTS = {
@@ -43,6 +45,17 @@ HEADLINES = {
 # An invitation (REQUEST) puts the event in the calendar; CANCEL takes it out again.
 CANCELLING_KINDS = {"cancelled", "event_cancelled"}
 RESEND_BUCKET_SECONDS = 600  # at most one "resend my link" mail per person per 10 minutes
+
+
+# The messages a sign-up form can cause (as opposed to an organizer's change).
+SIGN_UP_KINDS = ("confirmed", "waitlisted", "manage_link")
+
+
+def count_sign_up_mails(email: str, *, since: datetime) -> int:
+    """Sign-up messages queued for this address since then (read from the dedup keys below)."""
+    kinds = [OutboxMessage.dedup_key.like(f"registration-%-{kind}%") for kind in SIGN_UP_KINDS]
+    return db.session.scalar(select(func.count(OutboxMessage.id)).where(
+        OutboxMessage.recipient == email, OutboxMessage.created_at >= since, or_(*kinds))) or 0
 
 
 def dedup_key(registration: Registration, kind: str, *, now: datetime) -> str:
@@ -84,8 +97,21 @@ def event_invitation(event: Event, registration: Registration, *, method: str, n
         tentative=tentative, stamp=now)
 
 
+def notify_calendar_replaced(feed: PersonalFeed, *, language: str, now: datetime) -> None:
+    """The new address of a person's calendar goes to their mailbox only (SPEC 3.7)."""
+    with force_locale(language):
+        context = {"calendar_url": external_url("registration.personal_calendar", token=feed.token),
+                   "feed_url": external_url("registration.personal_feed", token=feed.token)}
+        subject = str(_l("Your new calendar address"))
+        body_text = render_template("mail/calendar_replaced.txt", **context)
+        body_html = render_template("mail/calendar_replaced.html", **context)
+    enqueue_message(recipient=feed.email, subject=subject, body_text=body_text, body_html=body_html,
+                    dedup_key=f"personal-feed-{feed.id}-replaced-{feed.token}", now=now)
+
+
 def message_context(registration: Registration, kind: str) -> dict:
     position = registration.waitlist_position()
+    feed = personal_feed_for(registration.email)
     return {
         "kind": kind,
         "headline": str(HEADLINES[kind] % {"name": registration.name, "position": position}),
@@ -93,6 +119,8 @@ def message_context(registration: Registration, kind: str) -> dict:
         "event": registration.event,
         "manage_url": external_url("registration.manage", token=registration.token),
         "event_url": external_url("catalogue.event", event_id=registration.event.id),
-        "feed_url": external_url("registration.personal_feed", token=personal_feed_for(registration.email).token),
+        # Links that span the address's other registrations: only ever sent to that address.
+        "feed_url": external_url("registration.personal_feed", token=feed.token),
+        "calendar_url": external_url("registration.personal_calendar", token=feed.token),
     }
 

@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from ..catalogue.models import Event
 from ..extensions import db
 from ..feeds.selection import Scope
-from .models import ACTIVE, PersonalFeed, Registration, RegistrationStatus, is_well_formed_token, new_token
+from .models import ACTIVE, PersonalFeed, Registration, RegistrationStatus, is_well_formed_token
 
 
 def personal_feed_for(email: str) -> PersonalFeed:
@@ -27,14 +27,6 @@ def find_personal_feed(token: str) -> PersonalFeed | None:
     if not is_well_formed_token(token):
         return None
     return db.session.scalar(select(PersonalFeed).where(PersonalFeed.token == token))
-
-
-def revoke_personal_feed(email: str) -> PersonalFeed:
-    """Issue a new address; the old one answers 404 from now on."""
-    feed = personal_feed_for(email)
-    feed.token = new_token()
-    db.session.flush()
-    return feed
 
 
 def person_scope(email: str) -> Scope:

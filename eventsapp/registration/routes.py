@@ -14,13 +14,7 @@ from ..web.forms import ConfirmForm, attach_domain_error, validated
 from . import services
 from .forms import ResendLinkForm, SignUpForm
 from .models import Registration
-from .personal_feed import (
-    find_personal_feed,
-    person_scope,
-    personal_feed_for,
-    revoke_personal_feed,
-    waitlisted_event_ids,
-)
+from .personal_feed import find_personal_feed, person_scope, waitlisted_event_ids
 
 blueprint = Blueprint("registration", __name__)
 
@@ -96,24 +90,12 @@ def resend_link(event_id: int):
 
 @blueprint.get("/registrations/<token>")
 def manage(token: str):
+    """This one registration. Its link is shown to whoever filled in the form, who may not own the
+    address: what spans the address's other registrations (the personal calendar) is only mailed."""
     registration = services.find_by_token(token) or abort(404)
-    feed = personal_feed_for(registration.email)
-    db.session.commit()  # the feed row exists already for every registration made since feeds exist
     return render_template("registration/manage.html", registration=registration, event=registration.event,
                            position=registration.waitlist_position(),
-                           feed_path=url_for("registration.personal_feed", token=feed.token),
-                           revoke_form=ConfirmForm())
-
-
-@blueprint.post("/registrations/<token>/feed/revoke")
-def revoke_feed(token: str):
-    registration = services.find_by_token(token) or abort(404)
-    if ConfirmForm().validate_on_submit():
-        revoke_personal_feed(registration.email)
-        db.session.commit()
-        flash(_("Your calendar address has been replaced. Subscribe again with the new one below; "
-                "the old one no longer works."), "success")
-    return redirect(url_for("registration.manage", token=token))
+                           shows_details=services.shows_personal_details(registration, now=utcnow()))
 
 
 @blueprint.route("/registrations/<token>/cancel", methods=["GET", "POST"])
@@ -134,6 +116,25 @@ def cancel(token: str):
         return redirect(url_for("registration.manage", token=token))
     return render_template("registration/cancel.html", registration=registration, event=registration.event,
                            form=form)
+
+
+@blueprint.get("/feeds/me/<token>")
+def personal_calendar(token: str):
+    """The page of a person's calendar address: reached only from the link in their e-mails."""
+    feed = find_personal_feed(token) or abort(404)
+    return render_template("registration/calendar.html", feed=feed, replace_form=ConfirmForm())
+
+
+@blueprint.post("/feeds/me/<token>/replace")
+def replace_calendar_address(token: str):
+    """A new address, e-mailed to its owner (never shown here); the old one stops answering."""
+    feed = find_personal_feed(token) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        flash(_("Your form expired. Please try again."), "error")
+        return redirect(url_for("registration.personal_calendar", token=token))
+    services.replace_calendar_address(feed, language=current_language(), now=utcnow())
+    db.session.commit()
+    return render_template("registration/calendar_replaced.html", email=feed.email)
 
 
 @blueprint.get("/feeds/me/<token>.ics")

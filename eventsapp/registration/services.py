@@ -18,7 +18,15 @@ from ..extensions import db
 from ..languages import DEFAULT_LANGUAGE
 from ..mail.addresses import normalize_email
 from . import notifications
-from .models import ACTIVE, SEAT_HOLDING, Registration, RegistrationStatus, is_well_formed_token
+from .models import (
+    ACTIVE,
+    SEAT_HOLDING,
+    PersonalFeed,
+    Registration,
+    RegistrationStatus,
+    is_well_formed_token,
+    new_token,
+)
 
 
 class RegistrationNotOpen(DomainError):
@@ -35,6 +43,16 @@ class EventFull(Conflict):
 
 class AlreadyRegistered(Conflict):
     pass
+
+
+class TooManyMails(DomainError):
+    status = 429
+
+
+# Sign-up mails (confirmed, waitlisted, "send my link again") one address may receive per hour.
+SIGN_UP_MAILS_PER_ADDRESS_PER_HOUR = 5
+# The attendee's page shows their personal details until this long after the event (or the cancellation).
+PERSONAL_DETAILS_SHOWN_FOR = timedelta(days=30)
 
 
 class Window(enum.StrEnum):
@@ -130,15 +148,17 @@ def register(event_id: int, applicant: Applicant, *, now: datetime) -> Registrat
         if earlier is not None:
             return earlier
     email = normalize_email(applicant.email)
-    if find_active_registration(event, email) is not None:
-        raise AlreadyRegistered(_l("This e-mail address is already registered for this event."), "email")
-    summary = seat_summary(event)
-    if summary.seats_left > 0:
+    # "Full" comes first: were the duplicate check first, a full event would tell registered
+    # addresses ("already registered") from the others ("full").
+    if seat_summary(event).seats_left > 0:
         status = RegistrationStatus.CONFIRMED
     elif event.waitlist_enabled:
         status = RegistrationStatus.WAITLISTED
     else:
         raise EventFull(_l("Sorry, this event is full."))
+    if find_active_registration(event, email) is not None:
+        raise AlreadyRegistered(_l("This e-mail address is already registered for this event."), "email")
+    check_sign_up_mail_quota(email, now=now)
     registration = Registration(
         event=event, status=status, email=email, name=applicant.name.strip(), phone=applicant.phone,
         organization=applicant.organization.strip(), job_title=applicant.job_title.strip(),
@@ -146,6 +166,13 @@ def register(event_id: int, applicant: Applicant, *, now: datetime) -> Registrat
     _insert(registration)
     notifications.notify(registration, status.value, now=now)
     return registration
+
+
+def check_sign_up_mail_quota(email: str, *, now: datetime) -> None:
+    """A form anyone can fill in must not make the site mail one address over and over."""
+    if notifications.count_sign_up_mails(email, since=now - timedelta(hours=1)) >= SIGN_UP_MAILS_PER_ADDRESS_PER_HOUR:
+        raise TooManyMails(_l("We have sent several e-mails to this address in the last hour. "
+                              "Please try again later."), "email")
 
 
 def _insert(registration: Registration) -> None:
@@ -219,11 +246,30 @@ def promote_from_waitlist(event: Event, *, now: datetime) -> list[Registration]:
     return promoted
 
 
+def replace_calendar_address(feed: PersonalFeed, *, language: str, now: datetime) -> PersonalFeed:
+    """Issue a new address for the person's calendar and e-mail it to them; the old one answers 404."""
+    feed.token = new_token()
+    db.session.flush()
+    notifications.notify_calendar_replaced(feed, language=language, now=now)
+    return feed
+
+
 def resend_manage_link(event: Event, email: str, *, now: datetime) -> None:
-    """Mail the manage link again. Says nothing about whether the address is registered."""
+    """Mail the manage link again. Says nothing about whether the address is registered, nor
+    whether the address had its share of mail this hour."""
     registration = find_active_registration(event, email)
+    try:
+        check_sign_up_mail_quota(normalize_email(email), now=now)
+    except TooManyMails:
+        return
     if registration is not None:
         notifications.notify(registration, "manage_link", now=now)
+
+
+def shows_personal_details(registration: Registration, *, now: datetime) -> bool:
+    """A manage link never expires, so what it shows of the person does (SPEC section 8)."""
+    ended_long_ago = now > registration.event.ends_at + PERSONAL_DETAILS_SHOWN_FOR
+    return registration.status != RegistrationStatus.CANCELLED and not ended_long_ago
 
 
 def active_registrations(event: Event) -> list[Registration]:

@@ -17,12 +17,16 @@ from ..errors import DomainError
 
 
 class AppForm(FlaskForm):
-    """Every form of the app. A JSON body is read like form fields, but only as an object of plain
-    values: Flask-WTF would read a list or a nested object too, and fail on it with a 500."""
+    """Every form of the app. No form takes a file: a field sent as a file counts as empty (Flask-WTF
+    would hand the file to a text field, whose validators fail on it with a 500). A JSON body is read
+    like form fields, but only as an object of plain values, for the same reason."""
 
     def __init__(self, *args, **kwargs):
-        if not args and "formdata" not in kwargs and self.is_submitted() and is_json_body():
-            kwargs["formdata"] = json_formdata(request.get_json())  # malformed JSON: get_json answers 400
+        if not args and "formdata" not in kwargs and self.is_submitted():
+            if request.files:
+                kwargs["formdata"] = request.form
+            elif is_json_body():
+                kwargs["formdata"] = json_formdata(request.get_json())  # malformed JSON: get_json answers 400
         super().__init__(*args, **kwargs)
 
     def validate(self, extra_validators=None) -> bool:

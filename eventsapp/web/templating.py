@@ -1,4 +1,6 @@
 """Filters and globals every template can use. Domains add their own labels in their init_app."""
+from urllib.parse import urlencode
+
 from flask import Flask, request, url_for
 
 from ..i18n import current_language, format_local_date, format_local_span, format_local_time
@@ -7,11 +9,14 @@ from ..site import absolute_url, external_url
 
 
 def url_in_language(lang: str) -> str:
-    """This page, switched to another language (the choice is then remembered in the session)."""
-    if request.endpoint is None:
+    """This page, switched to another language (the choice is then remembered in the session).
+
+    Built from the route's own arguments only; the rest of the query string is copied as text,
+    never handed to url_for, where `?_method=` or `?event_id=` would break the page."""
+    if request.endpoint is None or request.view_args is None:
         return url_for("catalogue.home", lang=lang)
-    values: dict = {**request.args.to_dict(), **(request.view_args or {}), "lang": lang}
-    return url_for(request.endpoint, **values)
+    query = [(name, value) for name, value in request.args.items(multi=True) if name != "lang"]
+    return url_for(request.endpoint, **request.view_args) + "?" + urlencode([*query, ("lang", lang)])
 
 
 def register_template_helpers(app: Flask) -> None:

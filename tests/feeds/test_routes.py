@@ -194,19 +194,24 @@ def test_personal_feed_holds_only_that_persons_active_registrations(client, make
 
 
 def test_revoked_personal_feed_stops_answering(client, make_event, app_ctx, now):
+    from eventsapp.mail.models import OutboxMessage
+
     event = make_event()
-    person = registration.register(event.id, registration.Applicant(name="Me", email="me@example.com"), now=now)
+    registration.register(event.id, registration.Applicant(name="Me", email="me@example.com"), now=now)
     db.session.commit()
     old_token = personal_feed_for("me@example.com").token
     db.session.commit()
     assert client.get(f"/feeds/me/{old_token}.ics").status_code == 200
-    client.post(f"/registrations/{person.token}/feed/revoke")
+    replaced = client.post(f"/feeds/me/{old_token}/replace?lang=en")  # from the calendar page of the e-mails
     db.session.expire_all()
     new_token = personal_feed_for("me@example.com").token
     assert new_token != old_token
     assert client.get(f"/feeds/me/{old_token}.ics").status_code == 404
     assert client.get(f"/feeds/me/{new_token}.ics").status_code == 200
-    assert f"/feeds/me/{new_token}.ics" in client.get(f"/registrations/{person.token}").get_data(as_text=True)
+    assert new_token not in replaced.get_data(as_text=True)  # the new address goes to the mailbox only
+    mailed = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.recipient == "me@example.com")
+                                .order_by(OutboxMessage.id.desc())).first()
+    assert f"/feeds/me/{new_token}.ics" in mailed.body_text
 
 
 def test_registration_mail_carries_the_personal_feed_link(make_event, app_ctx, now):

@@ -177,7 +177,8 @@ def test_forged_or_unknown_tokens_find_nothing(client, make_event):
     for token in ("nope", "x" * 64, "x" * 500, "../../etc/passwd", "%00"):
         assert client.get(f"/registrations/{token}").status_code == 404
         assert client.post(f"/registrations/{token}/cancel").status_code == 404
-        assert client.post(f"/registrations/{token}/feed/revoke").status_code == 404
+        assert client.get(f"/feeds/me/{token}").status_code == 404
+        assert client.post(f"/feeds/me/{token}/replace").status_code == 404
 
 
 def test_resend_link_answers_the_same_for_strangers(client, make_event, app_ctx):
