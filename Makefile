@@ -6,14 +6,14 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test lint install install-dev install-browser install-parsers translations extract-messages clean
+.PHONY: run test lint install install-dev install-browser install-parsers install-axe translations extract-messages clean
 
 run: install translations
 	$(FLASK) db upgrade
 	$(FLASK) demo
 	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - wsgi:app
 
-test: install-dev install-browser install-parsers translations
+test: install-dev install-browser install-parsers install-axe translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # ruff (style, imports, likely bugs) over the whole project; mypy over eventsapp/ (settings: pyproject.toml).
@@ -41,6 +41,15 @@ $(PARSERS)/node_modules/.installed: $(PARSERS)/package.json $(PARSERS)/package-l
 	@node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || { \
 	  echo "tests/feeds/test_real_parsers.py needs Node.js 20+, found $$(node --version)" >&2; exit 1; }
 	npm ci --prefix $(PARSERS) --no-audit --no-fund
+	touch $@
+
+# tests/e2e/test_accessibility.py runs axe-core in Chromium, installed from tests/e2e/axe/package-lock.json.
+AXE := tests/e2e/axe
+install-axe: $(AXE)/node_modules/.installed
+
+$(AXE)/node_modules/.installed: $(AXE)/package.json $(AXE)/package-lock.json
+	@command -v npm >/dev/null || { echo "tests/e2e/test_accessibility.py needs Node.js 20+ and npm" >&2; exit 1; }
+	npm ci --prefix $(AXE) --no-audit --no-fund
 	touch $@
 
 $(BIN)/python:

@@ -1,5 +1,5 @@
-"""What every web page shares: URL rules, language choice, error pages, template helpers, and the
-base pieces of forms (forms.py), routes (edge.py) and back-office pages (backoffice.py)."""
+"""What every web page shares: URL rules, language choice, error pages, template helpers, security
+headers, and the base pieces of forms (forms.py), routes (edge.py) and back-office pages (backoffice.py)."""
 from flask import Flask
 
 
@@ -10,6 +10,7 @@ def init_app(app: Flask) -> None:
     from ..extensions import babel
     from .errors import register_error_handlers
     from .locale import select_locale
+    from .security import register_security_headers
     from .templating import register_template_helpers
     from .urls import DatabaseIdConverter, refuse_nul_in_urls
 
@@ -21,3 +22,4 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     register_error_handlers(app)
     register_template_helpers(app)
+    register_security_headers(app)

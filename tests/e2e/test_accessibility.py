@@ -1,0 +1,64 @@
+"""axe-core (tests/e2e/axe, `make install-axe`) finds no serious or critical accessibility problem on
+the public pages and the sign-up form, empty and refused, in Chinese and in English."""
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from eventsapp.catalogue.models import Campaign, Event, EventStatus
+from eventsapp.database import utcnow
+from eventsapp.demo import load_demo
+from eventsapp.extensions import db
+
+AXE_SCRIPT = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING_IMPACTS = {"serious", "critical"}
+RUN_AXE = """async () => {
+  const results = await axe.run(document, {resultTypes: ["violations"]});
+  return results.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+                                         nodes: v.nodes.map((n) => `${n.target.join(" ")}: ${n.failureSummary}`)}));
+}"""
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE_SCRIPT.exists():
+        pytest.fail(f"{AXE_SCRIPT} is missing: run `make install-axe` (npm ci in tests/e2e/axe)")
+    return AXE_SCRIPT.read_text()
+
+
+def problems(page: Page, axe_source: str) -> list[str]:
+    """The serious and critical violations on the page as it is now, one readable line per element.
+    axe is evaluated through the DevTools protocol, so the page's Content-Security-Policy stays on."""
+    page.evaluate(axe_source)
+    return [f"[{v['impact']}] {v['id']} ({v['help']}) {node}"
+            for v in page.evaluate(RUN_AXE) if v["impact"] in BLOCKING_IMPACTS for node in v["nodes"]]
+
+
+@pytest.fixture
+def demo(app_ctx) -> dict[str, str]:
+    """The demo campaigns; paths of a campaign, an event with its agenda, its venue and host, a cancelled
+    event, and a sign-up form."""
+    now = utcnow()
+    load_demo(now=now)
+    db.session.commit()
+    current = db.session.scalar(select(Campaign).where(Campaign.year == now.year))
+    published = [event for event in current.events if event.status == EventStatus.PUBLISHED and event.sessions]
+    cancelled = db.session.scalar(select(Event).where(Event.status == EventStatus.CANCELLED))
+    event = published[0]
+    return {"campaign": f"/campaigns/{current.slug}", "event": f"/events/{event.id}",
+            "venue": f"/venues/{event.venue_id}", "host": f"/hosts/{event.host_id}",
+            "cancelled": f"/events/{cancelled.id}", "signup": f"/events/{event.id}/register"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_public_pages_and_sign_up_form_pass_axe(live_server, new_page, demo, axe_source, lang):
+    page = new_page()
+    found = {}
+    for path in ("/", *demo.values()):  # the sign-up form last
+        page.goto(f"{live_server.url}{path}?lang={lang}")
+        found[path] = problems(page, axe_source)
+    page.locator("form.stack-form button[type=submit]").click()  # empty: refused, every error shown
+    expect(page.locator(".form-errors")).to_be_visible()
+    found["refused sign-up"] = problems(page, axe_source)
+    assert {where: lines for where, lines in found.items() if lines} == {}
