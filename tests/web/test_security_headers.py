@@ -60,16 +60,16 @@ def test_pages_carry_no_inline_script_the_policy_would_block(client, make_event,
 
 
 def test_manage_pages_are_not_cached_and_send_no_referrer(client, person):
-    manage_token, _ = person
+    manage_token, feed_token = person
     for url in (f"/registrations/{manage_token}", f"/registrations/{manage_token}/cancel",
-                "/registrations/not-a-real-token"):
+                "/registrations/not-a-real-token", f"/feeds/me/{feed_token}"):
         response = client.get(url)
         assert response.headers["Cache-Control"] == "no-store", url
         assert response.headers["Referrer-Policy"] == "no-referrer", url
-    revoked = client.post(f"/registrations/{manage_token}/feed/revoke")
-    assert revoked.status_code == 302
-    assert revoked.headers["Cache-Control"] == "no-store"
-    assert revoked.headers["Referrer-Policy"] == "no-referrer"
+    replaced = client.post(f"/feeds/me/{feed_token}/replace")
+    assert replaced.status_code == 200
+    assert replaced.headers["Cache-Control"] == "no-store"
+    assert replaced.headers["Referrer-Policy"] == "no-referrer"
 
 
 def test_personal_feed_is_private_sends_no_referrer_and_still_answers_304(client, person):
