@@ -57,6 +57,11 @@ class Config:
     RATELIMIT_ENABLED = env_flag("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # A Redis outage must not turn every sign-up and login into a 500: the limits are then counted in
+    # this process's memory (Flask-Limiter logs a warning) until Redis answers again.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS: ClassVar[dict] = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     # Per client address; generous enough for a company's shared office connection.
     SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "20 per minute; 200 per hour")
 
