@@ -33,6 +33,7 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     mail.init_app(app)  # the outbox pages and the `mail work` command
     accounts.init_app(app)  # login; the `create-organizer` command
     cli.init_app(app)  # the `demo` command
+    warn_about_deployment(app)
     return app
 
 
@@ -54,3 +55,10 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+
+
+def warn_about_deployment(app: Flask) -> None:
+    """Say at start what would otherwise fail quietly: limits counted per process."""
+    if app.config["RATELIMIT_ENABLED"] and not app.config.get("REDIS_URL") and not app.testing:
+        app.logger.warning("REDIS_URL is not set: rate limits are counted by each process on its own, "
+                           "so N processes allow N times the configured limits.")

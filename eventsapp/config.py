@@ -51,11 +51,13 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent.parent / "translations")
 
     # How many reverse proxies (load balancers) sit in front: their X-Forwarded-* headers are trusted,
-    # so rate limits count real client addresses. 0 when gunicorn faces clients directly.
+    # so rate limits count real client addresses. 0 when gunicorn faces clients directly. Set it only
+    # behind a proxy you run, which overwrites those headers: otherwise any client can write
+    # X-Forwarded-For itself and get a fresh rate-limit count with every request.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0") or 0)
 
     RATELIMIT_ENABLED = env_flag("RATELIMIT_ENABLED", True)
-    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"  # memory: counted per process (warned at start)
     RATELIMIT_HEADERS_ENABLED = True
     # A Redis outage must not turn every sign-up and login into a 500: the limits are then counted in
     # this process's memory (Flask-Limiter logs a warning) until Redis answers again.
@@ -64,6 +66,8 @@ class Config:
     RATELIMIT_STORAGE_OPTIONS: ClassVar[dict] = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     # Per client address; generous enough for a company's shared office connection.
     SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "20 per minute; 200 per hour")
+    # Failed logins per account (e-mail address), from any client address.
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "10 per hour")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,4 +1,5 @@
-"""Rate limits survive a Redis outage."""
+"""Rate limits: they survive a Redis outage, say when they are counted per process, and limit
+login guesses per account as well as per address."""
 import logging
 import socket
 
@@ -61,3 +62,41 @@ def test_limits_still_count_in_memory_while_redis_is_down(limited_app, make_user
     codes = [client.post("/auth/login", data={"email": f"guess{i}@example.com", "password": "x"}).status_code
              for i in range(11)]
     assert codes == [422] * 10 + [429]
+
+
+def test_login_guesses_are_limited_per_account_from_any_address(limited_app, make_user):
+    make_user(email="target@example.com", password="the real password")
+    client = limited_app().test_client()
+    codes = []
+    for i in range(11):  # a botnet: each guess from another address, in another spelling of the address
+        email = "Target@Example.com " if i % 2 else "target@example.com"
+        codes.append(client.post("/auth/login", data={"email": email, "password": f"guess {i}"},
+                                 environ_base={"REMOTE_ADDR": f"10.0.0.{i + 1}"}).status_code)
+    assert codes == [422] * 10 + [429]
+    other = client.post("/auth/login", data={"email": "someone.else@example.com", "password": "x"},
+                        environ_base={"REMOTE_ADDR": "10.0.1.1"})
+    assert other.status_code == 422  # other accounts are not locked out
+
+
+def test_a_successful_login_does_not_use_up_the_account_limit(limited_app, make_user):
+    make_user(email="boss@example.com", password="the real password")
+    client = limited_app().test_client()
+    for i in range(12):
+        response = client.post("/auth/login", data={"email": "boss@example.com", "password": "the real password"},
+                               environ_base={"REMOTE_ADDR": f"10.0.2.{i + 1}"})
+        assert response.status_code == 302
+        client.post("/auth/logout")
+
+
+def test_limits_counted_per_process_are_announced_at_start(database_url, caplog):
+    with caplog.at_level(logging.WARNING):
+        create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, TESTING=False, RATELIMIT_ENABLED=True,
+                   REDIS_URL=None)
+    assert any("REDIS_URL" in record.getMessage() for record in caplog.records)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, TESTING=False, RATELIMIT_ENABLED=False)
+        create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, RATELIMIT_ENABLED=True)  # tests: quiet
+        create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, TESTING=False, RATELIMIT_ENABLED=True,
+                   REDIS_URL="redis://127.0.0.1:6379/14")
+    assert not any("REDIS_URL" in record.getMessage() for record in caplog.records)
