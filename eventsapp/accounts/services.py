@@ -1,8 +1,11 @@
 """Accounts: creating users and checking credentials."""
+
+from werkzeug import security
+
 from ..errors import Conflict, ValidationFailed
 from ..extensions import db
 from ..mail.addresses import normalize_email
-from .models import Role, User
+from .models import Role, User, dummy_password_hash
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -16,9 +19,15 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with these credentials, or None (no hint which part was wrong)."""
+    """The active user with these credentials, or None (no hint which part was wrong).
+
+    Every answer costs one password check, unknown addresses included: otherwise how fast the
+    login page answers would tell which accounts exist."""
     user = find_user_by_email(email)
-    if user is None or not user.is_active or not user.check_password(password):
+    if user is None:
+        security.check_password_hash(dummy_password_hash(), password)
+        return None
+    if not user.check_password(password) or not user.is_active:
         return None
     return user
 
