@@ -1,8 +1,10 @@
 """Settings, read from the environment (SPEC section 6)."""
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from .languages import DEFAULT_LANGUAGE
 from .timezones import DEFAULT_TIMEZONE
@@ -35,6 +37,10 @@ def env_flag(name: str, default: bool) -> bool:
     if value is None or value.strip() == "":
         return default
     return value.strip().lower() not in {"0", "false", "no", "off"}
+
+
+def is_https(url: str) -> bool:
+    return urlsplit(url).scheme == "https"
 
 
 class Config:
@@ -72,6 +78,10 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    # Served over https: the cookies must never travel over plain http.
+    SESSION_COOKIE_SECURE = is_https(BASE_URL)
+    REMEMBER_COOKIE_SECURE = is_https(BASE_URL)
     WTF_CSRF_TIME_LIMIT = None  # a form left open in a tab still submits; the token is session-bound
 
 

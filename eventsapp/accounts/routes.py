@@ -6,11 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.exceptions import HTTPException
 
-from ..extensions import limiter
+from ..extensions import db, limiter
 from ..mail.addresses import normalize_email
 from ..web.forms import validated
 from .forms import LoginForm
-from .services import authenticate
+from .services import authenticate, end_sessions
 
 blueprint = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -64,6 +64,9 @@ def login():
 
 @blueprint.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        end_sessions(current_user)
+        db.session.commit()
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("catalogue.home"))

@@ -1,4 +1,5 @@
-"""Accounts: creating users and checking credentials."""
+"""Accounts: creating users, checking credentials, and which logins still hold."""
+import hmac
 
 from werkzeug import security
 
@@ -11,7 +12,21 @@ MIN_PASSWORD_LENGTH = 10
 
 
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """The user a session or remember-me cookie names (`<id>:<session token>`, User.get_id), while
+    that token is the user's current one: logging out or changing the password ends older logins."""
+    number, _, token = user_id.partition(":")
+    if not number.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(number))
+    if user is None or not hmac.compare_digest(user.session_token.encode(), token.encode()):
+        return None
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Sign the user out of every browser (on logout: a copied cookie must not outlive it)."""
+    user.end_sessions()
+    db.session.flush()
 
 
 def find_user_by_email(email: str) -> User | None:
