@@ -75,6 +75,9 @@ class Config:
     # Failed logins per account (e-mail address), from any client address.
     LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "10 per hour")
 
+    # Forms are small; a larger body is refused (413) before it is read.
+    MAX_CONTENT_LENGTH = 1024 * 1024
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"

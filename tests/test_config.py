@@ -1,9 +1,11 @@
-"""Settings that protect a deployment: secure cookies under https."""
+"""Settings that protect a deployment: secure cookies under https, a request size limit."""
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,3 +33,37 @@ def test_cookies_are_secure_when_the_site_is_served_over_https(tmp_path):
     assert secure and all("; Secure" in cookie for cookie in secure)
     plain = cookies_set_by_login_page(tmp_path, "http://127.0.0.1:5000")  # `make run` on a laptop
     assert plain and not any("; Secure" in cookie for cookie in plain)
+
+
+@pytest.mark.parametrize("lang, message", [("en", "What you sent is too large."), ("zh", "您提交的内容过大")])
+def test_a_request_body_over_one_mebibyte_is_refused_with_the_error_page(client, lang, message):
+    response = client.post(f"/auth/login?lang={lang}",
+                           data={"email": "a@example.com", "password": "x" * (1024 * 1024 + 1)})
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert message in page and "</html>" in page
+
+
+def test_a_request_body_over_the_limit_is_refused_with_rate_limits_on(app, database_url, make_event):
+    from eventsapp import create_app
+    from eventsapp.config import TestConfig
+    from eventsapp.extensions import db, limiter
+
+    event = make_event()
+    limited = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, RATELIMIT_ENABLED=True)
+    limiter.reset()
+    client = limited.test_client()
+    too_large = {"email": "a@example.com", "password": "x" * (2 * 1024 * 1024)}
+    assert client.post("/auth/login", data=too_large).status_code == 413
+    assert client.post(f"/events/{event.id}/register", data={"name": "x" * (2 * 1024 * 1024)}).status_code == 413
+    assert client.post("/auth/login", data={"email": "a@example.com", "password": "small"}).status_code == 422
+    limiter.reset()
+    with limited.app_context():
+        db.engine.dispose()
+
+
+def test_max_content_length_leaves_room_for_every_form(client, make_event):
+    event = make_event()
+    long_but_fine = {"name": "张" * 100, "email": "zhang@example.com", "phone": "13800138000",
+                     "organization": "公司" * 200, "job_title": "", "consent": "y", "website": ""}
+    assert client.post(f"/events/{event.id}/register", data=long_but_fine).status_code != 413
