@@ -43,6 +43,13 @@ def is_https(url: str) -> bool:
     return urlsplit(url).scheme == "https"
 
 
+def host_and_port(url: str) -> tuple[str, int | None]:
+    """`("events.example.com", 443)` for `https://Events.example.com/`: the port a browser would use."""
+    parts = urlsplit(url if "//" in url else "//" + url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    return (parts.hostname or "").lower(), port
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")  # filled from instance/ by create_app when unset
     DATABASE_URL = os.environ.get("DATABASE_URL")  # default SQLite in instance/, set by create_app
