@@ -8,10 +8,12 @@ CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.
 
 .PHONY: run test lint install install-dev install-browser install-parsers install-axe translations extract-messages clean
 
+# Links in e-mails and feeds lead to BASE_URL: where `make run` serves (PORT=8000 make run), unless BASE_URL is given.
+run: BASE_URL ?= http://127.0.0.1:$(PORT)
 run: install translations
 	$(FLASK) db upgrade
 	$(FLASK) demo
-	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - wsgi:app
+	BASE_URL='$(BASE_URL)' $(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - wsgi:app
 
 test: install-dev install-browser install-parsers install-axe translations
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config import Config, load_or_create_secret_key, normalize_database_url
+from .config import Config, host_and_port, load_or_create_secret_key, normalize_database_url
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -33,6 +33,7 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     mail.init_app(app)  # the outbox pages and the `mail work` command
     accounts.init_app(app)  # login; the `create-organizer` command
     cli.init_app(app)  # the `demo` command
+    warn_about_deployment(app)
     return app
 
 
@@ -54,3 +55,25 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+
+
+def warn_about_deployment(app: Flask) -> None:
+    """Say at start what would otherwise fail quietly: limits counted per process, dead links."""
+    if app.config["RATELIMIT_ENABLED"] and not app.config.get("REDIS_URL") and not app.testing:
+        app.logger.warning("REDIS_URL is not set: rate limits are counted by each process on its own, "
+                           "so N processes allow N times the configured limits.")
+    checked = False
+
+    @app.before_request
+    def check_base_url() -> None:
+        nonlocal checked
+        if checked:
+            return
+        checked = True
+        from flask import request
+
+        base_url = app.config["BASE_URL"]
+        if host_and_port(base_url) != host_and_port(f"{request.scheme}://{request.host}"):
+            app.logger.warning("BASE_URL is %s but this request came to %s://%s: links in e-mails and "
+                               "feeds lead to BASE_URL. Set BASE_URL to the address people use.",
+                               base_url, request.scheme, request.host)

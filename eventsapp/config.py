@@ -1,8 +1,10 @@
 """Settings, read from the environment (SPEC section 6)."""
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from .languages import DEFAULT_LANGUAGE
 from .timezones import DEFAULT_TIMEZONE
@@ -37,6 +39,17 @@ def env_flag(name: str, default: bool) -> bool:
     return value.strip().lower() not in {"0", "false", "no", "off"}
 
 
+def is_https(url: str) -> bool:
+    return urlsplit(url).scheme == "https"
+
+
+def host_and_port(url: str) -> tuple[str, int | None]:
+    """`("events.example.com", 443)` for `https://Events.example.com/`: the port a browser would use."""
+    parts = urlsplit(url if "//" in url else "//" + url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    return (parts.hostname or "").lower(), port
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")  # filled from instance/ by create_app when unset
     DATABASE_URL = os.environ.get("DATABASE_URL")  # default SQLite in instance/, set by create_app
@@ -51,18 +64,34 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent.parent / "translations")
 
     # How many reverse proxies (load balancers) sit in front: their X-Forwarded-* headers are trusted,
-    # so rate limits count real client addresses. 0 when gunicorn faces clients directly.
+    # so rate limits count real client addresses. 0 when gunicorn faces clients directly. Set it only
+    # behind a proxy you run, which overwrites those headers: otherwise any client can write
+    # X-Forwarded-For itself and get a fresh rate-limit count with every request.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0") or 0)
 
     RATELIMIT_ENABLED = env_flag("RATELIMIT_ENABLED", True)
-    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"  # memory: counted per process (warned at start)
     RATELIMIT_HEADERS_ENABLED = True
+    # A Redis outage must not turn every sign-up and login into a 500: the limits are then counted in
+    # this process's memory (Flask-Limiter logs a warning) until Redis answers again.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS: ClassVar[dict] = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     # Per client address; generous enough for a company's shared office connection.
     SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "20 per minute; 200 per hour")
+    # Failed logins per account (e-mail address), from any client address.
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "10 per hour")
+
+    # Forms are small; a larger body is refused (413) before it is read.
+    MAX_CONTENT_LENGTH = 1024 * 1024
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    # Served over https: the cookies must never travel over plain http.
+    SESSION_COOKIE_SECURE = is_https(BASE_URL)
+    REMEMBER_COOKIE_SECURE = is_https(BASE_URL)
     WTF_CSRF_TIME_LIMIT = None  # a form left open in a tab still submits; the token is session-bound
 
 

@@ -2,15 +2,27 @@
 from __future__ import annotations
 
 import enum
+import functools
+import secrets
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug import security
 
 from ..catalogue.models import Organization
 from ..database import TimestampMixin, enum_column
 from ..extensions import Model
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+@functools.cache
+def dummy_password_hash() -> str:
+    """A hash of no one's password, made like real ones: checking it costs what checking theirs costs."""
+    return security.generate_password_hash(secrets.token_urlsafe(16))
 
 
 class Role(enum.StrEnum):
@@ -26,6 +38,8 @@ class User(UserMixin, TimestampMixin, Model):
     role: Mapped[Role] = mapped_column(enum_column(Role))
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"), index=True)
     is_active_account: Mapped[bool] = mapped_column(default=True)
+    # Part of every login (the session and the remember-me cookie): a new token signs the user out everywhere.
+    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
 
     organization: Mapped[Organization | None] = relationship()
 
@@ -37,8 +51,17 @@ class User(UserMixin, TimestampMixin, Model):
     def is_organizer(self) -> bool:
         return self.role == Role.ORGANIZER
 
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember-me cookie (see services.load_user)."""
+        return f"{self.id}:{self.session_token}"
+
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        """Also signs the user out of every browser: whoever knew the old password is shut out."""
+        self.password_hash = security.generate_password_hash(password)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return security.check_password_hash(self.password_hash, password)
+
+    def end_sessions(self) -> None:
+        self.session_token = new_session_token()

@@ -1,14 +1,16 @@
 """Login and logout."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from werkzeug.exceptions import HTTPException
 
-from ..extensions import limiter
+from ..extensions import db, limiter
+from ..mail.addresses import normalize_email
 from ..web.forms import validated
 from .forms import LoginForm
-from .services import authenticate
+from .services import authenticate, end_sessions
 
 blueprint = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -27,8 +29,26 @@ def landing_page_for(user) -> str:
     return url_for("manage.dashboard") if user.is_organizer else url_for("catalogue.home")
 
 
+def login_account_key() -> str:
+    """The account a login attempt is for, however its address is spelled."""
+    try:
+        email = request.form.get("email", "")
+    except HTTPException:  # e.g. a body over MAX_CONTENT_LENGTH, which the view then refuses
+        email = ""
+    return "login-account:" + normalize_email(email)
+
+
+def login_account_rate_limit() -> str:
+    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
+
+
+def is_failed_login(response) -> bool:
+    return response.status_code != 302  # a login that succeeds redirects
+
+
 @blueprint.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit("10 per minute", methods=["POST"])  # per client address
+@limiter.limit(login_account_rate_limit, methods=["POST"], key_func=login_account_key, deduct_when=is_failed_login)
 def login():
     if current_user.is_authenticated:
         return redirect(landing_page_for(current_user))
@@ -44,6 +64,9 @@ def login():
 
 @blueprint.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        end_sessions(current_user)
+        db.session.commit()
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("catalogue.home"))

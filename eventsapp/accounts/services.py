@@ -1,14 +1,32 @@
-"""Accounts: creating users and checking credentials."""
+"""Accounts: creating users, checking credentials, and which logins still hold."""
+import hmac
+
+from werkzeug import security
+
 from ..errors import Conflict, ValidationFailed
 from ..extensions import db
 from ..mail.addresses import normalize_email
-from .models import Role, User
+from .models import Role, User, dummy_password_hash
 
 MIN_PASSWORD_LENGTH = 10
 
 
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """The user a session or remember-me cookie names (`<id>:<session token>`, User.get_id), while
+    that token is the user's current one: logging out or changing the password ends older logins."""
+    number, _, token = user_id.partition(":")
+    if not number.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(number))
+    if user is None or not hmac.compare_digest(user.session_token.encode(), token.encode()):
+        return None
+    return user
+
+
+def end_sessions(user: User) -> None:
+    """Sign the user out of every browser (on logout: a copied cookie must not outlive it)."""
+    user.end_sessions()
+    db.session.flush()
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -16,9 +34,15 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with these credentials, or None (no hint which part was wrong)."""
+    """The active user with these credentials, or None (no hint which part was wrong).
+
+    Every answer costs one password check, unknown addresses included: otherwise how fast the
+    login page answers would tell which accounts exist."""
     user = find_user_by_email(email)
-    if user is None or not user.is_active or not user.check_password(password):
+    if user is None:
+        security.check_password_hash(dummy_password_hash(), password)
+        return None
+    if not user.check_password(password) or not user.is_active:
         return None
     return user
 

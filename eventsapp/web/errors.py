@@ -41,6 +41,7 @@ def http_error_message(error: HTTPException) -> str:
         403: _("You do not have access to this page."),
         404: _("We could not find this page."),
         405: _("This action is not available here."),
+        413: _("What you sent is too large."),
         429: _("Too many requests. Please wait a moment and try again."),
     }
     return messages.get(error.code or 500, error.description or "")
