@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ..errors import NotAllowedInState, ValidationFailed
 from ..extensions import db
+from ..text import has_control_character
 from ..timezones import is_known_timezone
 from . import signals
 from .details import CampaignDetails, EventDetails, OrganizationDetails, SessionDetails, VenueDetails, copy_columns
@@ -26,6 +27,17 @@ SEQUENCE_FIELDS = SCHEDULE_FIELDS | {"title_zh", "title_en"}
 SCOPE_FIELDS = frozenset({"campaign_id", "venue_id", "host_id"})  # the feeds an event belongs to
 VENUE_PLACE_FIELDS = frozenset({"name_zh", "name_en", "address_zh", "address_en"})
 SEAT_FIELDS = frozenset({"capacity", "waitlist_enabled"})
+# Times outside these years are refused: year 1 or 9999 overflow when converted between zones, and
+# no calendar client needs them. The campaign year has the same range.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+# Text that becomes one line somewhere (an e-mail subject, a calendar name, a heading): no line
+# break, tab or other control character. Descriptions, directions and abstracts may hold them.
+CAMPAIGN_LINES = ("name_zh", "name_en", "organizing_body_zh", "organizing_body_en")
+ORGANIZATION_LINES = ("name_zh", "name_en", "website")
+VENUE_LINES = ("name_zh", "name_en", "address_zh", "address_en", "district_zh", "district_en", "city_zh", "city_en")
+EVENT_LINES = ("title_zh", "title_en")
+EVENT_TIMES = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
+SESSION_LINES = ("title_zh", "title_en")
 
 
 # --- Rules, shared by forms (early, friendly messages) and services (the final word) ---------
@@ -57,6 +69,24 @@ def check_timezone(name: str) -> None:
 def check_time_span(starts_at: datetime, ends_at: datetime, field: str = "ends_at") -> None:
     if ends_at <= starts_at:
         raise ValidationFailed(_l("The end must be after the start."), field)
+
+
+def check_supported_year(moment: datetime | None, field: str) -> None:
+    """Also for the naive wall-clock time a form holds, checked before it is converted to UTC."""
+    if moment is not None and not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise ValidationFailed(_l("Choose a date between the years %(first)d and %(last)d.",
+                                  first=FIRST_YEAR, last=LAST_YEAR), field)
+
+
+def check_single_line(value: str, field: str) -> None:
+    if has_control_character(value):
+        raise ValidationFailed(_l("This text must be one line, without line breaks, tabs or other control "
+                                  "characters."), field)
+
+
+def check_single_lines(details: object, fields: tuple[str, ...]) -> None:
+    for field in fields:
+        check_single_line(getattr(details, field), field)
 
 
 def check_capacity(capacity: int | None) -> None:
@@ -93,6 +123,7 @@ def check_registration_window(opens_at: datetime | None, closes_at: datetime | N
 def save_campaign(campaign: Campaign, details: CampaignDetails) -> Campaign:
     """Create (pass a new Campaign()) or edit a campaign."""
     check_slug(details.slug, campaign=campaign if campaign.id else None)
+    check_single_lines(details, CAMPAIGN_LINES)
     copy_columns(details, campaign)
     db.session.add(campaign)
     db.session.flush()
@@ -109,6 +140,7 @@ def delete_campaign(campaign: Campaign) -> None:
 def save_organization(organization: Organization, details: OrganizationDetails) -> Organization:
     uscc = (details.uscc or "").strip().upper() or None
     check_uscc(uscc, organization=organization if organization.id else None)
+    check_single_lines(details, ORGANIZATION_LINES)
     copy_columns(details, organization, skip=("uscc",))
     organization.uscc = uscc
     db.session.add(organization)
@@ -120,6 +152,9 @@ def save_venue(venue: Venue, details: VenueDetails, *, now: datetime) -> Venue:
     """Create or edit a venue. A new name or address moves the place of its coming events: their
     SEQUENCE goes up and their attendees are told, as for any change of place."""
     check_timezone(details.timezone)
+    check_single_lines(details, VENUE_LINES)
+    for room_name in details.room_names:
+        check_single_line(room_name, "rooms")  # the form's field: one room per line
     place_changed = bool(venue.id) and bool(_changed_fields(venue, details, VENUE_PLACE_FIELDS))
     copy_columns(details, venue, skip=("room_names",))
     _replace_rooms(venue, details.room_names, now=now)
@@ -157,6 +192,9 @@ def _replace_rooms(venue: Venue, room_names: tuple[str, ...], *, now: datetime) 
 def save_event(event: Event, details: EventDetails, *, now: datetime) -> Event:
     """Create (pass a new Event()) or edit an event. Raises ValidationFailed naming the field at fault."""
     check_timezone(details.timezone)
+    check_single_lines(details, EVENT_LINES)
+    for field in EVENT_TIMES:
+        check_supported_year(getattr(details, field), field)
     check_time_span(details.starts_at, details.ends_at)
     check_capacity(details.capacity)
     check_registration_window(details.registration_opens_at, details.registration_closes_at, details.starts_at)
@@ -246,6 +284,12 @@ def _change_status(event: Event, status: EventStatus) -> Event:
 
 def save_session(session: EventSession, details: SessionDetails, *, event: Event, now: datetime) -> EventSession:
     """Create (pass a new EventSession()) or edit an agenda item of `event`."""
+    check_single_lines(details, SESSION_LINES)
+    for speaker in details.speakers:
+        for text in (speaker.name, speaker.job_title, speaker.organization):
+            check_single_line(text, "speakers")
+    check_supported_year(details.starts_at, "starts_at")
+    check_supported_year(details.ends_at, "ends_at")
     check_time_span(details.starts_at, details.ends_at)
     check_session_within_event(event, details.starts_at, details.ends_at)
     if details.room_id is not None and details.room_id not in {room.id for room in event.venue.rooms}:

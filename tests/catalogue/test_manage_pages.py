@@ -1,5 +1,6 @@
 """The organizer back office: forms, their validation, and the event life cycle."""
 import html
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -276,3 +277,74 @@ def test_back_office_pages_render(client, organizer, make_event, make_session):
                 "/manage/organizations", "/manage/organizations/new", "/manage/venues", "/manage/venues/new",
                 f"/manage/venues/{event.venue_id}/edit", f"/manage/events/{event.id}/sessions/new"):
         assert client.get(url).status_code == 200, url
+
+
+# --- Robustness (issue 8) -----------------------------------------------------------------
+
+def field_error(response, field_id: str) -> str:
+    """The error shown next to one field (empty when there is none)."""
+    found = re.search(rf'<p class="field-error" id="{re.escape(field_id)}-error">(.*?)</p>', page_of(response), re.S)
+    return found.group(1) if found else ""
+
+
+SINGLE_LINE = "must be one line"
+
+
+@pytest.mark.parametrize("text", ["Title\nInjected: x", "Title\r\nX", "Tab\there", "Line\u2028separator"])
+def test_a_line_break_in_an_event_title_is_refused_next_to_the_field(client, organizer, event_refs, app_ctx, text):
+    response = client.post("/manage/events/new?lang=en", data=event_data(event_refs, title_en=text))
+    assert response.status_code == 422
+    assert SINGLE_LINE in field_error(response, "title_en")
+    assert db.session.scalar(db.select(Event)) is None
+
+
+def test_line_breaks_are_refused_in_names_but_welcome_in_descriptions(client, organizer, app_ctx):
+    response = client.post("/manage/venues/new?lang=en", data=venue_data(name_en="Hall\nOne"))
+    assert response.status_code == 422 and SINGLE_LINE in field_error(response, "name_en")
+    response = client.post("/manage/campaigns/new?lang=en", data=campaign_data(organizing_body_zh="市\r质监局"))
+    assert response.status_code == 422 and SINGLE_LINE in field_error(response, "organizing_body_zh")
+    assert db.session.scalar(db.select(Venue)) is None and db.session.scalar(db.select(Campaign)) is None
+    response = client.post("/manage/venues/new", data=venue_data(directions_en="Metro line 2,\n\texit 3"))
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(Venue)).directions_en == "Metro line 2,\n\texit 3"
+
+
+def test_a_line_break_in_a_speaker_name_is_refused_next_to_it(client, organizer, scheduled_event, app_ctx):
+    response = client.post(f"/manage/events/{scheduled_event.id}/sessions/new?lang=en",
+                           data=session_data(**{"speakers-0-name": "Wang\nFang"}))
+    assert response.status_code == 422 and SINGLE_LINE in field_error(response, "speakers-0-name")
+    assert db.session.scalar(db.select(EventSession)) is None
+
+
+OUT_OF_RANGE = "between the years 2000 and 2100"
+
+
+@pytest.mark.parametrize("overrides, field_id", [
+    ({"starts_at": "0001-01-01T00:00"}, "starts_at"),
+    ({"starts_at": "1999-12-31T23:00"}, "starts_at"),
+    ({"ends_at": "9999-12-31T23:59"}, "ends_at"),
+    ({"ends_at": "9999-12-31T23:59", "timezone": "America/New_York"}, "ends_at"),
+    ({"starts_at": "0001-01-01T00:00", "ends_at": "9999-12-31T23:59"}, "ends_at"),
+    ({"registration_opens_at": "0001-01-01T00:00"}, "registration_opens_at"),
+    ({"registration_closes_at": "0001-01-01T00:00"}, "registration_closes_at"),
+    ({"registration_opens_at": "9999-12-31T23:59"}, "registration_opens_at"),
+])
+def test_event_times_out_of_range_are_refused_next_to_the_field(client, organizer, event_refs, app_ctx, overrides,
+                                                               field_id):
+    response = client.post("/manage/events/new?lang=en", data=event_data(event_refs, **overrides))
+    assert response.status_code == 422
+    assert OUT_OF_RANGE in field_error(response, field_id)
+    assert db.session.scalar(db.select(Event)) is None
+
+
+@pytest.mark.parametrize("overrides, field_id", [
+    ({"starts_at": "0001-01-01T00:00"}, "starts_at"),
+    ({"ends_at": "9999-12-31T23:59"}, "ends_at"),
+])
+def test_agenda_times_out_of_range_are_refused_next_to_the_field(client, organizer, scheduled_event, app_ctx,
+                                                                overrides, field_id):
+    response = client.post(f"/manage/events/{scheduled_event.id}/sessions/new?lang=en",
+                           data=session_data(**overrides))
+    assert response.status_code == 422
+    assert OUT_OF_RANGE in field_error(response, field_id)
+    assert db.session.scalar(db.select(EventSession)) is None
