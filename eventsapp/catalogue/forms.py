@@ -226,6 +226,14 @@ class EventForm(AppForm):
 class CancelEventForm(AppForm):
     reason = TextAreaField(_l("Reason, shown to attendees"), validators=[DataRequired(), Length(max=2_000)])
 
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+
+    def validate(self, extra_validators=None) -> bool:
+        """A draft is refused before its reason is looked at: the answer is to delete it."""
+        return check_into_form(self, services.check_can_cancel, self.event) and super().validate(extra_validators)
+
 
 class SpeakerForm(Form):
     name = StringField(_l("Name"), validators=[Optional(), Length(max=100)])

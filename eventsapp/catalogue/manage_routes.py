@@ -101,7 +101,8 @@ def events():
 @blueprint.get("/events/<id:event_id>")
 def event(event_id: int):
     event = db.get_or_404(Event, event_id, options=[selectinload(Event.sessions).selectinload(EventSession.speakers)])
-    return render_template("manage/event.html", event=event, confirm=ConfirmForm(), cancel_form=CancelEventForm())
+    return render_template("manage/event.html", event=event, confirm=ConfirmForm(),
+                           cancel_form=CancelEventForm(event=event))
 
 
 @blueprint.route("/events/new", methods=["GET", "POST"], defaults={"event_id": None})
@@ -132,7 +133,7 @@ def unpublish_event(event_id: int):
 @blueprint.post("/events/<id:event_id>/cancel")
 def cancel_event(event_id: int):
     event = db.get_or_404(Event, event_id)
-    form = CancelEventForm()
+    form = CancelEventForm(event=event)
     if form.validate_on_submit() and commit_or_show(form, services.cancel_event, event, reason=form.reason.data,
                                                     now=utcnow()):
         flash(_("Event cancelled."), "success")

@@ -254,16 +254,22 @@ def unpublish_event(event: Event) -> Event:
     return _change_status(event, EventStatus.DRAFT)
 
 
-def cancel_event(event: Event, *, reason: str, now: datetime) -> Event:
+def check_can_cancel(event: Event) -> None:
+    """Only a published event is cancelled: a cancelled event is public, so cancelling a draft would
+    publish it, internal reason and all. A draft is deleted instead."""
+    if event.status == EventStatus.DRAFT:
+        raise NotAllowedInState(_l("A draft is shown to nobody, so there is nothing to cancel: delete it instead."))
     if event.status == EventStatus.CANCELLED:
         raise NotAllowedInState(_l("This event is already cancelled."))
+
+
+def cancel_event(event: Event, *, reason: str, now: datetime) -> Event:
+    check_can_cancel(event)
     if not reason.strip():
         raise ValidationFailed(_l("Tell attendees why the event is cancelled."), "reason")
     event.cancellation_reason = reason.strip()
-    was_public = event.is_public
     _change_status(event, EventStatus.CANCELLED)
-    if was_public:
-        signals.event_cancelled.send(event, now=now)
+    signals.event_cancelled.send(event, now=now)
     return event
 
 

@@ -179,9 +179,9 @@ def test_event_life_cycle_publish_unpublish_cancel(client, organizer, make_event
     client.post(f"/manage/events/{event.id}/unpublish")
     assert fresh(Event, event.id).status == EventStatus.DRAFT
     assert client.get(f"/events/{event.id}").status_code == 404
+    client.post(f"/manage/events/{event.id}/publish")
     response = client.post(f"/manage/events/{event.id}/cancel?lang=en", data={"reason": ""})
     assert response.status_code == 422 and "This field is required." in page_of(response)
-    client.post(f"/manage/events/{event.id}/publish")
     client.post(f"/manage/events/{event.id}/cancel", data={"reason": "Typhoon warning"})
     cancelled = fresh(Event, event.id)
     assert cancelled.status == EventStatus.CANCELLED and cancelled.cancellation_reason == "Typhoon warning"
@@ -348,3 +348,16 @@ def test_agenda_times_out_of_range_are_refused_next_to_the_field(client, organiz
     assert response.status_code == 422
     assert OUT_OF_RANGE in field_error(response, field_id)
     assert db.session.scalar(db.select(EventSession)) is None
+
+
+def test_a_draft_cannot_be_cancelled_and_stays_invisible(client, organizer, make_event):
+    draft = make_event(status=EventStatus.DRAFT)
+    assert f"/manage/events/{draft.id}/cancel" not in page_of(client.get(f"/manage/events/{draft.id}"))
+    response = client.post(f"/manage/events/{draft.id}/cancel?lang=en", data={"reason": "Internal: host withdrew"})
+    assert response.status_code == 422 and "delete it instead" in page_of(response)
+    refused = fresh(Event, draft.id)
+    assert refused.status == EventStatus.DRAFT and refused.cancellation_reason == ""
+    assert client.get(f"/events/{draft.id}").status_code == 404
+    assert b"Internal" not in client.get("/feeds/all.ics").data
+    published = make_event()
+    assert f"/manage/events/{published.id}/cancel" in page_of(client.get(f"/manage/events/{published.id}"))

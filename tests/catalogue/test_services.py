@@ -4,6 +4,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from eventsapp.catalogue import services as catalogue
@@ -308,3 +309,13 @@ def test_agenda_times_must_lie_in_the_supported_years(app_ctx, make_event, now):
     late = SessionDetails(starts_at=datetime(2100, 12, 31, 23, tzinfo=UTC), ends_at=datetime(2101, 1, 1, 1, tzinfo=UTC),
                           title_en="Midnight talk")
     assert refused_field(catalogue.save_session, EventSession(), late, event=event, now=now) == "ends_at"
+
+
+def test_a_draft_cannot_be_cancelled(app_ctx, make_event, now):
+    draft = make_event(status=EventStatus.DRAFT)
+    with pytest.raises(NotAllowedInState) as refused:
+        catalogue.cancel_event(draft, reason="Internal note", now=now)
+    db.session.rollback()
+    with force_locale("en"):
+        assert "delete it instead" in str(refused.value.message)
+    assert (draft.status, draft.cancellation_reason, draft.sequence) == (EventStatus.DRAFT, "", 0)
