@@ -132,7 +132,7 @@ class VenueForm(AppForm):
         self.timezone.choices = select_choices((name, name) for name in timezone_names())
         if venue is None and not self.is_submitted():
             self.timezone.data = default_timezone
-        if venue is not None and not self.is_submitted():
+        if venue is not None and not isinstance(self.rooms.data, str):  # shown, or left out of a POST: as is
             self.rooms.data = "\n".join(room.name for room in venue.rooms)
 
     def validate(self, extra_validators=None) -> bool:

@@ -361,3 +361,11 @@ def test_a_draft_cannot_be_cancelled_and_stays_invisible(client, organizer, make
     assert b"Internal" not in client.get("/feeds/all.ics").data
     published = make_event()
     assert f"/manage/events/{published.id}/cancel" in page_of(client.get(f"/manage/events/{published.id}"))
+
+
+def test_a_venue_edit_without_the_rooms_field_keeps_the_rooms(client, organizer, make_venue, app_ctx):
+    venue = make_venue(rooms=("Hall A", "Hall B"))
+    data = {key: value for key, value in venue_data(name_en="Renamed Hall").items() if key != "rooms"}
+    assert client.post(f"/manage/venues/{venue.id}/edit", data=data).status_code == 302
+    saved = fresh(Venue, venue.id)
+    assert saved.name_en == "Renamed Hall" and [room.name for room in saved.rooms] == ["Hall A", "Hall B"]
