@@ -276,6 +276,7 @@ def cancel_event(event: Event, *, reason: str, now: datetime) -> Event:
 def delete_event(event: Event, *, now: datetime) -> None:
     if event.status != EventStatus.DRAFT:
         raise NotAllowedInState(_l("Only a draft can be deleted; cancel a published event instead."))
+    signals.event_deleting.send(event)
     _leave_scopes(event, host_ids=[event.host_id], now=now)
     db.session.delete(event)
     db.session.flush()
