@@ -123,7 +123,9 @@ class VenueForm(AppForm):
     latitude = FloatField(_l("Latitude (optional)"), validators=[Optional(), NumberRange(min=-90, max=90)])
     longitude = FloatField(_l("Longitude (optional)"), validators=[Optional(), NumberRange(min=-180, max=180)])
     capacity = IntegerField(_l("Capacity (optional)"), validators=[Optional(), NumberRange(min=1, max=1_000_000)])
-    rooms = TextAreaField(_l("Rooms, one per line"), validators=[Optional(), Length(max=5_000)])
+    rooms = TextAreaField(_l("Rooms, one per line"), validators=[Optional(), Length(max=5_000)], description=_l(
+        "A new name in place of a removed one renames that room: its agenda items stay in it. A room removed "
+        "with no new name in its place is deleted, and its agenda items lose their room."))
     directions_zh, directions_en = bilingual_text(
         _l("Directions (Chinese)"), _l("Directions (English)"), max_length=MAX_TEXT, textarea=True)
 

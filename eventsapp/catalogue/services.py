@@ -150,7 +150,7 @@ def save_organization(organization: Organization, details: OrganizationDetails) 
 
 def save_venue(venue: Venue, details: VenueDetails, *, now: datetime) -> Venue:
     """Create or edit a venue. A new name or address moves the place of its coming events: their
-    SEQUENCE goes up and their attendees are told, as for any change of place."""
+    SEQUENCE goes up and their attendees are told, as for any change of place. Rooms: see plan_rooms."""
     check_timezone(details.timezone)
     check_single_lines(details, VENUE_LINES)
     for room_name in details.room_names:
@@ -170,23 +170,55 @@ def save_venue(venue: Venue, details: VenueDetails, *, now: datetime) -> Venue:
     return venue
 
 
+def plan_rooms(rooms: list[Room], room_names: tuple[str, ...]) -> tuple[list[str], list[Room | None], list[Room]]:
+    """What a new list of room names does to `rooms`: (the names, blanks and repeats left out; for each
+    name the room it is, None for a new one; the rooms removed).
+
+    A room keeps its name, or is renamed when a new name stands at its place in the list and its own
+    name is gone ("Hall A, Hall B" → "Grand Hall, Hall B": Hall A is now Grand Hall, its talks stay).
+    A room whose name is gone and whose place holds no new name is removed, and its talks lose their
+    room ("Hall A, Hall B" → "Hall B, Hall C": Hall A is removed, Hall C is a new room).
+    """
+    names = list(dict.fromkeys(name.strip() for name in room_names if name.strip()))
+    by_name = {room.name: room for room in rooms}
+    gone = {room.name for room in rooms} - set(names)
+    chosen: list[Room | None] = []
+    for position, name in enumerate(names):
+        room = by_name.get(name)
+        if room is None and position < len(rooms) and rooms[position].name in gone:
+            room = rooms[position]
+        chosen.append(room)
+    return names, chosen, [room for room in rooms if room not in chosen]
+
+
+def talks_losing_their_room(venue: Venue, details: VenueDetails) -> list[EventSession]:
+    """The agenda items whose room saving `details` removes (to tell the organizer)."""
+    return _talks_in(plan_rooms(venue.rooms, details.room_names)[2])
+
+
+def _talks_in(rooms: list[Room]) -> list[EventSession]:
+    if not rooms:
+        return []
+    return list(db.session.scalars(select(EventSession).where(EventSession.room_id.in_([room.id for room in rooms]))
+                                   .order_by(EventSession.starts_at, EventSession.id)))
+
+
 def _replace_rooms(venue: Venue, room_names: tuple[str, ...], *, now: datetime) -> None:
-    """Rooms whose name stays are kept; a new name takes over a dropped room in order (a rename keeps
-    the agenda items in that room); only what is left over is removed."""
-    wanted = list(dict.fromkeys(name.strip() for name in room_names if name.strip()))
-    if wanted == [room.name for room in venue.rooms]:
+    names, chosen, removed = plan_rooms(venue.rooms, room_names)
+    if names == [room.name for room in venue.rooms]:
         return
-    kept = {room.name: room for room in venue.rooms if room.name in wanted}
-    free = [room for room in venue.rooms if room.name not in wanted]
-    rooms = []
-    for name in wanted:
-        room = kept.get(name) or (free.pop(0) if free else Room(name=name))
-        room.name = name
-        rooms.append(room)
-    venue.rooms = rooms
-    for position, room in enumerate(rooms):
-        room.position = position
+    _clear_rooms(_talks_in(removed), now=now)
+    rooms = [room or Room(name=name) for room, name in zip(chosen, names, strict=True)]
+    for position, (room, name) in enumerate(zip(rooms, names, strict=True)):
+        room.name, room.position = name, position
+    venue.rooms = rooms  # the removed ones are deleted (delete-orphan)
     venue.updated_at = now  # rooms have no timestamp of their own; agenda feeds show them
+
+
+def _clear_rooms(talks: list[EventSession], *, now: datetime) -> None:
+    for talk in talks:
+        talk.room = None
+        talk.updated_at = now  # its agenda entry changed
 
 
 def save_event(event: Event, details: EventDetails, *, now: datetime) -> Event:
@@ -204,6 +236,7 @@ def save_event(event: Event, details: EventDetails, *, now: datetime) -> Event:
         changed = _changed_fields(event, details, SEQUENCE_FIELDS | SCOPE_FIELDS | SEAT_FIELDS)
         if changed & SCOPE_FIELDS:
             _leave_scopes(event, host_ids=[event.host_id], now=now)
+        _clear_rooms(talks_losing_their_room_by_move(event, details), now=now)
     copy_columns(details, event, skip=("co_host_ids",))
     _replace_co_hosts(event, details.co_host_ids, now=now)
     if changed & SEQUENCE_FIELDS:
@@ -215,6 +248,13 @@ def save_event(event: Event, details: EventDetails, *, now: datetime) -> Event:
     if changed & SEAT_FIELDS:
         signals.event_seats_changed.send(event, now=now)
     return event
+
+
+def talks_losing_their_room_by_move(event: Event, details: EventDetails) -> list[EventSession]:
+    """Moving an event to another venue takes its agenda items out of the old venue's rooms."""
+    if not event.id or details.venue_id == event.venue_id:
+        return []
+    return [session for session in event.sessions if session.room_id is not None]
 
 
 def _changed_fields(row: object, details: object, names: frozenset[str]) -> frozenset[str]:

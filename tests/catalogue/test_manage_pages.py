@@ -369,3 +369,26 @@ def test_a_venue_edit_without_the_rooms_field_keeps_the_rooms(client, organizer,
     assert client.post(f"/manage/venues/{venue.id}/edit", data=data).status_code == 302
     saved = fresh(Venue, venue.id)
     assert saved.name_en == "Renamed Hall" and [room.name for room in saved.rooms] == ["Hall A", "Hall B"]
+
+
+def test_removing_a_room_tells_the_organizer_which_talks_lost_it(client, organizer, make_event, make_session,
+                                                                 make_venue, app_ctx):
+    venue = make_venue(rooms=("Hall A", "Hall B"))
+    event = make_event(venue=venue)
+    talk = make_session(event, room=venue.rooms[0], title_en="Opening talk")
+    response = client.post(f"/manage/venues/{venue.id}/edit?lang=en", data=venue_data(rooms="Hall B\nHall C"),
+                           follow_redirects=True)
+    assert "Opening talk" in page_of(response) and "no room" in page_of(response)
+    assert fresh(EventSession, talk.id).room_id is None
+
+
+def test_moving_an_event_to_another_venue_tells_the_organizer_which_talks_lost_their_room(
+        client, organizer, make_event, make_session, make_venue, app_ctx):
+    event = make_event(starts_at=datetime(2030, 5, 20, 6, 0, tzinfo=ZoneInfo("UTC")))
+    talk = make_session(event, room=event.venue.rooms[0], title_en="Opening talk")
+    elsewhere = make_venue(rooms=("Hall A",))
+    refs = {"campaign_id": event.campaign_id, "host_id": event.host_id, "venue_id": elsewhere.id}
+    response = client.post(f"/manage/events/{event.id}/edit?lang=en", data=event_data(refs, ends_at="2030-05-20T17:00"),
+                           follow_redirects=True)
+    assert "Opening talk" in page_of(response) and "no room" in page_of(response)
+    assert fresh(EventSession, talk.id).room_id is None

@@ -319,3 +319,36 @@ def test_a_draft_cannot_be_cancelled(app_ctx, make_event, now):
     with force_locale("en"):
         assert "delete it instead" in str(refused.value.message)
     assert (draft.status, draft.cancellation_reason, draft.sequence) == (EventStatus.DRAFT, "", 0)
+
+
+def test_a_room_replaced_by_another_one_no_longer_carries_its_talks(app_ctx, make_event, make_venue, make_session,
+                                                                    now):
+    venue = make_venue(rooms=("Hall A", "Hall B"))
+    event = make_event(venue=venue, updated_at=now - timedelta(days=1))
+    hall_a, hall_b = venue.rooms
+    in_a = make_session(event, room=hall_a, title_en="In A")
+    in_b = make_session(event, room=hall_b, title_en="In B")
+    new_rooms = replace(VenueDetails.of(venue), room_names=("Hall B", "Hall C"))
+    assert catalogue.talks_losing_their_room(venue, new_rooms) == [in_a]
+    catalogue.save_venue(venue, new_rooms, now=now)
+    db.session.commit()
+    db.session.expire_all()
+    assert [room.name for room in venue.rooms] == ["Hall B", "Hall C"]
+    assert venue.rooms[1].id not in (hall_a.id, hall_b.id)
+    assert (in_a.room, in_b.room.name) == (None, "Hall B")
+    assert in_a.updated_at == now  # its agenda entry changed
+
+
+def test_an_event_moved_to_another_venue_keeps_no_talk_in_a_room_of_the_old_one(app_ctx, make_event, make_venue,
+                                                                               make_session, now):
+    event = make_event()
+    old_room = event.venue.rooms[0]
+    talk = make_session(event, room=old_room)
+    elsewhere = make_venue(rooms=("Hall A",))
+    moved = replace(EventDetails.of(event), venue_id=elsewhere.id)
+    assert catalogue.talks_losing_their_room_by_move(event, moved) == [talk]
+    catalogue.save_event(event, moved, now=now)
+    db.session.commit()
+    db.session.expire_all()
+    assert talk.room_id is None and talk.updated_at == now
+    assert catalogue.talks_losing_their_room_by_move(event, replace(moved, title_en="Same venue")) == []
