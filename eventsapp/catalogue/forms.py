@@ -47,6 +47,11 @@ MAX_TEXT = 10_000
 MAX_SPEAKERS = 20
 
 
+def in_supported_years(form: Form, field: DateTimeLocalField) -> None:
+    """The wall-clock time typed, checked before it is converted to UTC (year 1 or 9999 would overflow)."""
+    raise_as_field_error(services.check_supported_year, field.data, field.name)
+
+
 def organization_choices() -> list[SelectChoice]:
     organizations = db.session.scalars(select(Organization).order_by(Organization.name_en, Organization.id))
     return select_choices((org.id, org.name) for org in organizations)
@@ -55,7 +60,8 @@ def organization_choices() -> list[SelectChoice]:
 class CampaignForm(AppForm):
     slug = StringField(_l("Slug (part of the web address)"), validators=[DataRequired(), Length(max=80)],
                        filters=[strip_whitespace])
-    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
+    year = IntegerField(_l("Year"), validators=[InputRequired(),
+                                                NumberRange(min=services.FIRST_YEAR, max=services.LAST_YEAR)])
     name_zh, name_en = bilingual_text(_l("Name (Chinese)"), _l("Name (English)"), max_length=MAX_NAME)
     organizing_body_zh, organizing_body_en = bilingual_text(
         _l("Organizing body (Chinese)"), _l("Organizing body (English)"), max_length=MAX_NAME)
@@ -117,7 +123,9 @@ class VenueForm(AppForm):
     latitude = FloatField(_l("Latitude (optional)"), validators=[Optional(), NumberRange(min=-90, max=90)])
     longitude = FloatField(_l("Longitude (optional)"), validators=[Optional(), NumberRange(min=-180, max=180)])
     capacity = IntegerField(_l("Capacity (optional)"), validators=[Optional(), NumberRange(min=1, max=1_000_000)])
-    rooms = TextAreaField(_l("Rooms, one per line"), validators=[Optional(), Length(max=5_000)])
+    rooms = TextAreaField(_l("Rooms, one per line"), validators=[Optional(), Length(max=5_000)], description=_l(
+        "A new name in place of a removed one renames that room: its agenda items stay in it. A room removed "
+        "with no new name in its place is deleted, and its agenda items lose their room."))
     directions_zh, directions_en = bilingual_text(
         _l("Directions (Chinese)"), _l("Directions (English)"), max_length=MAX_TEXT, textarea=True)
 
@@ -126,7 +134,7 @@ class VenueForm(AppForm):
         self.timezone.choices = select_choices((name, name) for name in timezone_names())
         if venue is None and not self.is_submitted():
             self.timezone.data = default_timezone
-        if venue is not None and not self.is_submitted():
+        if venue is not None and not isinstance(self.rooms.data, str):  # shown, or left out of a POST: as is
             self.rooms.data = "\n".join(room.name for room in venue.rooms)
 
     def validate(self, extra_validators=None) -> bool:
@@ -152,13 +160,14 @@ class EventForm(AppForm):
     description_zh, description_en = bilingual_text(
         _l("Description (Chinese)"), _l("Description (English)"), max_length=MAX_TEXT, textarea=True)
     timezone = SelectField(_l("Time zone of the times below"))
-    starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMAT, validators=[InputRequired()])
-    ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT, validators=[InputRequired()])
+    starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMAT,
+                                   validators=[InputRequired(), in_supported_years])
+    ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT, validators=[InputRequired(), in_supported_years])
     capacity = IntegerField(_l("Capacity (seats)"), validators=[InputRequired(), NumberRange(min=1, max=100_000)])
     registration_opens_at = DateTimeLocalField(_l("Registration opens (empty: when published)"),
-                                               format=DATETIME_FORMAT, validators=[Optional()])
+                                               format=DATETIME_FORMAT, validators=[Optional(), in_supported_years])
     registration_closes_at = DateTimeLocalField(_l("Registration closes (empty: when the event starts)"),
-                                                format=DATETIME_FORMAT, validators=[Optional()])
+                                                format=DATETIME_FORMAT, validators=[Optional(), in_supported_years])
     waitlist_enabled = BooleanField(_l("When full, new sign-ups join a waiting list"), default=True)
     phone_required = BooleanField(_l("Ask for a mobile phone number (required)"), default=True)
     organization_required = BooleanField(_l("Ask for the organization (required)"), default=True)
@@ -219,6 +228,14 @@ class EventForm(AppForm):
 class CancelEventForm(AppForm):
     reason = TextAreaField(_l("Reason, shown to attendees"), validators=[DataRequired(), Length(max=2_000)])
 
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+
+    def validate(self, extra_validators=None) -> bool:
+        """A draft is refused before its reason is looked at: the answer is to delete it."""
+        return check_into_form(self, services.check_can_cancel, self.event) and super().validate(extra_validators)
+
 
 class SpeakerForm(Form):
     name = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
@@ -228,8 +245,9 @@ class SpeakerForm(Form):
 
 class SessionForm(AppForm):
     title_zh, title_en = bilingual_text(_l("Title (Chinese)"), _l("Title (English)"), max_length=MAX_TITLE)
-    starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMAT, validators=[InputRequired()])
-    ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT, validators=[InputRequired()])
+    starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMAT,
+                                   validators=[InputRequired(), in_supported_years])
+    ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT, validators=[InputRequired(), in_supported_years])
     room_id = SelectField(_l("Room (optional)"), coerce=int, validators=[Optional()])
     abstract_zh, abstract_en = bilingual_text(
         _l("Abstract (Chinese)"), _l("Abstract (English)"), max_length=MAX_TEXT, textarea=True)

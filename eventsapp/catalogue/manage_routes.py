@@ -17,6 +17,7 @@ from .forms import CampaignForm, CancelEventForm, EventForm, OrganizationForm, S
 from .models import Campaign, Event, EventSession, EventStatus, Organization, Venue
 
 blueprint = backoffice_blueprint("manage", __name__)
+LISTED_TALKS = 10  # a message names this many agenda items, then counts the rest
 
 
 def object_form_page(form: AppForm, save: Callable[[], object], *, saved: str, back: str, heading: str):
@@ -26,6 +27,14 @@ def object_form_page(form: AppForm, save: Callable[[], object], *, saved: str, b
         flash(saved, "success")
         return redirect(back)
     return render_form("manage/object_form.html", form, back=back, heading=heading)
+
+
+def talk_names(talks: list[EventSession], *, with_event: bool) -> str:
+    """“Opening talk” (Quality Open Day), ... and 3 more: read before the commit expires the rows."""
+    names = [f"“{talk.title}”" + (f" ({talk.event.title})" if with_event else "") for talk in talks[:LISTED_TALKS]]
+    if len(talks) > LISTED_TALKS:
+        names.append(_("and %(count)d more", count=len(talks) - LISTED_TALKS))
+    return ", ".join(names)
 
 
 @blueprint.get("/")
@@ -84,9 +93,17 @@ def venues():
 def edit_venue(venue_id: int | None):
     venue = db.get_or_404(Venue, venue_id) if venue_id else None
     form = VenueForm(venue=venue, default_timezone=current_app.config["DEFAULT_TIMEZONE"])
-    return object_form_page(form, lambda: services.save_venue(venue or Venue(), form.to_details(), now=utcnow()),
-                            saved=_("Venue saved."), back=url_for("manage.venues"),
-                            heading=_("Edit venue") if venue else _("New venue"))
+    target, back = venue or Venue(), url_for("manage.venues")
+    if form.validate_on_submit():
+        details = form.to_details()
+        without_room = talk_names(services.talks_losing_their_room(target, details), with_event=True)
+        if commit_or_show(form, services.save_venue, target, details, now=utcnow()):
+            flash(_("Venue saved."), "success")
+            if without_room:
+                flash(_("These agenda items now have no room, because their room was removed: %(talks)s.",
+                        talks=without_room), "info")
+            return redirect(back)
+    return render_form("manage/object_form.html", form, back=back, heading=_("Edit venue") if venue else _("New venue"))
 
 
 @blueprint.get("/events")
@@ -101,7 +118,8 @@ def events():
 @blueprint.get("/events/<id:event_id>")
 def event(event_id: int):
     event = db.get_or_404(Event, event_id, options=[selectinload(Event.sessions).selectinload(EventSession.speakers)])
-    return render_template("manage/event.html", event=event, confirm=ConfirmForm(), cancel_form=CancelEventForm())
+    return render_template("manage/event.html", event=event, confirm=ConfirmForm(),
+                           cancel_form=CancelEventForm(event=event))
 
 
 @blueprint.route("/events/new", methods=["GET", "POST"], defaults={"event_id": None})
@@ -110,10 +128,15 @@ def edit_event(event_id: int | None):
     event = db.get_or_404(Event, event_id) if event_id else None
     form = EventForm(event=event, default_timezone=current_app.config["DEFAULT_TIMEZONE"])
     target = event or Event()
-    if form.validate_on_submit() and commit_or_show(form, services.save_event, target, form.to_details(),
-                                                    now=utcnow()):
-        flash(_("Event saved."), "success")
-        return redirect(url_for("manage.event", event_id=target.id))
+    if form.validate_on_submit():
+        details = form.to_details()
+        without_room = talk_names(services.talks_losing_their_room_by_move(target, details), with_event=False)
+        if commit_or_show(form, services.save_event, target, details, now=utcnow()):
+            flash(_("Event saved."), "success")
+            if without_room:
+                flash(_("These agenda items now have no room, because their rooms belong to the previous venue: "
+                        "%(talks)s.", talks=without_room), "info")
+            return redirect(url_for("manage.event", event_id=target.id))
     return render_form("manage/event_form.html", form, event=event)
 
 
@@ -132,7 +155,7 @@ def unpublish_event(event_id: int):
 @blueprint.post("/events/<id:event_id>/cancel")
 def cancel_event(event_id: int):
     event = db.get_or_404(Event, event_id)
-    form = CancelEventForm()
+    form = CancelEventForm(event=event)
     if form.validate_on_submit() and commit_or_show(form, services.cancel_event, event, reason=form.reason.data,
                                                     now=utcnow()):
         flash(_("Event cancelled."), "success")

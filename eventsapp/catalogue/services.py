@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ..errors import NotAllowedInState, ValidationFailed
 from ..extensions import db
+from ..text import has_control_character
 from ..timezones import is_known_timezone
 from . import signals
 from .details import CampaignDetails, EventDetails, OrganizationDetails, SessionDetails, VenueDetails, copy_columns
@@ -26,6 +27,17 @@ SEQUENCE_FIELDS = SCHEDULE_FIELDS | {"title_zh", "title_en"}
 SCOPE_FIELDS = frozenset({"campaign_id", "venue_id", "host_id"})  # the feeds an event belongs to
 VENUE_PLACE_FIELDS = frozenset({"name_zh", "name_en", "address_zh", "address_en"})
 SEAT_FIELDS = frozenset({"capacity", "waitlist_enabled"})
+# Times outside these years are refused: year 1 or 9999 overflow when converted between zones, and
+# no calendar client needs them. The campaign year has the same range.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+# Text that becomes one line somewhere (an e-mail subject, a calendar name, a heading): no line
+# break, tab or other control character. Descriptions, directions and abstracts may hold them.
+CAMPAIGN_LINES = ("name_zh", "name_en", "organizing_body_zh", "organizing_body_en")
+ORGANIZATION_LINES = ("name_zh", "name_en", "website")
+VENUE_LINES = ("name_zh", "name_en", "address_zh", "address_en", "district_zh", "district_en", "city_zh", "city_en")
+EVENT_LINES = ("title_zh", "title_en")
+EVENT_TIMES = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
+SESSION_LINES = ("title_zh", "title_en")
 
 
 # --- Rules, shared by forms (early, friendly messages) and services (the final word) ---------
@@ -57,6 +69,24 @@ def check_timezone(name: str) -> None:
 def check_time_span(starts_at: datetime, ends_at: datetime, field: str = "ends_at") -> None:
     if ends_at <= starts_at:
         raise ValidationFailed(_l("The end must be after the start."), field)
+
+
+def check_supported_year(moment: datetime | None, field: str) -> None:
+    """Also for the naive wall-clock time a form holds, checked before it is converted to UTC."""
+    if moment is not None and not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise ValidationFailed(_l("Choose a date between the years %(first)d and %(last)d.",
+                                  first=FIRST_YEAR, last=LAST_YEAR), field)
+
+
+def check_single_line(value: str, field: str) -> None:
+    if has_control_character(value):
+        raise ValidationFailed(_l("This text must be one line, without line breaks, tabs or other control "
+                                  "characters."), field)
+
+
+def check_single_lines(details: object, fields: tuple[str, ...]) -> None:
+    for field in fields:
+        check_single_line(getattr(details, field), field)
 
 
 def check_capacity(capacity: int | None) -> None:
@@ -93,6 +123,7 @@ def check_registration_window(opens_at: datetime | None, closes_at: datetime | N
 def save_campaign(campaign: Campaign, details: CampaignDetails) -> Campaign:
     """Create (pass a new Campaign()) or edit a campaign."""
     check_slug(details.slug, campaign=campaign if campaign.id else None)
+    check_single_lines(details, CAMPAIGN_LINES)
     copy_columns(details, campaign)
     db.session.add(campaign)
     db.session.flush()
@@ -109,6 +140,7 @@ def delete_campaign(campaign: Campaign) -> None:
 def save_organization(organization: Organization, details: OrganizationDetails) -> Organization:
     uscc = (details.uscc or "").strip().upper() or None
     check_uscc(uscc, organization=organization if organization.id else None)
+    check_single_lines(details, ORGANIZATION_LINES)
     copy_columns(details, organization, skip=("uscc",))
     organization.uscc = uscc
     db.session.add(organization)
@@ -118,8 +150,11 @@ def save_organization(organization: Organization, details: OrganizationDetails) 
 
 def save_venue(venue: Venue, details: VenueDetails, *, now: datetime) -> Venue:
     """Create or edit a venue. A new name or address moves the place of its coming events: their
-    SEQUENCE goes up and their attendees are told, as for any change of place."""
+    SEQUENCE goes up and their attendees are told, as for any change of place. Rooms: see plan_rooms."""
     check_timezone(details.timezone)
+    check_single_lines(details, VENUE_LINES)
+    for room_name in details.room_names:
+        check_single_line(room_name, "rooms")  # the form's field: one room per line
     place_changed = bool(venue.id) and bool(_changed_fields(venue, details, VENUE_PLACE_FIELDS))
     copy_columns(details, venue, skip=("room_names",))
     _replace_rooms(venue, details.room_names, now=now)
@@ -135,28 +170,63 @@ def save_venue(venue: Venue, details: VenueDetails, *, now: datetime) -> Venue:
     return venue
 
 
+def plan_rooms(rooms: list[Room], room_names: tuple[str, ...]) -> tuple[list[str], list[Room | None], list[Room]]:
+    """What a new list of room names does to `rooms`: (the names, blanks and repeats left out; for each
+    name the room it is, None for a new one; the rooms removed).
+
+    A room keeps its name, or is renamed when a new name stands at its place in the list and its own
+    name is gone ("Hall A, Hall B" → "Grand Hall, Hall B": Hall A is now Grand Hall, its talks stay).
+    A room whose name is gone and whose place holds no new name is removed, and its talks lose their
+    room ("Hall A, Hall B" → "Hall B, Hall C": Hall A is removed, Hall C is a new room).
+    """
+    names = list(dict.fromkeys(name.strip() for name in room_names if name.strip()))
+    by_name = {room.name: room for room in rooms}
+    gone = {room.name for room in rooms} - set(names)
+    chosen: list[Room | None] = []
+    for position, name in enumerate(names):
+        room = by_name.get(name)
+        if room is None and position < len(rooms) and rooms[position].name in gone:
+            room = rooms[position]
+        chosen.append(room)
+    return names, chosen, [room for room in rooms if room not in chosen]
+
+
+def talks_losing_their_room(venue: Venue, details: VenueDetails) -> list[EventSession]:
+    """The agenda items whose room saving `details` removes (to tell the organizer)."""
+    return _talks_in(plan_rooms(venue.rooms, details.room_names)[2])
+
+
+def _talks_in(rooms: list[Room]) -> list[EventSession]:
+    if not rooms:
+        return []
+    return list(db.session.scalars(select(EventSession).where(EventSession.room_id.in_([room.id for room in rooms]))
+                                   .order_by(EventSession.starts_at, EventSession.id)))
+
+
 def _replace_rooms(venue: Venue, room_names: tuple[str, ...], *, now: datetime) -> None:
-    """Rooms whose name stays are kept; a new name takes over a dropped room in order (a rename keeps
-    the agenda items in that room); only what is left over is removed."""
-    wanted = list(dict.fromkeys(name.strip() for name in room_names if name.strip()))
-    if wanted == [room.name for room in venue.rooms]:
+    names, chosen, removed = plan_rooms(venue.rooms, room_names)
+    if names == [room.name for room in venue.rooms]:
         return
-    kept = {room.name: room for room in venue.rooms if room.name in wanted}
-    free = [room for room in venue.rooms if room.name not in wanted]
-    rooms = []
-    for name in wanted:
-        room = kept.get(name) or (free.pop(0) if free else Room(name=name))
-        room.name = name
-        rooms.append(room)
-    venue.rooms = rooms
-    for position, room in enumerate(rooms):
-        room.position = position
+    _clear_rooms(_talks_in(removed), now=now)
+    rooms = [room or Room(name=name) for room, name in zip(chosen, names, strict=True)]
+    for position, (room, name) in enumerate(zip(rooms, names, strict=True)):
+        room.name, room.position = name, position
+    venue.rooms = rooms  # the removed ones are deleted (delete-orphan)
     venue.updated_at = now  # rooms have no timestamp of their own; agenda feeds show them
+
+
+def _clear_rooms(talks: list[EventSession], *, now: datetime) -> None:
+    for talk in talks:
+        talk.room = None
+        talk.updated_at = now  # its agenda entry changed
 
 
 def save_event(event: Event, details: EventDetails, *, now: datetime) -> Event:
     """Create (pass a new Event()) or edit an event. Raises ValidationFailed naming the field at fault."""
     check_timezone(details.timezone)
+    check_single_lines(details, EVENT_LINES)
+    for field in EVENT_TIMES:
+        check_supported_year(getattr(details, field), field)
     check_time_span(details.starts_at, details.ends_at)
     check_capacity(details.capacity)
     check_registration_window(details.registration_opens_at, details.registration_closes_at, details.starts_at)
@@ -166,6 +236,7 @@ def save_event(event: Event, details: EventDetails, *, now: datetime) -> Event:
         changed = _changed_fields(event, details, SEQUENCE_FIELDS | SCOPE_FIELDS | SEAT_FIELDS)
         if changed & SCOPE_FIELDS:
             _leave_scopes(event, host_ids=[event.host_id], now=now)
+        _clear_rooms(talks_losing_their_room_by_move(event, details), now=now)
     copy_columns(details, event, skip=("co_host_ids",))
     _replace_co_hosts(event, details.co_host_ids, now=now)
     if changed & SEQUENCE_FIELDS:
@@ -177,6 +248,13 @@ def save_event(event: Event, details: EventDetails, *, now: datetime) -> Event:
     if changed & SEAT_FIELDS:
         signals.event_seats_changed.send(event, now=now)
     return event
+
+
+def talks_losing_their_room_by_move(event: Event, details: EventDetails) -> list[EventSession]:
+    """Moving an event to another venue takes its agenda items out of the old venue's rooms."""
+    if not event.id or details.venue_id == event.venue_id:
+        return []
+    return [session for session in event.sessions if session.room_id is not None]
 
 
 def _changed_fields(row: object, details: object, names: frozenset[str]) -> frozenset[str]:
@@ -216,22 +294,29 @@ def unpublish_event(event: Event) -> Event:
     return _change_status(event, EventStatus.DRAFT)
 
 
-def cancel_event(event: Event, *, reason: str, now: datetime) -> Event:
+def check_can_cancel(event: Event) -> None:
+    """Only a published event is cancelled: a cancelled event is public, so cancelling a draft would
+    publish it, internal reason and all. A draft is deleted instead."""
+    if event.status == EventStatus.DRAFT:
+        raise NotAllowedInState(_l("A draft is shown to nobody, so there is nothing to cancel: delete it instead."))
     if event.status == EventStatus.CANCELLED:
         raise NotAllowedInState(_l("This event is already cancelled."))
+
+
+def cancel_event(event: Event, *, reason: str, now: datetime) -> Event:
+    check_can_cancel(event)
     if not reason.strip():
         raise ValidationFailed(_l("Tell attendees why the event is cancelled."), "reason")
     event.cancellation_reason = reason.strip()
-    was_public = event.is_public
     _change_status(event, EventStatus.CANCELLED)
-    if was_public:
-        signals.event_cancelled.send(event, now=now)
+    signals.event_cancelled.send(event, now=now)
     return event
 
 
 def delete_event(event: Event, *, now: datetime) -> None:
     if event.status != EventStatus.DRAFT:
         raise NotAllowedInState(_l("Only a draft can be deleted; cancel a published event instead."))
+    signals.event_deleting.send(event)
     _leave_scopes(event, host_ids=[event.host_id], now=now)
     db.session.delete(event)
     db.session.flush()
@@ -246,6 +331,12 @@ def _change_status(event: Event, status: EventStatus) -> Event:
 
 def save_session(session: EventSession, details: SessionDetails, *, event: Event, now: datetime) -> EventSession:
     """Create (pass a new EventSession()) or edit an agenda item of `event`."""
+    check_single_lines(details, SESSION_LINES)
+    for speaker in details.speakers:
+        for text in (speaker.name, speaker.job_title, speaker.organization):
+            check_single_line(text, "speakers")
+    check_supported_year(details.starts_at, "starts_at")
+    check_supported_year(details.ends_at, "ends_at")
     check_time_span(details.starts_at, details.ends_at)
     check_session_within_event(event, details.starts_at, details.ends_at)
     if details.room_id is not None and details.room_id not in {room.id for room in event.venue.rooms}:

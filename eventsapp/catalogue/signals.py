@@ -16,3 +16,5 @@ event_cancelled = _signals.signal("event-cancelled")
 event_seats_changed = _signals.signal("event-seats-changed")
 #: A published event is about to go back to draft; raise a DomainError to refuse. sender=event
 event_unpublishing = _signals.signal("event-unpublishing")
+#: A draft is about to be deleted; raise a DomainError to refuse (e.g. it has a history). sender=event
+event_deleting = _signals.signal("event-deleting")

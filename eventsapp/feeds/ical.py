@@ -28,6 +28,7 @@ from icalendar import Event as VEvent
 from icalendar.enums import CLASS, STATUS, TRANSP
 
 from ..languages import other_language, pick_language
+from ..text import one_line
 from ..timezones import DEFAULT_TIMEZONE
 
 if TYPE_CHECKING:  # only for typing: the serializer works on any object with the same attributes
@@ -170,7 +171,10 @@ def build_calendar(
 
 
 def add_feed_properties(calendar: Calendar, *, name: str, zone: str, refresh: timedelta | None) -> None:
-    calendar.calendar_name = name  # NAME (RFC 7986) and X-WR-CALNAME
+    # NAME (RFC 7986) and X-WR-CALNAME. icalendar knows neither as TEXT, so it writes them as they are,
+    # unescaped, and a line break in a stored title or venue name would break the content line: a
+    # calendar's name is one line in every client's list anyway.
+    calendar.calendar_name = one_line(name)
     calendar.add("X-WR-TIMEZONE", zone)
     if refresh is not None:
         calendar.add("REFRESH-INTERVAL", vDuration(refresh), parameters={"VALUE": "DURATION"})

@@ -12,6 +12,7 @@ from email.utils import format_datetime, parseaddr
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
+from ..text import one_line
 from .models import OutboxMessage
 
 SEND_TIMEOUT_SECONDS = 15
@@ -33,7 +34,7 @@ def compose_email(message: OutboxMessage, *, sender: str, now: datetime) -> Emai
     email = EmailMessage(policy=MAIL_POLICY)
     email["From"] = sender
     email["To"] = message.recipient
-    email["Subject"] = message.subject
+    email["Subject"] = one_line(message.subject)  # a title stored with a line break must not lose the mail
     email["Date"] = format_datetime(now)
     email["Message-ID"] = message_id(message, sender=sender)
     email["Auto-Submitted"] = "auto-generated"  # RFC 3834: out-of-office robots do not answer

@@ -21,6 +21,7 @@ def connect_receivers() -> None:
     signals.event_cancelled.connect(tell_attendees_event_cancelled)
     signals.event_seats_changed.connect(keep_seats_consistent)
     signals.event_unpublishing.connect(refuse_unpublishing_with_attendees)
+    signals.event_deleting.connect(refuse_deleting_with_registrations)
 
 
 def tell_attendees_event_moved(event: Event, *, now: datetime, **_) -> None:
@@ -49,3 +50,12 @@ def refuse_unpublishing_with_attendees(event: Event, **_) -> None:
         Registration.event_id == event.id, Registration.status.in_(ACTIVE))))
     if has_attendees:
         raise NotAllowedInState(_l("People have signed up for this event: cancel it instead, so they are told."))
+
+
+def refuse_deleting_with_registrations(event: Event, **_) -> None:
+    """Registrations (cancelled ones too) and their e-mails are history: deleting the event would take
+    them along silently (SPEC 3.8)."""
+    lock_event(event.id)  # as above: a registration in flight is seen, or waits
+    if db.session.scalar(select(exists().where(Registration.event_id == event.id))):
+        raise NotAllowedInState(_l("People have registered for this event, and their registrations are kept: it "
+                                   "cannot be deleted. As a draft it is shown to nobody."))

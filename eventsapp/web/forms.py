@@ -7,6 +7,9 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import ImmutableMultiDict
 from wtforms import (  # type: ignore[attr-defined]  # types-wtforms predates SelectChoice (WTForms 3.3)
     Field,
+    FieldList,
+    FormField,
+    PasswordField,
     SelectChoice,
     StringField,
     TextAreaField,
@@ -14,6 +17,7 @@ from wtforms import (  # type: ignore[attr-defined]  # types-wtforms predates Se
 from wtforms.validators import Length, Optional, ValidationError
 
 from ..errors import DomainError
+from ..text import has_control_character
 
 
 class AppForm(FlaskForm):
@@ -30,10 +34,11 @@ class AppForm(FlaskForm):
         super().__init__(*args, **kwargs)
 
     def validate(self, extra_validators=None) -> bool:
-        """Text no database can store is refused first, before any validator queries with it."""
+        """Text no database can store is refused first, before any validator queries with it; a control
+        character in one-line text after the validators (which start each field's errors afresh)."""
         unstorable = [field for field in self if not is_storable(field.data)]
         if not unstorable:
-            return super().validate(extra_validators)
+            return super().validate(extra_validators) & refuse_control_characters(self)
         message = str(_l("This text contains characters that are not allowed."))
         for field in unstorable:
             field.errors = [message]
@@ -58,6 +63,37 @@ def is_storable(value) -> bool:
     if isinstance(value, list | tuple):
         return all(is_storable(item) for item in value)
     return True
+
+
+def refuse_control_characters(form) -> bool:
+    """One-line fields (a name, a title: later an e-mail subject or a calendar name) refuse line
+    breaks, tabs and other control characters, also in nested forms; a TextAreaField takes them.
+    Passwords are left as typed. False, with the errors on the fields, when one is refused."""
+    accepted = True
+    for field in form:
+        if isinstance(field, FieldList):
+            entries = [refuse_control_characters(entry.form) if isinstance(entry, FormField)
+                       else is_one_line(form, entry) for entry in field.entries]
+            if not all(entries):
+                field.errors = [entry.errors for entry in field.entries]  # a FieldList collects them in validate
+                accepted = False
+        elif isinstance(field, FormField):
+            accepted = refuse_control_characters(field.form) and accepted
+        else:
+            accepted = is_one_line(form, field) and accepted
+    return accepted
+
+
+def is_one_line(form, field: Field) -> bool:
+    """False, with an error on the field, for a one-line text field holding a control character."""
+    if not isinstance(field, StringField) or isinstance(field, TextAreaField | PasswordField) \
+            or not isinstance(field.data, str) or not has_control_character(field.data):
+        return True
+    field.errors = [*field.errors, str(_l("This text must be one line, without line breaks, tabs or other "
+                                          "control characters."))]
+    if field.type in ("HiddenField", "CSRFTokenField"):
+        form.form_errors.append(str(_l("This text contains characters that are not allowed.")))  # nobody sees it
+    return False
 
 
 def is_json_body() -> bool:

@@ -1,5 +1,6 @@
 """The organizer back office: forms, their validation, and the event life cycle."""
 import html
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -178,9 +179,9 @@ def test_event_life_cycle_publish_unpublish_cancel(client, organizer, make_event
     client.post(f"/manage/events/{event.id}/unpublish")
     assert fresh(Event, event.id).status == EventStatus.DRAFT
     assert client.get(f"/events/{event.id}").status_code == 404
+    client.post(f"/manage/events/{event.id}/publish")
     response = client.post(f"/manage/events/{event.id}/cancel?lang=en", data={"reason": ""})
     assert response.status_code == 422 and "This field is required." in page_of(response)
-    client.post(f"/manage/events/{event.id}/publish")
     client.post(f"/manage/events/{event.id}/cancel", data={"reason": "Typhoon warning"})
     cancelled = fresh(Event, event.id)
     assert cancelled.status == EventStatus.CANCELLED and cancelled.cancellation_reason == "Typhoon warning"
@@ -276,3 +277,118 @@ def test_back_office_pages_render(client, organizer, make_event, make_session):
                 "/manage/organizations", "/manage/organizations/new", "/manage/venues", "/manage/venues/new",
                 f"/manage/venues/{event.venue_id}/edit", f"/manage/events/{event.id}/sessions/new"):
         assert client.get(url).status_code == 200, url
+
+
+# --- Robustness (issue 8) -----------------------------------------------------------------
+
+def field_error(response, field_id: str) -> str:
+    """The error shown next to one field (empty when there is none)."""
+    found = re.search(rf'<p class="field-error" id="{re.escape(field_id)}-error">(.*?)</p>', page_of(response), re.S)
+    return found.group(1) if found else ""
+
+
+SINGLE_LINE = "must be one line"
+
+
+@pytest.mark.parametrize("text", ["Title\nInjected: x", "Title\r\nX", "Tab\there", "Line\u2028separator"])
+def test_a_line_break_in_an_event_title_is_refused_next_to_the_field(client, organizer, event_refs, app_ctx, text):
+    response = client.post("/manage/events/new?lang=en", data=event_data(event_refs, title_en=text))
+    assert response.status_code == 422
+    assert SINGLE_LINE in field_error(response, "title_en")
+    assert db.session.scalar(db.select(Event)) is None
+
+
+def test_line_breaks_are_refused_in_names_but_welcome_in_descriptions(client, organizer, app_ctx):
+    response = client.post("/manage/venues/new?lang=en", data=venue_data(name_en="Hall\nOne"))
+    assert response.status_code == 422 and SINGLE_LINE in field_error(response, "name_en")
+    response = client.post("/manage/campaigns/new?lang=en", data=campaign_data(organizing_body_zh="市\r质监局"))
+    assert response.status_code == 422 and SINGLE_LINE in field_error(response, "organizing_body_zh")
+    assert db.session.scalar(db.select(Venue)) is None and db.session.scalar(db.select(Campaign)) is None
+    response = client.post("/manage/venues/new", data=venue_data(directions_en="Metro line 2,\n\texit 3"))
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(Venue)).directions_en == "Metro line 2,\n\texit 3"
+
+
+def test_a_line_break_in_a_speaker_name_is_refused_next_to_it(client, organizer, scheduled_event, app_ctx):
+    response = client.post(f"/manage/events/{scheduled_event.id}/sessions/new?lang=en",
+                           data=session_data(**{"speakers-0-name": "Wang\nFang"}))
+    assert response.status_code == 422 and SINGLE_LINE in field_error(response, "speakers-0-name")
+    assert db.session.scalar(db.select(EventSession)) is None
+
+
+OUT_OF_RANGE = "between the years 2000 and 2100"
+
+
+@pytest.mark.parametrize("overrides, field_id", [
+    ({"starts_at": "0001-01-01T00:00"}, "starts_at"),
+    ({"starts_at": "1999-12-31T23:00"}, "starts_at"),
+    ({"ends_at": "9999-12-31T23:59"}, "ends_at"),
+    ({"ends_at": "9999-12-31T23:59", "timezone": "America/New_York"}, "ends_at"),
+    ({"starts_at": "0001-01-01T00:00", "ends_at": "9999-12-31T23:59"}, "ends_at"),
+    ({"registration_opens_at": "0001-01-01T00:00"}, "registration_opens_at"),
+    ({"registration_closes_at": "0001-01-01T00:00"}, "registration_closes_at"),
+    ({"registration_opens_at": "9999-12-31T23:59"}, "registration_opens_at"),
+])
+def test_event_times_out_of_range_are_refused_next_to_the_field(client, organizer, event_refs, app_ctx, overrides,
+                                                               field_id):
+    response = client.post("/manage/events/new?lang=en", data=event_data(event_refs, **overrides))
+    assert response.status_code == 422
+    assert OUT_OF_RANGE in field_error(response, field_id)
+    assert db.session.scalar(db.select(Event)) is None
+
+
+@pytest.mark.parametrize("overrides, field_id", [
+    ({"starts_at": "0001-01-01T00:00"}, "starts_at"),
+    ({"ends_at": "9999-12-31T23:59"}, "ends_at"),
+])
+def test_agenda_times_out_of_range_are_refused_next_to_the_field(client, organizer, scheduled_event, app_ctx,
+                                                                overrides, field_id):
+    response = client.post(f"/manage/events/{scheduled_event.id}/sessions/new?lang=en",
+                           data=session_data(**overrides))
+    assert response.status_code == 422
+    assert OUT_OF_RANGE in field_error(response, field_id)
+    assert db.session.scalar(db.select(EventSession)) is None
+
+
+def test_a_draft_cannot_be_cancelled_and_stays_invisible(client, organizer, make_event):
+    draft = make_event(status=EventStatus.DRAFT)
+    assert f"/manage/events/{draft.id}/cancel" not in page_of(client.get(f"/manage/events/{draft.id}"))
+    response = client.post(f"/manage/events/{draft.id}/cancel?lang=en", data={"reason": "Internal: host withdrew"})
+    assert response.status_code == 422 and "delete it instead" in page_of(response)
+    refused = fresh(Event, draft.id)
+    assert refused.status == EventStatus.DRAFT and refused.cancellation_reason == ""
+    assert client.get(f"/events/{draft.id}").status_code == 404
+    assert b"Internal" not in client.get("/feeds/all.ics").data
+    published = make_event()
+    assert f"/manage/events/{published.id}/cancel" in page_of(client.get(f"/manage/events/{published.id}"))
+
+
+def test_a_venue_edit_without_the_rooms_field_keeps_the_rooms(client, organizer, make_venue, app_ctx):
+    venue = make_venue(rooms=("Hall A", "Hall B"))
+    data = {key: value for key, value in venue_data(name_en="Renamed Hall").items() if key != "rooms"}
+    assert client.post(f"/manage/venues/{venue.id}/edit", data=data).status_code == 302
+    saved = fresh(Venue, venue.id)
+    assert saved.name_en == "Renamed Hall" and [room.name for room in saved.rooms] == ["Hall A", "Hall B"]
+
+
+def test_removing_a_room_tells_the_organizer_which_talks_lost_it(client, organizer, make_event, make_session,
+                                                                 make_venue, app_ctx):
+    venue = make_venue(rooms=("Hall A", "Hall B"))
+    event = make_event(venue=venue)
+    talk = make_session(event, room=venue.rooms[0], title_en="Opening talk")
+    response = client.post(f"/manage/venues/{venue.id}/edit?lang=en", data=venue_data(rooms="Hall B\nHall C"),
+                           follow_redirects=True)
+    assert "Opening talk" in page_of(response) and "no room" in page_of(response)
+    assert fresh(EventSession, talk.id).room_id is None
+
+
+def test_moving_an_event_to_another_venue_tells_the_organizer_which_talks_lost_their_room(
+        client, organizer, make_event, make_session, make_venue, app_ctx):
+    event = make_event(starts_at=datetime(2030, 5, 20, 6, 0, tzinfo=ZoneInfo("UTC")))
+    talk = make_session(event, room=event.venue.rooms[0], title_en="Opening talk")
+    elsewhere = make_venue(rooms=("Hall A",))
+    refs = {"campaign_id": event.campaign_id, "host_id": event.host_id, "venue_id": elsewhere.id}
+    response = client.post(f"/manage/events/{event.id}/edit?lang=en", data=event_data(refs, ends_at="2030-05-20T17:00"),
+                           follow_redirects=True)
+    assert "Opening talk" in page_of(response) and "no room" in page_of(response)
+    assert fresh(EventSession, talk.id).room_id is None

@@ -1,9 +1,10 @@
 """The catalogue's rules, called as the back office, the demo and the CLI call them: typed details and
 the time of the change in, ValidationFailed / NotAllowedInState naming what is wrong out."""
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from eventsapp.catalogue import services as catalogue
@@ -259,3 +260,95 @@ def test_deleting_a_draft_leaves_a_tombstone_for_its_feeds(app_ctx, make_event, 
     assert db.session.get(Event, draft_id) is None
     tombstone = db.session.scalars(select(DeletedEvent)).one()
     assert (tombstone.event_id, tombstone.campaign_id, tombstone.deleted_at) == (draft_id, campaign_id, now)
+
+
+# --- Robustness (issue 8) ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["Title\nInjected: x", "A\rB", "Tab\tstop", "Bell\x07", "Next\x85line", "P\u2029Q"])
+def test_single_line_text_refuses_control_characters(app_ctx, make_campaign, make_organization, make_venue, make_event,
+                                                     now, text):
+    details = new_event_details(make_campaign, make_organization, make_venue, now)
+    assert refused_field(catalogue.save_event, Event(), replace(details, title_en=text), now=now) == "title_en"
+    assert refused_field(catalogue.save_venue, Venue(), VenueDetails(name_zh="会场", address_en=text),
+                         now=now) == "address_en"
+    assert refused_field(catalogue.save_venue, Venue(), VenueDetails(name_zh="会场", room_names=("Hall A", text)),
+                         now=now) == "rooms"
+    assert refused_field(catalogue.save_organization, Organization(), OrganizationDetails(name_zh=text)) == "name_zh"
+    assert refused_field(catalogue.save_campaign, Campaign(),
+                         CampaignDetails(slug="s", year=2026, name_en=text)) == "name_en"
+    event = make_event()
+    talk = SessionDetails(starts_at=event.starts_at, ends_at=event.ends_at, title_en="Talk",
+                          speakers=(SpeakerDetails("Li", organization=text),))
+    assert refused_field(catalogue.save_session, EventSession(), talk, event=event, now=now) == "speakers"
+    assert db.session.scalar(select(func.count(Event.id))) == 1  # the one made above
+    assert db.session.scalar(select(func.count(Venue.id))) == 2  # that of the details and that of the event
+
+
+def test_descriptions_keep_their_line_breaks(app_ctx, make_campaign, make_organization, make_venue, now):
+    details = new_event_details(make_campaign, make_organization, make_venue, now, description_en="One\n\n\tTwo")
+    assert catalogue.save_event(Event(), details, now=now).description_en == "One\n\n\tTwo"
+
+
+@pytest.mark.parametrize("field, moment", [
+    ("starts_at", datetime(1, 1, 1, tzinfo=UTC)),
+    ("starts_at", datetime(1999, 12, 31, 23, tzinfo=UTC)),
+    ("ends_at", datetime(9999, 12, 31, 23, 59, tzinfo=UTC)),
+    ("ends_at", datetime(2101, 1, 1, tzinfo=UTC)),
+    ("registration_opens_at", datetime(1, 1, 1, tzinfo=UTC)),
+    ("registration_closes_at", datetime(1990, 1, 1, tzinfo=UTC)),
+])
+def test_event_times_must_lie_in_the_supported_years(app_ctx, make_campaign, make_organization, make_venue, now,
+                                                    field, moment):
+    details = new_event_details(make_campaign, make_organization, make_venue, now)
+    assert refused_field(catalogue.save_event, Event(), replace(details, **{field: moment}), now=now) == field
+    assert db.session.scalar(select(func.count(Event.id))) == 0
+
+
+def test_agenda_times_must_lie_in_the_supported_years(app_ctx, make_event, now):
+    event = make_event(starts_at=datetime(2100, 12, 31, 10, tzinfo=UTC), hours=20)
+    late = SessionDetails(starts_at=datetime(2100, 12, 31, 23, tzinfo=UTC), ends_at=datetime(2101, 1, 1, 1, tzinfo=UTC),
+                          title_en="Midnight talk")
+    assert refused_field(catalogue.save_session, EventSession(), late, event=event, now=now) == "ends_at"
+
+
+def test_a_draft_cannot_be_cancelled(app_ctx, make_event, now):
+    draft = make_event(status=EventStatus.DRAFT)
+    with pytest.raises(NotAllowedInState) as refused:
+        catalogue.cancel_event(draft, reason="Internal note", now=now)
+    db.session.rollback()
+    with force_locale("en"):
+        assert "delete it instead" in str(refused.value.message)
+    assert (draft.status, draft.cancellation_reason, draft.sequence) == (EventStatus.DRAFT, "", 0)
+
+
+def test_a_room_replaced_by_another_one_no_longer_carries_its_talks(app_ctx, make_event, make_venue, make_session,
+                                                                    now):
+    venue = make_venue(rooms=("Hall A", "Hall B"))
+    event = make_event(venue=venue, updated_at=now - timedelta(days=1))
+    hall_a, hall_b = venue.rooms
+    in_a = make_session(event, room=hall_a, title_en="In A")
+    in_b = make_session(event, room=hall_b, title_en="In B")
+    new_rooms = replace(VenueDetails.of(venue), room_names=("Hall B", "Hall C"))
+    assert catalogue.talks_losing_their_room(venue, new_rooms) == [in_a]
+    catalogue.save_venue(venue, new_rooms, now=now)
+    db.session.commit()
+    db.session.expire_all()
+    assert [room.name for room in venue.rooms] == ["Hall B", "Hall C"]
+    assert venue.rooms[1].id not in (hall_a.id, hall_b.id)
+    assert (in_a.room, in_b.room.name) == (None, "Hall B")
+    assert in_a.updated_at == now  # its agenda entry changed
+
+
+def test_an_event_moved_to_another_venue_keeps_no_talk_in_a_room_of_the_old_one(app_ctx, make_event, make_venue,
+                                                                               make_session, now):
+    event = make_event()
+    old_room = event.venue.rooms[0]
+    talk = make_session(event, room=old_room)
+    elsewhere = make_venue(rooms=("Hall A",))
+    moved = replace(EventDetails.of(event), venue_id=elsewhere.id)
+    assert catalogue.talks_losing_their_room_by_move(event, moved) == [talk]
+    catalogue.save_event(event, moved, now=now)
+    db.session.commit()
+    db.session.expire_all()
+    assert talk.room_id is None and talk.updated_at == now
+    assert catalogue.talks_losing_their_room_by_move(event, replace(moved, title_en="Same venue")) == []
