@@ -42,6 +42,8 @@ class OutboxMessage(Model):
     __table_args__ = (
         # The worker's question, "what is due?", is answered from this index alone.
         Index("ix_outbox_message_due", "status", "next_attempt_at"),
+        # "How much did we send this address lately?" (the sign-up mail cap) without scanning the outbox.
+        Index("ix_outbox_message_recipient_created_at", "recipient", "created_at"),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
     )
 
