@@ -4,7 +4,7 @@ Services take typed inputs (details.py) and the time of the change; they flush, 
 (route, CLI, test) commits once.
 """
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -95,12 +95,14 @@ def check_capacity(capacity: int | None) -> None:
 
 
 def check_sessions_fit(event: Event, starts_at: datetime, ends_at: datetime) -> None:
-    """Moving an event must not leave part of its agenda outside it."""
+    """Changing an event's times must not leave part of its agenda outside it. The agenda moves with
+    the start (save_event shifts it), so only a shortened event can leave a talk behind."""
+    shift = starts_at - event.starts_at
     for session in event.sessions:
-        if session.starts_at < starts_at or session.ends_at > ends_at:
+        if session.starts_at + shift < starts_at or session.ends_at + shift > ends_at:
             raise ValidationFailed(
                 _l("Agenda item “%(title)s” would fall outside the event; move it first.", title=session.title),
-                "starts_at",
+                "ends_at",
             )
 
 
@@ -237,6 +239,7 @@ def save_event(event: Event, details: EventDetails, *, now: datetime) -> Event:
         if changed & SCOPE_FIELDS:
             _leave_scopes(event, host_ids=[event.host_id], now=now)
         _clear_rooms(talks_losing_their_room_by_move(event, details), now=now)
+        _shift_agenda(event, details.starts_at - event.starts_at, now=now)
     copy_columns(details, event, skip=("co_host_ids",))
     _replace_co_hosts(event, details.co_host_ids, now=now)
     if changed & SEQUENCE_FIELDS:
@@ -248,6 +251,17 @@ def save_event(event: Event, details: EventDetails, *, now: datetime) -> Event:
     if changed & SEAT_FIELDS:
         signals.event_seats_changed.send(event, now=now)
     return event
+
+
+def _shift_agenda(event: Event, shift: timedelta, *, now: datetime) -> None:
+    """Moving an event moves its agenda with it: every talk keeps its place relative to the start,
+    in the same save (and so the same one notification) as the event."""
+    if not shift:
+        return
+    for session in event.sessions:
+        session.starts_at += shift
+        session.ends_at += shift
+        session.updated_at = now
 
 
 def talks_losing_their_room_by_move(event: Event, details: EventDetails) -> list[EventSession]:

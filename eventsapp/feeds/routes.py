@@ -88,10 +88,11 @@ def serve(scope: selection.Scope, calendar_name: CalendarName | None, *, default
     lang = supported_language(request.args.get("lang", ""), default_lang)
     state = selection.feed_state(scope, now=now)
     key = state.fingerprint(scope, lang)
+    last_modified = settled_last_modified(state.last_modified, now=now)
     cache = feed_cache()
     etag = (cache.get(f"{key}:etag") or b"").decode()
-    if etag and client_has(etag, state.last_modified):
-        return calendar_response(b"", etag, state.last_modified, filename=filename, private=private, status=304)
+    if etag and client_has(etag, last_modified):
+        return calendar_response(b"", etag, last_modified, filename=filename, private=private, status=304)
     body = cache.get(f"{key}:body") if etag else None
     if body is None:
         body = render(lang, now) if render else render_events(scope, calendar_name, lang=lang, now=now,
@@ -99,9 +100,16 @@ def serve(scope: selection.Scope, calendar_name: CalendarName | None, *, default
         etag = sha256(body).hexdigest()[:40]  # strong: same bytes, same tag
         cache.set(f"{key}:body", body)
         cache.set(f"{key}:etag", etag.encode())
-    if client_has(etag, state.last_modified):
-        return calendar_response(b"", etag, state.last_modified, filename=filename, private=private, status=304)
-    return calendar_response(body, etag, state.last_modified, filename=filename, private=private)
+    if client_has(etag, last_modified):
+        return calendar_response(b"", etag, last_modified, filename=filename, private=private, status=304)
+    return calendar_response(body, etag, last_modified, filename=filename, private=private)
+
+
+def settled_last_modified(last_modified: datetime, *, now: datetime) -> datetime | None:
+    """Last-Modified counts whole seconds: while the newest change lies in the current second, another
+    change may follow within it, and a client holding this second would get a 304 for stale bytes.
+    So the date is given (and used) only once its second is over; the ETag covers the meantime."""
+    return last_modified if last_modified.replace(microsecond=0) < now.replace(microsecond=0) else None
 
 
 def with_site_name(title: str, lang: str) -> str:
@@ -110,12 +118,13 @@ def with_site_name(title: str, lang: str) -> str:
         return f"{title} · {_('Quality Campaign Events')}"
 
 
-def client_has(etag: str, last_modified: datetime) -> bool:
-    """RFC 9110 13.2.2: If-None-Match decides when sent; else If-Modified-Since (whole seconds)."""
+def client_has(etag: str, last_modified: datetime | None) -> bool:
+    """RFC 9110 13.2.2: If-None-Match decides when sent, by weak comparison (13.1.2: W/"x" matches
+    "x"); else If-Modified-Since, in whole seconds, once the last change's second is over."""
     if request.if_none_match:
-        return request.if_none_match.contains(etag)
+        return request.if_none_match.contains_weak(etag)
     since = request.if_modified_since
-    return since is not None and last_modified.replace(microsecond=0) <= since
+    return since is not None and last_modified is not None and last_modified.replace(microsecond=0) <= since
 
 
 def render_events(scope: selection.Scope, calendar_name: CalendarName | None, *, lang: str, now: datetime,
@@ -128,11 +137,12 @@ def render_events(scope: selection.Scope, calendar_name: CalendarName | None, *,
                           description_limit=FEED_DESCRIPTION_LIMIT if name else None)
 
 
-def calendar_response(body: bytes, etag: str, last_modified: datetime, *, filename: str | None, private: bool,
-                      status: int = 200) -> Response:
+def calendar_response(body: bytes, etag: str, last_modified: datetime | None, *, filename: str | None,
+                      private: bool, status: int = 200) -> Response:
     response = Response(body, status=status, mimetype="text/calendar")  # Flask adds "; charset=utf-8"
     response.set_etag(etag)
-    response.last_modified = last_modified
+    if last_modified is not None:
+        response.last_modified = last_modified
     response.cache_control.max_age = POLL_HINT_SECONDS
     if private:  # a personal feed must not be kept by shared caches
         response.cache_control.private = True

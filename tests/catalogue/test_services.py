@@ -179,12 +179,25 @@ def test_an_agenda_item_takes_a_room_of_its_venue_and_named_speakers_only(app_ct
     assert [(s.name, s.job_title, s.position) for s in session.speakers] == [("Li Na", "CEO", 0), ("Wu", "", 1)]
 
 
-def test_an_event_cannot_move_away_from_its_agenda(app_ctx, make_event, make_session, now):
-    event = make_event()
-    make_session(event, minutes=30)
-    moved = replace(EventDetails.of(event), starts_at=event.starts_at + timedelta(hours=1),
-                    ends_at=event.ends_at + timedelta(hours=1))
-    assert refused_field(catalogue.save_event, event, moved, now=now) == "starts_at"
+def test_moving_an_event_moves_its_agenda_in_one_save(app_ctx, make_event, make_session, now):
+    """Issue 9.1: moving the start (with or without the end) shifts every talk by the same offset."""
+    event = make_event(hours=3)
+    first, last = make_session(event, minutes=30), make_session(event, offset_minutes=150, minutes=30)
+    day_later = replace(EventDetails.of(event), starts_at=event.starts_at + timedelta(days=1),
+                        ends_at=event.ends_at + timedelta(days=1))
+    catalogue.save_event(event, day_later, now=now)
+    db.session.commit()
+    assert (first.starts_at, last.ends_at) == (event.starts_at, event.ends_at)
+    assert event.sequence == 1 and first.updated_at == now
+    later_start_only = replace(EventDetails.of(event), starts_at=event.starts_at + timedelta(minutes=30))
+    assert refused_field(catalogue.save_event, event, later_start_only, now=now) == "ends_at"  # the last talk
+
+
+def test_an_event_cannot_shrink_away_from_its_agenda(app_ctx, make_event, make_session, now):
+    event = make_event(hours=3)
+    make_session(event, offset_minutes=150, minutes=30)
+    shorter = replace(EventDetails.of(event), ends_at=event.ends_at - timedelta(hours=1))
+    assert refused_field(catalogue.save_event, event, shorter, now=now) == "ends_at"
     db.session.refresh(event)
     assert event.sequence == 0
 

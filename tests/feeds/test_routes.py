@@ -30,7 +30,14 @@ def uid(event) -> str:
     return f"event-{event.id}@127.0.0.1"
 
 
-def test_every_feed_answers_calendar_text_with_validators(client, make_event, make_campaign):
+@pytest.fixture
+def polled_later(monkeypatch):
+    """Requests answered two seconds from now: the last change's second is over (Last-Modified is
+    given only then, see feeds.routes.settled_last_modified)."""
+    monkeypatch.setattr("eventsapp.feeds.routes.utcnow", lambda: utcnow() + timedelta(seconds=2))
+
+
+def test_every_feed_answers_calendar_text_with_validators(client, make_event, make_campaign, polled_later):
     event = make_event(campaign=make_campaign(slug="spring"))
     for url in ("/feeds/all.ics", "/feeds/campaigns/spring.ics", f"/feeds/venues/{event.venue_id}.ics",
                 f"/feeds/hosts/{event.host_id}.ics", f"/events/{event.id}.ics"):
@@ -42,6 +49,30 @@ def test_every_feed_answers_calendar_text_with_validators(client, make_event, ma
         assert uid(event) in by_uid(response)
         head = client.head(url)
         assert head.status_code == 200 and head.data == b"" and head.headers["ETag"] == response.headers["ETag"]
+
+
+def test_if_none_match_compares_weakly(client, make_event):
+    """Issue 9.9, RFC 9110 13.1.2: W/"x" matches "x" for If-None-Match (a proxy may weaken our tag)."""
+    make_event()
+    etag = client.get("/feeds/all.ics").headers["ETag"]
+    assert client.get("/feeds/all.ics", headers={"If-None-Match": f"W/{etag}"}).status_code == 304
+    assert client.get("/feeds/all.ics", headers={"If-None-Match": f'W/"other", {etag}'}).status_code == 304
+
+
+def test_a_poll_in_the_second_of_a_change_gets_no_date_to_come_back_with(client, make_event, app_ctx, monkeypatch):
+    """Issue 9.10: a client told "Last-Modified: 10:00:00" at 10:00:00.2 would get a 304 at 10:00:05 for
+    a change made at 10:00:00.7. So no Last-Modified (and no 304 by date) until that second is over."""
+    event = make_event()
+    changed_at = event.updated_at
+    monkeypatch.setattr("eventsapp.feeds.routes.utcnow", lambda: changed_at + timedelta(milliseconds=1))
+    same_second = client.get("/feeds/all.ics")
+    assert same_second.status_code == 200 and "Last-Modified" not in same_second.headers
+    this_second = format_datetime(changed_at.replace(microsecond=0), usegmt=True)
+    assert client.get("/feeds/all.ics", headers={"If-Modified-Since": this_second}).status_code == 200
+    monkeypatch.setattr("eventsapp.feeds.routes.utcnow", lambda: changed_at + timedelta(seconds=1.5))
+    settled = client.get("/feeds/all.ics")
+    assert parsedate_to_datetime(settled.headers["Last-Modified"]) == changed_at.replace(microsecond=0)
+    assert client.get("/feeds/all.ics", headers={"If-Modified-Since": this_second}).status_code == 304
 
 
 def test_unknown_scopes_are_not_found(client):
@@ -57,7 +88,7 @@ def test_drafts_never_appear(client, make_event):
     assert client.get(f"/events/{draft.id}.ics").status_code == 404
 
 
-def test_unchanged_data_gives_identical_bytes_and_304(client, make_event):
+def test_unchanged_data_gives_identical_bytes_and_304(client, make_event, polled_later):
     make_event()
     first, second = client.get("/feeds/all.ics"), client.get("/feeds/all.ics")
     assert first.data == second.data and first.headers["ETag"] == second.headers["ETag"]

@@ -322,3 +322,17 @@ def test_signing_up_again_after_cancelling_sends_a_newer_invitation(make_event, 
     db.session.commit()
     stamps = [Calendar.from_ical(m.ics).walk("VEVENT")[0]["DTSTAMP"].dt for m in outbox("again@example.com")]
     assert stamps == sorted(stamps) and len(set(stamps)) == 3
+
+
+def test_moving_an_event_with_its_agenda_mails_each_person_once(make_event, make_session, applicant, now, outbox):
+    """Issue 9.1: one save moves the event and its talks, so one mail, announcing the new day."""
+    event = make_event(hours=3)
+    make_session(event, minutes=60)
+    make_session(event, offset_minutes=120, minutes=60)
+    person = sign_up(event, applicant, now, language="en")
+    next_day = replace(EventDetails.of(event), starts_at=event.starts_at + timedelta(days=1),
+                       ends_at=event.ends_at + timedelta(days=1))
+    catalogue.save_event(event, next_day, now=now)
+    db.session.commit()
+    subjects = [m.subject for m in outbox(person.email)]
+    assert [s.split(":")[0] for s in subjects].count("Changed time or place") == 1
