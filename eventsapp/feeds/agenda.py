@@ -16,6 +16,7 @@ from icalendar.enums import CLASS, STATUS, TRANSP
 from ..languages import pick_language
 from .ical import (
     CANCELLED_PREFIX,
+    FEED_REFRESH,
     PRODID,
     add_feed_properties,
     add_timezones,
@@ -45,7 +46,7 @@ def build_agenda_calendar(event: Event, *, lang: str, base_url: str, name: str, 
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
     calendar.add("METHOD", "PUBLISH")
-    add_feed_properties(calendar, name=name, zone=event.timezone, refresh=None)
+    add_feed_properties(calendar, name=name, zone=event.timezone, refresh=FEED_REFRESH)
     for session in sorted(event.sessions, key=lambda s: (s.starts_at, s.id)):
         calendar.add_component(_session_vevent(session, event, lang=lang, base_url=base_url, domain=domain,
                                                organizer_email=organizer_email))

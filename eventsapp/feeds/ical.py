@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # only for typing: the serializer works on any object with th
     from ..catalogue.models import Event
 
 PRODID = "-//eventsapp//Quality Campaign Events//ZH"
+FEED_REFRESH = timedelta(hours=1)  # REFRESH-INTERVAL / X-PUBLISHED-TTL: how often subscribers should poll
 METHODS = ("PUBLISH", "REQUEST", "CANCEL")
 CANCELLED_PREFIX = "[已取消 Cancelled] "
 WAITLISTED_PREFIX = "[候补 Waitlisted] "
@@ -132,7 +133,7 @@ def build_calendar(
     method: str = "PUBLISH",
     attendee: tuple[str, str] | None = None,
     organizer_email: str,
-    refresh: timedelta | None = timedelta(hours=1),
+    refresh: timedelta | None = FEED_REFRESH,
     tentative: frozenset[int] = frozenset(),
     description_limit: int | None = None,
     stamp: datetime | None = None,

@@ -390,3 +390,13 @@ def test_signing_up_does_not_change_the_public_feed(client, make_event, app_ctx,
     registration.register(event.id, registration.Applicant(name="Li", email="li@example.com"), now=now)
     db.session.commit()
     assert client.get("/feeds/all.ics", headers={"If-None-Match": before.headers["ETag"]}).status_code == 304
+
+
+def test_the_agenda_feed_carries_the_refresh_hints_of_every_feed(client, make_event, make_session):
+    """Issue 9.8: a subscribed agenda is polled as often as the other feeds."""
+    event = make_event()
+    make_session(event)
+    agenda = Calendar.from_ical(client.get(f"/feeds/events/{event.id}/agenda.ics").data)
+    feed = Calendar.from_ical(client.get("/feeds/all.ics").data)
+    for name in ("REFRESH-INTERVAL", "X-PUBLISHED-TTL"):
+        assert agenda[name].to_ical() == feed[name].to_ical() == b"PT1H", name
