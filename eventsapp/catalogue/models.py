@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, ColumnElement, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, ColumnElement, ForeignKey, Integer, String, Table, Text, text
 from sqlalchemy import false as sa_false
 from sqlalchemy import true as sa_true
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -191,6 +191,8 @@ class EventSession(TimestampMixin, Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     room_id: Mapped[int | None] = mapped_column(ForeignKey("room.id", ondelete="SET NULL"))
+    # The talk's own changes (time, title, room): its agenda SEQUENCE is the event's plus this.
+    sequence: Mapped[int] = mapped_column(default=0, server_default=text("0"))
 
     event: Mapped[Event] = relationship(back_populates="sessions")
     room: Mapped[Room | None] = relationship()

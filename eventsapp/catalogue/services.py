@@ -14,6 +14,7 @@ from ..extensions import db
 from ..text import has_control_character
 from ..timezones import is_known_timezone
 from . import signals
+from .changes import Aspect, Change, EventFacts, TalkFacts
 from .details import CampaignDetails, EventDetails, OrganizationDetails, SessionDetails, VenueDetails, copy_columns
 from .models import Campaign, DeletedEvent, Event, EventSession, EventStatus, Organization, Room, Speaker, Venue
 from .queries import public_events
@@ -158,17 +159,18 @@ def save_venue(venue: Venue, details: VenueDetails, *, now: datetime) -> Venue:
     for room_name in details.room_names:
         check_single_line(room_name, "rooms")  # the form's field: one room per line
     place_changed = bool(venue.id) and bool(_changed_fields(venue, details, VENUE_PLACE_FIELDS))
+    coming: list[tuple[Event, EventFacts]] = []
+    if place_changed:
+        query = public_events().where(Event.venue_id == venue.id, Event.ends_at >= now)
+        coming = [(event, EventFacts.of(event)) for event in db.session.scalars(query).unique()]
     copy_columns(details, venue, skip=("room_names",))
     _replace_rooms(venue, details.room_names, now=now)
     db.session.add(venue)
     db.session.flush()
-    if place_changed:
-        coming = public_events().where(Event.venue_id == venue.id, Event.ends_at >= now)
-        for event in db.session.scalars(coming).unique():
-            event.sequence += 1
-            if event.status == EventStatus.PUBLISHED:
-                signals.event_rescheduled.send(event, now=now)
-        db.session.flush()
+    for event, before in coming:
+        event.sequence += 1
+        _tell_of_change(event, before, now=now)
+    db.session.flush()
     return venue
 
 
@@ -210,6 +212,10 @@ def _replace_rooms(venue: Venue, room_names: tuple[str, ...], *, now: datetime) 
     if names == [room.name for room in venue.rooms]:
         return
     _clear_rooms(_talks_in(removed), now=now)
+    renamed = [room for room, name in zip(chosen, names, strict=True) if room is not None and room.name != name]
+    for talk in _talks_in(renamed):
+        talk.sequence += 1  # its LOCATION in the agenda feed changes
+        talk.updated_at = now
     rooms = [room or Room(name=name) for room, name in zip(chosen, names, strict=True)]
     for position, (room, name) in enumerate(zip(rooms, names, strict=True)):
         room.name, room.position = name, position
@@ -220,6 +226,7 @@ def _replace_rooms(venue: Venue, room_names: tuple[str, ...], *, now: datetime) 
 def _clear_rooms(talks: list[EventSession], *, now: datetime) -> None:
     for talk in talks:
         talk.room = None
+        talk.sequence += 1
         talk.updated_at = now  # its agenda entry changed
 
 
@@ -233,6 +240,7 @@ def save_event(event: Event, details: EventDetails, *, now: datetime) -> Event:
     check_capacity(details.capacity)
     check_registration_window(details.registration_opens_at, details.registration_closes_at, details.starts_at)
     changed: frozenset[str] = frozenset()
+    before = EventFacts.of(event) if event.id else None
     if event.id:
         check_sessions_fit(event, details.starts_at, details.ends_at)
         changed = _changed_fields(event, details, SEQUENCE_FIELDS | SCOPE_FIELDS | SEAT_FIELDS)
@@ -246,11 +254,18 @@ def save_event(event: Event, details: EventDetails, *, now: datetime) -> Event:
         event.sequence += 1
     db.session.add(event)
     db.session.flush()
-    if changed & SCHEDULE_FIELDS and event.status == EventStatus.PUBLISHED:
-        signals.event_rescheduled.send(event, now=now)
+    if before is not None:
+        _tell_of_change(event, before, now=now)
     if changed & SEAT_FIELDS:
         signals.event_seats_changed.send(event, now=now)
     return event
+
+
+def _tell_of_change(event: Event, before: EventFacts, *, now: datetime) -> None:
+    """Attendees of a published event hear of a new time, place or title (SPEC 3.5), once per save."""
+    change = Change(before, EventFacts.of(event, venue=db.session.get(Venue, event.venue_id)))
+    if change.aspects and event.status == EventStatus.PUBLISHED:
+        signals.event_changed.send(event, now=now, change=change)
 
 
 def _shift_agenda(event: Event, shift: timedelta, *, now: datetime) -> None:
@@ -327,6 +342,23 @@ def cancel_event(event: Event, *, reason: str, now: datetime) -> Event:
     return event
 
 
+def check_can_reinstate(event: Event, *, now: datetime) -> None:
+    if event.status != EventStatus.CANCELLED:
+        raise NotAllowedInState(_l("Only a cancelled event can be reinstated."))
+    if now >= event.starts_at:
+        raise NotAllowedInState(_l("This event has already started: it can no longer be reinstated."))
+
+
+def reinstate_event(event: Event, *, now: datetime) -> Event:
+    """A cancelled event takes place after all: public again, open for sign-ups, and its attendees'
+    calendars show it again (a higher SEQUENCE, STATUS:CONFIRMED)."""
+    check_can_reinstate(event, now=now)
+    event.cancellation_reason = ""
+    _change_status(event, EventStatus.PUBLISHED)
+    signals.event_reinstated.send(event, now=now)
+    return event
+
+
 def delete_event(event: Event, *, now: datetime) -> None:
     if event.status != EventStatus.DRAFT:
         raise NotAllowedInState(_l("Only a draft can be deleted; cancel a published event instead."))
@@ -355,6 +387,7 @@ def save_session(session: EventSession, details: SessionDetails, *, event: Event
     check_session_within_event(event, details.starts_at, details.ends_at)
     if details.room_id is not None and details.room_id not in {room.id for room in event.venue.rooms}:
         raise ValidationFailed(_l("Choose a room of this event's venue."), "room_id")
+    before = TalkFacts.of(session, event.timezone) if session.id else None
     copy_columns(details, session, skip=("speakers",))
     session.event = event
     session.updated_at = event.updated_at = now  # speakers live in their own table: mark the change
@@ -364,6 +397,14 @@ def save_session(session: EventSession, details: SessionDetails, *, event: Event
                         for position, speaker in enumerate(named)]
     db.session.add(session)
     db.session.flush()
+    if before is not None:
+        db.session.refresh(session, ["room"])  # room_id may have changed
+        change = Change(before, TalkFacts.of(session, event.timezone))
+        if change.aspects:
+            session.sequence += 1  # the talk's agenda entry changed (feeds/agenda.py)
+        if {Aspect.TIME, Aspect.PLACE} & set(change.aspects) and event.status == EventStatus.PUBLISHED:
+            signals.talk_changed.send(session, now=now, change=change)
+        db.session.flush()
     return session
 
 

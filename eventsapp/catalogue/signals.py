@@ -8,10 +8,14 @@ from blinker import Namespace
 
 _signals = Namespace()
 
-#: The time or place of a public event changed. sender=event, now=
-event_rescheduled = _signals.signal("event-rescheduled")
+#: The time, place or title of a published event changed. sender=event, now=, change= (changes.Change)
+event_changed = _signals.signal("event-changed")
+#: The time or room of a talk of a published event changed. sender=talk, now=, change= (changes.Change)
+talk_changed = _signals.signal("talk-changed")
 #: A public event was cancelled. sender=event, now=
 event_cancelled = _signals.signal("event-cancelled")
+#: A cancelled event takes place after all. sender=event, now=
+event_reinstated = _signals.signal("event-reinstated")
 #: Capacity or waiting-list setting changed: seats may have freed up. sender=event, now=
 event_seats_changed = _signals.signal("event-seats-changed")
 #: A published event is about to go back to draft; raise a DomainError to refuse. sender=event

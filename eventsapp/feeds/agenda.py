@@ -58,14 +58,15 @@ def _session_vevent(session: EventSession, event: Event, *, lang: str, base_url:
                     organizer_email: str) -> VEvent:
     """A talk: its own UID, RELATED-TO its event; cancelled with the event."""
     zone = ZoneInfo(event.timezone)
-    # A session has no SEQUENCE of its own: moving the event (its SEQUENCE) is what moves talks.
     changed = as_utc(max(session.updated_at, event.updated_at))
+    # The event's changes (a move takes the agenda along, a cancellation cancels it) plus the talk's own.
+    sequence = (event.sequence or 0) + (session.sequence or 0)
     title = pick_language(session.title_zh, session.title_en, lang)
     location = event_location(event, lang)
     if session.room is not None:
         location = f"{session.room.name}, {location}"
     vevent = VEvent.new(
-        uid=session_uid(session, domain), stamp=changed, last_modified=changed, sequence=event.sequence or 0,
+        uid=session_uid(session, domain), stamp=changed, last_modified=changed, sequence=sequence,
         start=local_or_utc(session.starts_at, zone), end=local_or_utc(session.ends_at, zone),
         summary=(CANCELLED_PREFIX if event.is_cancelled else "") + title,
         location=location, description=_session_description(session, event, lang=lang, base_url=base_url),

@@ -9,14 +9,26 @@ The rules follow shared/research/calendar-interop.md:
 - Times carry TZID=<event.timezone>, and every TZID gets a VTIMEZONE built by icalendar from a
   recent first date (so Shanghai is one STANDARD +0800 block), without the COMMENT line that
   libical rejects. No VCALENDAR UID (vdirsyncer would key every event by it).
-- UID, DTSTAMP, LAST-MODIFIED and SEQUENCE come from the event row, never from uuid4() or now().
+- UID, DTSTAMP, LAST-MODIFIED and SEQUENCE come from the rows, never from uuid4() or now().
+- SEQUENCE (RFC 5545 3.8.7.4, RFC 5546 2.1.4) grows strictly, per UID and recipient, whenever what
+  that recipient's calendar shows changes; it is a sum of counters that only ever grow:
+  - public feeds and downloads: `Event.sequence`, raised by each change of time, place, title or
+    status (catalogue/services.py) and the same for everyone;
+  - one person's personal feed and every invitation or CANCEL mailed to them: `Event.sequence +
+    Registration.sequence`, the second counting that person's own changes (promoted from the waiting
+    list: TENTATIVE to CONFIRMED; cancelled: CANCEL; signed up again: continues from the cancelled
+    registration's count). A message that changes nothing (reminder, "send my link") repeats it,
+    with a newer DTSTAMP. Never below the public value, so a personal view is never "older";
+  - an agenda talk (feeds/agenda.py): `Event.sequence + EventSession.sequence`, the second counting
+    the talk's own moves, retitles and room changes.
 - LOCATION reads "<name in lang> (<name in the other language>), <address in lang>": the venue is
   recognisable in both languages and the address stays one piece at the end, where map apps look.
 """
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -54,6 +66,18 @@ LABELS = {
     "en": {"host": "Host: ", "co_hosts": "co-hosts: ", "list_sep": ", ", "line_sep": "; ",
            "cancelled": "This event has been cancelled.", "reason": "Reason: ", "details": "Details: "},
 }
+
+
+@dataclass(frozen=True)
+class RecipientView:
+    """What one person's calendar shows of an event beyond the event itself (personal feed, mail)."""
+
+    waitlisted: bool = False  # STATUS:TENTATIVE and a prefix in the title
+    sequence: int = 0  # the person's own changes, added to the event's SEQUENCE (see above)
+    changed_at: datetime | None = None  # their last own change: LAST-MODIFIED when later than the event's
+
+
+PUBLIC_VIEW = RecipientView()
 
 
 def uid_domain(base_url: str) -> str:
@@ -134,7 +158,7 @@ def build_calendar(
     attendee: tuple[str, str] | None = None,
     organizer_email: str,
     refresh: timedelta | None = FEED_REFRESH,
-    tentative: frozenset[int] = frozenset(),
+    views: Mapping[int, RecipientView] | None = None,
     description_limit: int | None = None,
     stamp: datetime | None = None,
 ) -> bytes:
@@ -143,7 +167,7 @@ def build_calendar(
     With `name` it is a subscribable feed (calendar name, time zone and refresh hints); without it
     a single-event download or e-mail attachment. `attendee` = (name, e-mail) is required for
     METHOD REQUEST and CANCEL and refused for PUBLISH (RFC 5546 forbids ATTENDEE there).
-    Events whose id is in `tentative` (a personal feed's waiting-list places) are STATUS:TENTATIVE.
+    `views` maps an event id to what its one recipient sees (a personal feed, an invitation).
     `stamp` (e-mails only) is the DTSTAMP when later than the event's last change: the message's time.
     """
     if method not in METHODS:
@@ -165,7 +189,8 @@ def build_calendar(
     for event in ordered:
         calendar.add_component(_vevent(event, lang=lang, base_url=base_url, domain=domain, method=method,
                                        attendee=attendee, organizer_email=organizer_email,
-                                       tentative=event.id in tentative, description_limit=description_limit,
+                                       view=(views or {}).get(event.id, PUBLIC_VIEW),
+                                       description_limit=description_limit,
                                        stamp=stamp))
     add_timezones(calendar, zones, ordered)
     return calendar.to_ical()
@@ -192,12 +217,15 @@ def _main_timezone(events: list[Event]) -> str:
 
 
 def _vevent(event: Event, *, lang: str, base_url: str, domain: str, method: str,
-            attendee: tuple[str, str] | None, organizer_email: str, tentative: bool = False,
+            attendee: tuple[str, str] | None, organizer_email: str, view: RecipientView = PUBLIC_VIEW,
             description_limit: int | None = None, stamp: datetime | None = None) -> VEvent:
     zone = ZoneInfo(event.timezone)
     updated_at = as_utc(event.updated_at)
+    if view.changed_at is not None:
+        updated_at = max(updated_at, as_utc(view.changed_at))
     stamped_at = max(updated_at, as_utc(stamp)) if stamp else updated_at
     cancelled = event.is_cancelled or method == "CANCEL"
+    tentative = view.waitlisted
     summary = event_summary(event, lang, cancelled=cancelled)
     if tentative and not cancelled:
         summary = WAITLISTED_PREFIX + summary
@@ -205,7 +233,7 @@ def _vevent(event: Event, *, lang: str, base_url: str, domain: str, method: str,
         uid=event_uid(event, domain),
         stamp=stamped_at,
         last_modified=updated_at,
-        sequence=event.sequence or 0,
+        sequence=(event.sequence or 0) + view.sequence,
         start=local_or_utc(event.starts_at, zone),
         end=local_or_utc(event.ends_at, zone),
         summary=summary,

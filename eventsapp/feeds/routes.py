@@ -1,7 +1,7 @@
 """Calendar feeds (SPEC section 4): all events, a campaign, a venue, a host, one event's download and
 its agenda; and `serve`, which answers any feed request (registration's personal feed too) with
 cached bytes, ETag and Last-Modified, or 304 when the client has them already."""
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from hashlib import sha256
 
@@ -19,7 +19,7 @@ from ..site import base_url, organizer_address
 from . import selection
 from .agenda import build_agenda_calendar
 from .cache import feed_cache
-from .ical import build_calendar
+from .ical import RecipientView, build_calendar
 
 blueprint = Blueprint("feeds", __name__)
 FEED_DESCRIPTION_LIMIT = 300  # characters of an event's own text in feeds; the link leads to the rest
@@ -78,7 +78,7 @@ def agenda(event_id: int):
 
 
 def serve(scope: selection.Scope, calendar_name: CalendarName | None, *, default_lang: str = DEFAULT_LANGUAGE,
-          filename: str | None = None, tentative: Callable[[], frozenset[int]] | None = None,
+          filename: str | None = None, views: Callable[[], Mapping[int, RecipientView]] | None = None,
           private: bool = False, render: Renderer | None = None) -> Response:
     """The feed from the cache (or rendered once) with ETag and Last-Modified; 304 when unchanged.
 
@@ -96,7 +96,7 @@ def serve(scope: selection.Scope, calendar_name: CalendarName | None, *, default
     body = cache.get(f"{key}:body") if etag else None
     if body is None:
         body = render(lang, now) if render else render_events(scope, calendar_name, lang=lang, now=now,
-                                                              tentative=tentative)
+                                                              views=views)
         etag = sha256(body).hexdigest()[:40]  # strong: same bytes, same tag
         cache.set(f"{key}:body", body)
         cache.set(f"{key}:etag", etag.encode())
@@ -128,12 +128,12 @@ def client_has(etag: str, last_modified: datetime | None) -> bool:
 
 
 def render_events(scope: selection.Scope, calendar_name: CalendarName | None, *, lang: str, now: datetime,
-                  tentative: Callable[[], frozenset[int]] | None) -> bytes:
+                  views: Callable[[], Mapping[int, RecipientView]] | None) -> bytes:
     with force_locale(lang):
         name = calendar_name(lang) if calendar_name else None
     return build_calendar(selection.feed_events(scope, now=now), lang=lang, name=name, base_url=base_url(),
                           organizer_email=organizer_address(),
-                          tentative=tentative() if tentative else frozenset(),
+                          views=views() if views else None,
                           description_limit=FEED_DESCRIPTION_LIMIT if name else None)
 
 

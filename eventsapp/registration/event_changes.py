@@ -7,7 +7,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
 from ..catalogue import signals
-from ..catalogue.models import Event
+from ..catalogue.changes import Change
+from ..catalogue.models import Event, EventSession
 from ..errors import NotAllowedInState, ValidationFailed
 from ..extensions import db
 from . import notifications
@@ -17,21 +18,33 @@ from .services import active_registrations, lock_event, promote_from_waitlist, s
 
 def connect_receivers() -> None:
     """Safe to call again (a test run makes many apps): blinker connects a receiver once."""
-    signals.event_rescheduled.connect(tell_attendees_event_moved)
+    signals.event_changed.connect(tell_attendees_event_changed)
+    signals.talk_changed.connect(tell_attendees_talk_changed)
     signals.event_cancelled.connect(tell_attendees_event_cancelled)
+    signals.event_reinstated.connect(tell_attendees_event_reinstated)
     signals.event_seats_changed.connect(keep_seats_consistent)
     signals.event_unpublishing.connect(refuse_unpublishing_with_attendees)
     signals.event_deleting.connect(refuse_deleting_with_registrations)
 
 
-def tell_attendees_event_moved(event: Event, *, now: datetime, **_) -> None:
+def tell_attendees_event_changed(event: Event, *, now: datetime, change: Change, **_) -> None:
     for registration in active_registrations(event):
-        notifications.notify(registration, "event_changed", now=now)
+        notifications.notify(registration, "event_changed", now=now, change=change)
+
+
+def tell_attendees_talk_changed(talk: EventSession, *, now: datetime, change: Change, **_) -> None:
+    for registration in active_registrations(talk.event):
+        notifications.notify(registration, "agenda_changed", now=now, change=change, talk=talk)
 
 
 def tell_attendees_event_cancelled(event: Event, *, now: datetime, **_) -> None:
     for registration in active_registrations(event):
         notifications.notify(registration, "event_cancelled", now=now)
+
+
+def tell_attendees_event_reinstated(event: Event, *, now: datetime, **_) -> None:
+    for registration in active_registrations(event):
+        notifications.notify(registration, "event_reinstated", now=now)
 
 
 def keep_seats_consistent(event: Event, *, now: datetime, **_) -> None:

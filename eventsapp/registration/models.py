@@ -58,6 +58,10 @@ class Registration(TimestampMixin, Model):
     # The event start a reminder was queued for: one reminder per start (again if the event moves).
     reminded_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # This person's own changes to what their calendar shows of the event (promoted, cancelled, signed
+    # up again): the SEQUENCE of their invitations and personal feed is the event's plus this
+    # (feeds/ical.py). A new registration after a cancelled one continues from it.
+    sequence: Mapped[int] = mapped_column(default=0, server_default=text("0"))
 
     event: Mapped[Event] = relationship()
 

@@ -11,14 +11,15 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
-from ..catalogue.models import Event
+from ..catalogue.changes import Aspect, Change, describe
+from ..catalogue.models import Event, EventSession
 from ..extensions import db
 from ..feeds.ical import build_calendar
 from ..mail.models import OutboxMessage
 from ..mail.services import enqueue_message
 from ..site import base_url, external_url, organizer_address
-from .models import PersonalFeed, Registration, RegistrationStatus
-from .personal_feed import personal_feed_for
+from .models import PersonalFeed, Registration
+from .personal_feed import personal_feed_for, recipient_view
 
 SUBJECTS = {
     "confirmed": _l("Your place is confirmed: %(title)s"),
@@ -26,8 +27,10 @@ SUBJECTS = {
     "promoted": _l("A seat freed up — your place is confirmed: %(title)s"),
     "cancelled": _l("Your registration is cancelled: %(title)s"),
     "manage_link": _l("Your registration link: %(title)s"),
-    "event_changed": _l("Changed time or place: %(title)s"),
+    "event_changed": _l("Event changed: %(title)s"),
+    "agenda_changed": _l("Agenda changed: %(title)s"),
     "event_cancelled": _l("Event cancelled: %(title)s"),
+    "event_reinstated": _l("Event takes place after all: %(title)s"),
     "reminder": _l("Reminder: %(title)s"),
 }
 HEADLINES = {
@@ -37,11 +40,18 @@ HEADLINES = {
     "promoted": _l("Hello %(name)s, good news: a seat freed up and your place is now confirmed."),
     "cancelled": _l("Hello %(name)s, your registration is cancelled."),
     "manage_link": _l("Hello %(name)s, here is the link to your registration, as requested."),
-    "event_changed": _l("Hello %(name)s, the time or place of this event has changed. The new details are below; "
+    "event_changed": _l("Hello %(name)s, this event has changed. What changed and the new details are below; "
                         "the attached calendar file updates your calendar."),
+    "agenda_changed": _l("Hello %(name)s, an item of this event's agenda has moved. What changed is below; "
+                         "your registration stays as it is."),
     "event_cancelled": _l("Hello %(name)s, we are sorry: this event has been cancelled."),
+    "event_reinstated": _l("Hello %(name)s, good news: this event, which had been cancelled, takes place after all. "
+                           "Your registration stands; the attached calendar file puts it back in your calendar."),
     "reminder": _l("Hello %(name)s, a reminder: your event is coming up soon. The details are below."),
 }
+# How a message names each changed aspect (catalogue/changes.py), for an event and for an agenda item.
+EVENT_ASPECT_LABELS = {Aspect.TITLE: _l("Title"), Aspect.TIME: _l("Date and time"), Aspect.PLACE: _l("Venue")}
+TALK_ASPECT_LABELS = {Aspect.TITLE: _l("Title"), Aspect.TIME: _l("Time"), Aspect.PLACE: _l("Room")}
 # An invitation (REQUEST) puts the event in the calendar; CANCEL takes it out again.
 CANCELLING_KINDS = {"cancelled", "event_cancelled"}
 RESEND_BUCKET_SECONDS = 600  # at most one "resend my link" mail per person per 10 minutes
@@ -58,43 +68,48 @@ def count_sign_up_mails(email: str, *, since: datetime) -> int:
         OutboxMessage.recipient == email, OutboxMessage.created_at >= since, or_(*kinds))) or 0
 
 
-def dedup_key(registration: Registration, kind: str, *, now: datetime) -> str:
+def dedup_key(registration: Registration, kind: str, *, now: datetime, talk: EventSession | None = None) -> str:
     """One key per change, e.g. "registration-42-confirmed" or "registration-42-event_changed-seq3":
     the same change must never queue two messages."""
     event = registration.event
     suffix = {
         "event_changed": f"-seq{event.sequence}",
+        "event_cancelled": f"-seq{event.sequence}",  # cancelled, reinstated, cancelled again: each is told
+        "event_reinstated": f"-seq{event.sequence}",
+        "agenda_changed": f"-talk{talk.id}-seq{talk.sequence}" if talk else "",
         "reminder": f"-{int(event.starts_at.timestamp())}",
         "manage_link": f"-{int(now.timestamp()) // RESEND_BUCKET_SECONDS}",
     }.get(kind, "")
     return f"registration-{registration.id}-{kind}{suffix}"
 
 
-def notify(registration: Registration, kind: str, *, now: datetime) -> None:
-    """Queue the message for `kind` (a key of SUBJECTS) in the current transaction."""
+def notify(registration: Registration, kind: str, *, now: datetime, change: Change | None = None,
+           talk: EventSession | None = None) -> None:
+    """Queue the message for `kind` (a key of SUBJECTS) in the current transaction. `change` (what was
+    changed, for event_changed and agenda_changed) is listed as "was → now" above the details."""
     db.session.flush()  # the dedup key needs the registration's id
     event = registration.event
     with force_locale(registration.language):
         context = message_context(registration, kind)
+        context["changes"] = change_lines(change, registration.language, talk=talk) if change else []
         subject = str(SUBJECTS[kind] % {"title": event.title})
         body_text = render_template("mail/registration.txt", **context)
         body_html = render_template("mail/registration.html", **context)
     method = "CANCEL" if kind in CANCELLING_KINDS else "REQUEST"
     enqueue_message(
         recipient=registration.email, subject=subject, body_text=body_text, body_html=body_html,
-        dedup_key=dedup_key(registration, kind, now=now), now=now,
+        dedup_key=dedup_key(registration, kind, now=now, talk=talk), now=now,
         ics=event_invitation(event, registration, method=method, now=now), ics_method=method,
         ics_filename=f"event-{event.id}.ics")
 
 
 def event_invitation(event: Event, registration: Registration, *, method: str, now: datetime) -> bytes:
-    """The event as this person's calendar sees it: tentative while waitlisted. DTSTAMP is the time
-    of this message, so after a CANCEL a new REQUEST (signing up again) is newer for the client."""
-    tentative = frozenset({event.id}) if registration.status == RegistrationStatus.WAITLISTED else frozenset()
+    """The event as this person's calendar sees it, as in their personal feed: tentative while
+    waitlisted, with their SEQUENCE (feeds/ical.py). DTSTAMP is the time of this message."""
     return build_calendar(
         [event], lang=registration.language, base_url=base_url(), method=method,
         attendee=(registration.name, registration.email), organizer_email=organizer_address(),
-        tentative=tentative, stamp=now)
+        views={event.id: recipient_view(registration)}, stamp=now)
 
 
 def notify_calendar_replaced(feed: PersonalFeed, *, language: str, now: datetime) -> None:
@@ -107,6 +122,17 @@ def notify_calendar_replaced(feed: PersonalFeed, *, language: str, now: datetime
         body_html = render_template("mail/calendar_replaced.html", **context)
     enqueue_message(recipient=feed.email, subject=subject, body_text=body_text, body_html=body_html,
                     dedup_key=f"personal-feed-{feed.id}-replaced-{feed.token}", now=now)
+
+
+def change_lines(change: Change, lang: str, *, talk: EventSession | None = None) -> list[tuple[str, str, str]]:
+    """(label, was, now) for each changed aspect, in `lang` (call under force_locale(lang)). For an
+    agenda item the first line names it."""
+    labels = TALK_ASPECT_LABELS if talk is not None else EVENT_ASPECT_LABELS
+    lines = [(str(labels[aspect]), was, now) for aspect, was, now in change.lines(lang)]
+    if talk is not None and Aspect.TITLE not in change.aspects:
+        title = describe(change.after, Aspect.TITLE, lang)
+        lines.insert(0, (str(_l("Agenda item")), title, title))
+    return lines
 
 
 def message_context(registration: Registration, kind: str) -> dict:

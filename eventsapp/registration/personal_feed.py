@@ -5,6 +5,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..catalogue.models import Event
 from ..extensions import db
+from ..feeds.ical import RecipientView
 from ..feeds.selection import Scope
 from .models import ACTIVE, PersonalFeed, Registration, RegistrationStatus, is_well_formed_token
 
@@ -36,7 +37,16 @@ def person_scope(email: str) -> Scope:
     return Scope(f"person:{email}", Event.id.in_(registered), also_shows=((Registration, mine),))
 
 
-def waitlisted_event_ids(email: str) -> frozenset[int]:
-    """Events where this address waits for a seat: TENTATIVE in its feed."""
-    return frozenset(db.session.scalars(select(Registration.event_id).where(
-        Registration.email == email, Registration.status == RegistrationStatus.WAITLISTED)))
+def recipient_views(email: str) -> dict[int, RecipientView]:
+    """What this address's feed shows of each event it is registered for: TENTATIVE while waiting for
+    a seat, and the person's own changes in SEQUENCE and LAST-MODIFIED (feeds/ical.py)."""
+    registrations = db.session.scalars(select(Registration).where(
+        Registration.email == email, Registration.status.in_(ACTIVE)))
+    return {registration.event_id: recipient_view(registration) for registration in registrations}
+
+
+def recipient_view(registration: Registration) -> RecipientView:
+    """The registration's part of what its person's calendar shows, in the feed and in every mail."""
+    return RecipientView(waitlisted=registration.status == RegistrationStatus.WAITLISTED,
+                         sequence=registration.sequence,
+                         changed_at=registration.promoted_at or registration.created_at)

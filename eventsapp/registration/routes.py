@@ -14,7 +14,7 @@ from ..web.forms import ConfirmForm, attach_domain_error, validated
 from . import services
 from .forms import ResendLinkForm, SignUpForm
 from .models import Registration
-from .personal_feed import find_personal_feed, person_scope, waitlisted_event_ids
+from .personal_feed import find_personal_feed, person_scope, recipient_views
 
 blueprint = Blueprint("registration", __name__)
 
@@ -141,4 +141,4 @@ def replace_calendar_address(token: str):
 def personal_feed(token: str):
     feed = find_personal_feed(token) or abort(404)
     return serve(person_scope(feed.email), lambda lang: with_site_name(_("My registrations"), lang),
-                 tentative=lambda: waitlisted_event_ids(feed.email), private=True)
+                 views=lambda: recipient_views(feed.email), private=True)

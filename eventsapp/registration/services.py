@@ -162,10 +162,19 @@ def register(event_id: int, applicant: Applicant, *, now: datetime) -> Registrat
     registration = Registration(
         event=event, status=status, email=email, name=applicant.name.strip(), phone=applicant.phone,
         organization=applicant.organization.strip(), job_title=applicant.job_title.strip(),
-        language=applicant.language, submission_key=applicant.submission_key)
+        language=applicant.language, submission_key=applicant.submission_key,
+        sequence=_sequence_after_earlier_registrations(event, email))
     _insert(registration)
     notifications.notify(registration, status.value, now=now)
     return registration
+
+
+def _sequence_after_earlier_registrations(event: Event, email: str) -> int:
+    """Signing up again after cancelling shows the event anew in the same calendar entry (same UID):
+    its SEQUENCE must pass the CANCEL's, so the new registration counts on from the last one."""
+    earlier = db.session.scalar(select(func.max(Registration.sequence)).where(
+        Registration.event_id == event.id, Registration.email == email))
+    return 0 if earlier is None else earlier + 1
 
 
 def check_sign_up_mail_quota(email: str, *, now: datetime) -> None:
@@ -223,6 +232,7 @@ def cancel_registration(registration: Registration, *, now: datetime) -> Registr
     check_can_cancel(registration, now=now)
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
+    registration.sequence += 1  # the CANCEL must supersede the person's last invitation
     db.session.flush()
     notifications.notify(registration, "cancelled", now=now)
     promote_from_waitlist(event, now=now)
@@ -241,6 +251,7 @@ def promote_from_waitlist(event: Event, *, now: datetime) -> list[Registration]:
     for registration in promoted:
         registration.status = RegistrationStatus.CONFIRMED
         registration.promoted_at = now
+        registration.sequence += 1  # TENTATIVE becomes CONFIRMED in the person's calendar
         notifications.notify(registration, "promoted", now=now)
     db.session.flush()
     return promoted

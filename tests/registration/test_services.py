@@ -176,18 +176,19 @@ def test_moving_or_cancelling_the_event_tells_every_active_attendee_once(make_ev
     db.session.commit()
     catalogue.save_event(event, replace(EventDetails.of(event), starts_at=event.starts_at + timedelta(hours=1),
                                         ends_at=event.ends_at + timedelta(hours=1)), now=now)
-    # not a change of time or place: no mail
-    catalogue.save_event(event, replace(EventDetails.of(event), title_en="Renamed only"), now=now)
+    # a new title is mailed too (it raises the calendar's SEQUENCE); a new description is not
+    catalogue.save_event(event, replace(EventDetails.of(event), title_en="Renamed"), now=now)
+    catalogue.save_event(event, replace(EventDetails.of(event), description_en="More words"), now=now)
     db.session.commit()
     catalogue.cancel_event(event, reason="Typhoon", now=now)
     db.session.commit()
     for person in (confirmed, waiting):
         kinds = [m.subject.split(":")[0] for m in outbox(person.email)]
-        assert kinds.count("Changed time or place") == 1
+        assert kinds.count("Event changed") == 2
         assert kinds.count("Event cancelled") == 1
         cancel_mail = outbox(person.email)[-1]
         assert str(Calendar.from_ical(cancel_mail.ics)["METHOD"]) == "CANCEL"
-    assert not any(m.subject.startswith("Changed") for m in outbox(gone.email))
+    assert not any(m.subject.startswith("Event changed") for m in outbox(gone.email))
 
 
 def test_event_with_attendees_cannot_be_unpublished(make_event, applicant, now):
@@ -302,7 +303,7 @@ def test_a_new_venue_address_tells_attendees_and_raises_sequence(make_event, app
     db.session.commit()
     db.session.refresh(event)
     assert event.sequence == 1
-    assert [m.subject.split(":")[0] for m in outbox(person.email)].count("Changed time or place") == 1
+    assert [m.subject.split(":")[0] for m in outbox(person.email)].count("Event changed") == 1
 
 
 def test_the_waiting_list_mail_puts_the_event_in_the_calendar_as_tentative(make_event, applicant, now, outbox):
@@ -335,4 +336,4 @@ def test_moving_an_event_with_its_agenda_mails_each_person_once(make_event, make
     catalogue.save_event(event, next_day, now=now)
     db.session.commit()
     subjects = [m.subject for m in outbox(person.email)]
-    assert [s.split(":")[0] for s in subjects].count("Changed time or place") == 1
+    assert [s.split(":")[0] for s in subjects].count("Event changed") == 1
