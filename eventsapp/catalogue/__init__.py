@@ -7,9 +7,10 @@ def init_app(app: Flask) -> None:
     # Imported here: importing the package (for a model or a service) must not load its pages.
     from .labels import SECTOR_LABELS, STATUS_LABELS, event_ordinal
     from .manage_routes import blueprint as back_office
+    from .manage_routes import can_be_reinstated
     from .routes import blueprint as public_pages
 
     app.register_blueprint(public_pages)
     app.register_blueprint(back_office)
     app.jinja_env.globals.update(STATUS_LABELS=STATUS_LABELS, SECTOR_LABELS=SECTOR_LABELS,
-                                 event_ordinal=event_ordinal)
+                                 event_ordinal=event_ordinal, can_be_reinstated=can_be_reinstated)

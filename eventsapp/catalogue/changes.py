@@ -10,6 +10,8 @@ import enum
 from dataclasses import dataclass, fields
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+
 from ..i18n import format_local_span
 from ..languages import pick_language
 from .models import Event, EventSession, Venue
@@ -59,6 +61,10 @@ class TalkFacts:
                    timezone=timezone, room_zh=room.name if room else "", room_en=room.name if room else "")
 
 
+# How a message or page names each aspect, for an event and for an agenda item.
+EVENT_ASPECT_LABELS = {Aspect.TITLE: _l("Title"), Aspect.TIME: _l("Date and time"), Aspect.PLACE: _l("Venue")}
+TALK_ASPECT_LABELS = {Aspect.TITLE: _l("Title"), Aspect.TIME: _l("Time"), Aspect.PLACE: _l("Room")}
+
 # The facts that make up each aspect (the field names of EventFacts and TalkFacts).
 ASPECT_FIELDS = {
     Aspect.TITLE: ("title_zh", "title_en"),
@@ -80,10 +86,17 @@ class Change:
         return tuple(aspect for aspect, facts in ASPECT_FIELDS.items()
                      if any(getattr(self.before, name) != getattr(self.after, name) for name in facts if name in names))
 
-    def lines(self, lang: str) -> list[tuple[Aspect, str, str]]:
-        """(aspect, was, now) in `lang` for each changed aspect; the caller labels the aspects."""
-        return [(aspect, describe(self.before, aspect, lang), describe(self.after, aspect, lang))
-                for aspect in self.aspects]
+    def lines(self, lang: str) -> list[tuple[str, str, str]]:
+        """(label, was, now) for each changed aspect, in `lang`: call it under force_locale(lang).
+        For an agenda item the first line names it (its title, unless that changed)."""
+        talk = isinstance(self.after, TalkFacts)
+        labels = TALK_ASPECT_LABELS if talk else EVENT_ASPECT_LABELS
+        lines = [(str(labels[aspect]), describe(self.before, aspect, lang), describe(self.after, aspect, lang))
+                 for aspect in self.aspects]
+        if talk and Aspect.TITLE not in self.aspects:
+            title = describe(self.after, Aspect.TITLE, lang)
+            lines.insert(0, (str(_l("Agenda item")), title, title))
+        return lines
 
 
 def describe(facts: EventFacts | TalkFacts, aspect: Aspect, lang: str) -> str:

@@ -8,11 +8,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..database import utcnow
+from ..errors import DomainError
 from ..extensions import db
+from ..i18n import current_language
+from ..mail.services import rehearse
 from ..web.backoffice import backoffice_blueprint
 from ..web.edge import commit_or_show, confirmed_action, render_form
 from ..web.forms import AppForm, ConfirmForm
 from . import queries, services
+from .changes import Change, EventFacts, TalkFacts
 from .forms import CampaignForm, CancelEventForm, EventForm, OrganizationForm, SessionForm, VenueForm
 from .models import Campaign, Event, EventSession, EventStatus, Organization, Venue
 
@@ -27,6 +31,36 @@ def object_form_page(form: AppForm, save: Callable[[], object], *, saved: str, b
         flash(saved, "success")
         return redirect(back)
     return render_form("manage/object_form.html", form, back=back, heading=heading)
+
+
+def preview_before_saving(change: Callable[[], object], *, before: EventFacts | TalkFacts | None, heading: str,
+                          back: str) -> str | None:
+    """A change that e-mails people is first shown to the organizer: how many people, what changes
+    (was → now) and the mail itself; it is saved when they confirm (the page posts the same fields
+    again, with `confirmed`). None when there is nothing to show: go on and save. With `before`,
+    `change` returns the facts after it, and the page lists what changes.
+
+    The change is rehearsed for real and rolled back, so the count and the mail are exactly what
+    saving would queue."""
+    if request.form.get("confirmed") == "yes":
+        return None
+    try:
+        rehearsal = rehearse(change)
+    except DomainError:
+        return None  # saving refuses it again, and the form shows why
+    if not rehearsal.mails:
+        return None
+    after = rehearsal.result
+    changes = []
+    if before is not None and isinstance(after, EventFacts | TalkFacts):
+        changes = Change(before, after).lines(current_language())
+    return render_template("manage/change_preview.html", rehearsal=rehearsal, changes=changes, heading=heading,
+                           back=back)
+
+
+def revising() -> bool:
+    """The organizer went back from a preview to the form, to change something."""
+    return "revise" in request.form
 
 
 def talk_names(talks: list[EventSession], *, with_event: bool) -> str:
@@ -94,8 +128,13 @@ def edit_venue(venue_id: int | None):
     venue = db.get_or_404(Venue, venue_id) if venue_id else None
     form = VenueForm(venue=venue, default_timezone=current_app.config["DEFAULT_TIMEZONE"])
     target, back = venue or Venue(), url_for("manage.venues")
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not revising():
         details = form.to_details()
+        if venue is not None:
+            preview = preview_before_saving(lambda: services.save_venue(venue, details, now=utcnow()),
+                                            before=None, heading=_("Edit venue"), back=request.path)
+            if preview:
+                return preview
         without_room = talk_names(services.talks_losing_their_room(target, details), with_event=True)
         if commit_or_show(form, services.save_venue, target, details, now=utcnow()):
             flash(_("Venue saved."), "success")
@@ -128,8 +167,17 @@ def edit_event(event_id: int | None):
     event = db.get_or_404(Event, event_id) if event_id else None
     form = EventForm(event=event, default_timezone=current_app.config["DEFAULT_TIMEZONE"])
     target = event or Event()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not revising():
         details = form.to_details()
+        if event is not None:
+            def save() -> EventFacts:
+                services.save_event(event, details, now=utcnow())
+                return EventFacts.of(event, venue=db.session.get(Venue, event.venue_id))
+
+            preview = preview_before_saving(save, before=EventFacts.of(event), heading=event.title,
+                                            back=request.path)
+            if preview:
+                return preview
         without_room = talk_names(services.talks_losing_their_room_by_move(target, details), with_event=False)
         if commit_or_show(form, services.save_event, target, details, now=utcnow()):
             flash(_("Event saved."), "success")
@@ -163,6 +211,28 @@ def cancel_event(event_id: int):
     return render_form("manage/event.html", form, event=event, confirm=ConfirmForm(), cancel_form=form)
 
 
+def can_be_reinstated(event: Event) -> bool:
+    """Whether the event page offers "Reinstate" (the rule: services.check_can_reinstate)."""
+    try:
+        services.check_can_reinstate(event, now=utcnow())
+    except DomainError:
+        return False
+    return True
+
+
+@blueprint.post("/events/<id:event_id>/reinstate")
+def reinstate_event(event_id: int):
+    """Asks first (whom it will e-mail, and what), then reinstates."""
+    event = db.get_or_404(Event, event_id)
+    back = url_for("manage.event", event_id=event_id)
+    if ConfirmForm().validate_on_submit():
+        preview = preview_before_saving(lambda: services.reinstate_event(event, now=utcnow()), before=None,
+                                        heading=_("Reinstate this event"), back=back)
+        if preview:
+            return preview
+    return confirmed_action(services.reinstate_event, event, now=utcnow(), done=_("Event reinstated."), back=back)
+
+
 @blueprint.post("/events/<id:event_id>/delete")
 def delete_event(event_id: int):
     return confirmed_action(services.delete_event, db.get_or_404(Event, event_id), now=utcnow(),
@@ -178,10 +248,22 @@ def edit_session(event_id: int, session_id: int | None):
     if session is not None and session.event_id != event.id:
         abort(404)
     form = SessionForm(event=event, session=session)
-    if form.validate_on_submit() and commit_or_show(form, services.save_session, session or EventSession(),
-                                                    form.to_details(), event=event, now=utcnow()):
-        flash(_("Agenda item saved."), "success")
-        return redirect(url_for("manage.event", event_id=event.id))
+    if form.validate_on_submit() and not revising():
+        details = form.to_details()
+        if session is not None:
+            edited = session
+
+            def save() -> TalkFacts:
+                services.save_session(edited, details, event=event, now=utcnow())
+                return TalkFacts.of(edited, event.timezone)
+
+            preview = preview_before_saving(save, before=TalkFacts.of(session, event.timezone),
+                                            heading=session.title, back=request.path)
+            if preview:
+                return preview
+        if commit_or_show(form, services.save_session, session or EventSession(), details, event=event, now=utcnow()):
+            flash(_("Agenda item saved."), "success")
+            return redirect(url_for("manage.event", event_id=event.id))
     return render_form("manage/session_form.html", form, event=event, session=session)
 
 

@@ -1,9 +1,13 @@
 """Putting mail in the outbox, and what the back office does with it."""
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Generic, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import event as sa_event
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import load_only
@@ -12,6 +16,7 @@ from ..errors import NotAllowedInState
 from ..extensions import db
 from .models import OutboxMessage, OutboxStatus
 
+T = TypeVar("T")
 OUTBOX_PAGE_SIZE = 50
 _LAST_PAGE = 100_000  # a bound on ?page=, so a huge number cannot overflow the database's OFFSET
 
@@ -40,6 +45,46 @@ def enqueue_message(*, recipient: str, subject: str, body_text: str, body_html: 
     except IntegrityError:
         return None
     return message
+
+
+@dataclass(frozen=True)
+class QueuedMail:
+    recipient: str
+    subject: str
+    body_text: str
+
+
+@dataclass(frozen=True)
+class Rehearsal(Generic[T]):
+    """What a change would do: its result, and the mail it would queue."""
+
+    result: T
+    mails: list[QueuedMail]
+
+    @property
+    def recipients(self) -> int:
+        return len({mail.recipient for mail in self.mails})
+
+
+def rehearse(change: Callable[[], T]) -> Rehearsal[T]:
+    """Run a change, note the mail it queues, then roll it all back (the caller's transaction too):
+    the back office shows an organizer whom a change will e-mail, and what, before they confirm.
+    A DomainError from the change is raised after the rollback."""
+    mails: list[QueuedMail] = []
+
+    def note(_session, row) -> None:
+        if isinstance(row, OutboxMessage):
+            mails.append(QueuedMail(row.recipient, row.subject, row.body_text))
+
+    session = db.session()
+    sa_event.listen(session, "pending_to_persistent", note)
+    try:
+        result = change()
+        db.session.flush()
+    finally:
+        sa_event.remove(session, "pending_to_persistent", note)
+        db.session.rollback()
+    return Rehearsal(result, sorted(mails, key=lambda mail: mail.recipient))
 
 
 def _fit_subject(subject: str) -> str:

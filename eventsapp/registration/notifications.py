@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
-from ..catalogue.changes import Aspect, Change, describe
+from ..catalogue.changes import Change
 from ..catalogue.models import Event, EventSession
 from ..extensions import db
 from ..feeds.ical import build_calendar
@@ -49,9 +49,6 @@ HEADLINES = {
                            "Your registration stands; the attached calendar file puts it back in your calendar."),
     "reminder": _l("Hello %(name)s, a reminder: your event is coming up soon. The details are below."),
 }
-# How a message names each changed aspect (catalogue/changes.py), for an event and for an agenda item.
-EVENT_ASPECT_LABELS = {Aspect.TITLE: _l("Title"), Aspect.TIME: _l("Date and time"), Aspect.PLACE: _l("Venue")}
-TALK_ASPECT_LABELS = {Aspect.TITLE: _l("Title"), Aspect.TIME: _l("Time"), Aspect.PLACE: _l("Room")}
 # An invitation (REQUEST) puts the event in the calendar; CANCEL takes it out again.
 CANCELLING_KINDS = {"cancelled", "event_cancelled"}
 RESEND_BUCKET_SECONDS = 600  # at most one "resend my link" mail per person per 10 minutes
@@ -91,7 +88,7 @@ def notify(registration: Registration, kind: str, *, now: datetime, change: Chan
     event = registration.event
     with force_locale(registration.language):
         context = message_context(registration, kind)
-        context["changes"] = change_lines(change, registration.language, talk=talk) if change else []
+        context["changes"] = change.lines(registration.language) if change else []
         subject = str(SUBJECTS[kind] % {"title": event.title})
         body_text = render_template("mail/registration.txt", **context)
         body_html = render_template("mail/registration.html", **context)
@@ -122,17 +119,6 @@ def notify_calendar_replaced(feed: PersonalFeed, *, language: str, now: datetime
         body_html = render_template("mail/calendar_replaced.html", **context)
     enqueue_message(recipient=feed.email, subject=subject, body_text=body_text, body_html=body_html,
                     dedup_key=f"personal-feed-{feed.id}-replaced-{feed.token}", now=now)
-
-
-def change_lines(change: Change, lang: str, *, talk: EventSession | None = None) -> list[tuple[str, str, str]]:
-    """(label, was, now) for each changed aspect, in `lang` (call under force_locale(lang)). For an
-    agenda item the first line names it."""
-    labels = TALK_ASPECT_LABELS if talk is not None else EVENT_ASPECT_LABELS
-    lines = [(str(labels[aspect]), was, now) for aspect, was, now in change.lines(lang)]
-    if talk is not None and Aspect.TITLE not in change.aspects:
-        title = describe(change.after, Aspect.TITLE, lang)
-        lines.insert(0, (str(_l("Agenda item")), title, title))
-    return lines
 
 
 def message_context(registration: Registration, kind: str) -> dict:
