@@ -10,8 +10,8 @@ from eventsapp.extensions import db
 from eventsapp.mail.models import OutboxMessage
 from eventsapp.registration import services as registration
 from eventsapp.registration.personal_feed import personal_feed_for
+from tests.e2e.helpers import sign_in
 
-PASSWORD = "organizer in the browser"
 # Recorded in every frame from the first script on, before the page's own scripts run.
 RECORD_VIOLATIONS = """
 window.__cspViolations = [];
@@ -69,15 +69,6 @@ def signed_up(make_event, app_ctx, now):
 def current_feed_token() -> str:
     db.session.expire_all()
     return personal_feed_for("ada@example.com").token
-
-
-def sign_in(page: Page, live_server, make_user) -> None:
-    make_user(email="organizer@example.com", password=PASSWORD)
-    page.goto(f"{live_server.url}/auth/login?lang=en")
-    page.get_by_label("E-mail").fill("organizer@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).not_to_have_url(re.compile(r"/auth/login"))
 
 
 def test_the_browser_gets_the_policy_and_no_page_breaks_it(live_server, watch, signed_up):

@@ -5,11 +5,9 @@ from email.message import EmailMessage
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from eventsapp.database import utcnow
 from eventsapp.extensions import db
-from eventsapp.mail.transport import SmtpTransport
-from eventsapp.mail.worker import deliver_due_messages
 from eventsapp.registration.models import Registration, RegistrationStatus
+from tests.e2e.helpers import deliver_outbox
 
 TITLE = "Browser Quality Day"
 
@@ -32,13 +30,6 @@ def cancel_on_manage_page(page: Page, manage_url: str) -> None:
     page.get_by_role("link", name="Cancel my registration").click()
     page.get_by_role("button", name="Yes, cancel my registration").click()
     expect(page.get_by_text("This registration is cancelled.")).to_be_visible()
-
-
-def deliver_outbox(live_server) -> dict[str, int]:
-    """One pass of the mail worker, as `flask mail work --once` does it."""
-    with live_server.app.app_context():
-        transport = SmtpTransport.from_url(live_server.app.config["SMTP_URL"])
-        return deliver_due_messages(transport=transport, now=utcnow())
 
 
 def manage_link(message: EmailMessage, base_url: str) -> str:

@@ -1,0 +1,27 @@
+"""What several browser tests do: sign an organizer in, run the mail worker once."""
+import re
+
+from playwright.sync_api import Page, expect
+
+from eventsapp.database import utcnow
+from eventsapp.mail.transport import SmtpTransport
+from eventsapp.mail.worker import deliver_due_messages
+
+ORGANIZER_PASSWORD = "organizer in the browser"
+
+
+def sign_in(page: Page, live_server, make_user) -> None:
+    """An organizer account, signed in through the login page."""
+    make_user(email="organizer@example.com", password=ORGANIZER_PASSWORD)
+    page.goto(f"{live_server.url}/auth/login?lang=en")
+    page.get_by_label("E-mail").fill("organizer@example.com")
+    page.get_by_label("Password").fill(ORGANIZER_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).not_to_have_url(re.compile(r"/auth/login"))
+
+
+def deliver_outbox(live_server) -> dict[str, int]:
+    """One pass of the mail worker, as `flask mail work --once` does it."""
+    with live_server.app.app_context():
+        transport = SmtpTransport.from_url(live_server.app.config["SMTP_URL"])
+        return deliver_due_messages(transport=transport, now=utcnow())
