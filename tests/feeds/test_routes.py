@@ -224,6 +224,27 @@ def test_personal_feed_holds_only_that_persons_active_registrations(client, make
     assert "private" in response.headers["Cache-Control"]
 
 
+def test_a_promotion_raises_sequence_and_last_modified_in_the_personal_feed_only(client, make_event, app_ctx, now,
+                                                                                 polled_later):
+    event = make_event(capacity=1)
+    first = registration.register(event.id, registration.Applicant(name="A", email="a@example.com"), now=now)
+    registration.register(event.id, registration.Applicant(name="B", email="b@example.com"), now=now)
+    token = personal_feed_for("b@example.com").token
+    db.session.commit()
+    waiting = by_uid(client.get(f"/feeds/me/{token}.ics"))[uid(event)]
+    public = client.get("/feeds/all.ics")
+    promoted_at = now + timedelta(minutes=5)
+    registration.cancel_registration(first, now=promoted_at)
+    db.session.commit()
+    confirmed = by_uid(client.get(f"/feeds/me/{token}.ics"))[uid(event)]
+    assert (str(waiting["STATUS"]), str(confirmed["STATUS"])) == ("TENTATIVE", "CONFIRMED")
+    assert int(confirmed["SEQUENCE"]) == int(waiting["SEQUENCE"]) + 1
+    assert confirmed["LAST-MODIFIED"].dt == promoted_at > waiting["LAST-MODIFIED"].dt
+    # Everyone else's view of the event did not change: the public feed keeps its SEQUENCE.
+    public_after = by_uid(client.get("/feeds/all.ics"))[uid(event)]
+    assert int(public_after["SEQUENCE"]) == int(by_uid(public)[uid(event)]["SEQUENCE"])
+
+
 def test_revoked_personal_feed_stops_answering(client, make_event, app_ctx, now):
     from eventsapp.mail.models import OutboxMessage
 
@@ -353,7 +374,9 @@ def test_renaming_a_room_keeps_its_talks_and_updates_the_agenda(client, make_eve
     assert talk.room is not None and talk.room.name == "Grand Hall"
     after = client.get(f"/feeds/events/{event.id}/agenda.ics?lang=en",
                        headers={"If-None-Match": before.headers["ETag"]})
-    assert str(by_uid(after)[f"session-{talk.id}@127.0.0.1"]["LOCATION"]).startswith("Grand Hall")
+    entry = by_uid(after)[f"session-{talk.id}@127.0.0.1"]
+    assert str(entry["LOCATION"]).startswith("Grand Hall")
+    assert int(entry["SEQUENCE"]) == int(by_uid(before)[f"session-{talk.id}@127.0.0.1"]["SEQUENCE"]) + 1
 
 
 def test_moving_an_event_to_another_campaign_moves_the_old_feeds_last_modified(make_event, make_campaign,
