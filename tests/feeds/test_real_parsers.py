@@ -1,11 +1,13 @@
 """The real-parser gate (research/calendar-interop.md 4 and 5, item 23).
 
-Every calendar we produce is read by icalendar, the reference, and by four real parsers: ical.js
-(Mozilla's, in Thunderbird) and node-ical on the machine's Node.js, vobject (`validate=True`) and
-ical (Home Assistant's). All five must report the same events: UID, start and end as UTC instants,
-SUMMARY, STATUS and SEQUENCE; ical.js and node-ical must resolve each TZID (never "floating"); and
-the instants must be the ones in the database. `make test` installs the Node packages
-(tests/feeds/parsers); the Node script runs once per test, on the whole batch of calendars.
+Every calendar we produce is read by icalendar, the reference, and by six real readers: ical.js
+(Mozilla's, in Thunderbird) and node-ical on the machine's Node.js, vobject (`validate=True`), ical
+(Home Assistant's), x-wr-timezone (what X-WR-TIMEZONE-aware readers compute) and libical 3 (the C
+library behind Evolution) on Debian's Python. All must report the same events: UID, start and end
+as UTC instants, SUMMARY, STATUS and SEQUENCE; ical.js, node-ical and libical must resolve each
+TZID (never "floating"); the instants must be the ones in the database; and libical's RFC 5545/5546
+restriction check must find nothing. `make test` installs the Node packages and libical
+(tests/feeds/parsers); each runs once per test, on the whole batch of calendars.
 """
 import json
 import os
@@ -20,6 +22,7 @@ from urllib.parse import urlsplit
 import icalendar
 import pytest
 import vobject
+import x_wr_timezone
 from ical.calendar_stream import IcsCalendarStream
 from sqlalchemy import select
 
@@ -37,6 +40,8 @@ from tests.feeds.helpers import make_event as transient_event
 PARSERS_DIR = Path(__file__).with_name("parsers")
 NODE_SCRIPT = PARSERS_DIR / "parse_ical.js"
 NODE_PARSERS = ("icaljs", "nodeical")
+LIBICAL_SCRIPT = PARSERS_DIR / "libical_check.py"
+SYSTEM_PYTHON = "/usr/bin/python3"  # libical's Python bindings are Debian's, for Debian's Python only
 ATTENDEE = ("张伟", "zhang@example.com")
 
 
@@ -58,13 +63,15 @@ def read_with_icalendar(body: bytes) -> tuple[set[Reading], dict[str, str | None
     problems += [f"TZID without VTIMEZONE: {tzid}" for tzid in calendar.get_missing_tzids()]
     uids = [str(event.get("UID")) for event in calendar.events]
     problems += [f"UID {uid} appears {uids.count(uid)} times" for uid in sorted(set(uids)) if uids.count(uid) > 1]
-    readings, tzids = set(), {}
-    for event in calendar.events:
-        uid = str(event["UID"]) if "UID" in event else None
-        readings.add(Reading(uid, utc(event.DTSTART), utc(event.DTEND), as_text(event.get("SUMMARY")),
-                             as_text(event.get("STATUS")), event.get("SEQUENCE")))
-        tzids[uid] = event["DTSTART"].params.get("TZID")
-    return readings, tzids, problems
+    tzids = {str(event["UID"]) if "UID" in event else None: event["DTSTART"].params.get("TZID")
+             for event in calendar.events}
+    return icalendar_readings(calendar), tzids, problems
+
+
+def icalendar_readings(calendar: icalendar.Calendar) -> set[Reading]:
+    return {Reading(str(event["UID"]) if "UID" in event else None, utc(event.DTSTART), utc(event.DTEND),
+                    as_text(event.get("SUMMARY")), as_text(event.get("STATUS")), event.get("SEQUENCE"))
+            for event in calendar.events}
 
 
 def as_text(value) -> str | None:
@@ -95,6 +102,11 @@ def read_with_ical(text: str) -> set[Reading]:
             for event in calendar.events}
 
 
+def read_with_x_wr_timezone(text: str) -> set[Reading]:
+    """What a reader that applies X-WR-TIMEZONE computes: it must change no instant."""
+    return icalendar_readings(x_wr_timezone.to_standard(icalendar.Calendar.from_ical(text.encode("utf-8"))))
+
+
 def read_with_node(texts: list[str]) -> list[dict]:
     """ical.js and node-ical on every text, in one Node process (TZ=UTC, so floating times show)."""
     if shutil.which("node") is None or not (PARSERS_DIR / "node_modules").is_dir():
@@ -105,7 +117,21 @@ def read_with_node(texts: list[str]) -> list[dict]:
     return json.loads(result.stdout)
 
 
-def node_readings(result: dict) -> tuple[set[Reading], dict[str, str | None]]:
+def read_with_libical(texts: list[str]) -> list[dict]:
+    """libical on every text, with its restriction check, in one process of Debian's Python."""
+    missing = "libical is not installed: run `make install-parsers` (Debian's gir1.2-ical-3.0 and python3-gi)"
+    if not Path(SYSTEM_PYTHON).exists():
+        pytest.fail(missing)
+    result = subprocess.run([SYSTEM_PYTHON, str(LIBICAL_SCRIPT)], input=json.dumps(texts).encode(),
+                            capture_output=True, timeout=60)
+    if result.returncode != 0 and (b"ICalGLib" in result.stderr or b"No module named 'gi'" in result.stderr):
+        pytest.fail(f"{missing}\n{result.stderr.decode()}")
+    assert result.returncode == 0, result.stderr.decode()
+    return json.loads(result.stdout)
+
+
+def json_readings(result: dict) -> tuple[set[Reading], dict[str, str | None]]:
+    """The readings and DTSTART zones of a reader that printed JSON (the Node parsers, libical)."""
     readings = {Reading(event["uid"], utc(event["start"]), utc(event["end"]), event["summary"], event["status"],
                         event["sequence"]) for event in result["events"]}
     return readings, {event["uid"]: event["tzid"] for event in result["events"]}
@@ -123,13 +149,14 @@ def disagreements(calendars: dict[str, bytes], stored: dict[str, tuple] | None =
         except UnicodeDecodeError as error:
             problems.append(f"{label}: not valid UTF-8: {error}")
     node_results = read_with_node(list(texts.values()))
-    for (label, text), node_result in zip(texts.items(), node_results, strict=True):
-        problems += [f"{label}: {problem}"
-                     for problem in calendar_disagreements(calendars[label], text, node_result, stored)]
+    libical_results = read_with_libical(list(texts.values()))
+    for (label, text), node_result, libical_result in zip(texts.items(), node_results, libical_results, strict=True):
+        problems += [f"{label}: {problem}" for problem in
+                     calendar_disagreements(calendars[label], text, {**node_result, "libical": libical_result}, stored)]
     return problems
 
 
-def calendar_disagreements(body: bytes, text: str, node_result: dict, stored: dict[str, tuple] | None) -> list[str]:
+def calendar_disagreements(body: bytes, text: str, json_results: dict, stored: dict[str, tuple] | None) -> list[str]:
     try:
         reference, tzids, problems = read_with_icalendar(body)
     except Exception as error:  # the reference must read it before anything is compared
@@ -140,18 +167,20 @@ def calendar_disagreements(body: bytes, text: str, node_result: dict, stored: di
             problems.append(f"icalendar reads {reading.uid} as {reading.start}..{reading.end}, "
                             f"stored {instants[0]}..{instants[1]}")
     readings = {}
-    for name, read in (("vobject", read_with_vobject), ("ical", read_with_ical)):
+    for name, read in (("vobject", read_with_vobject), ("ical", read_with_ical),
+                       ("x-wr-timezone", read_with_x_wr_timezone)):
         try:
             readings[name] = read(text)
         except Exception as error:  # any exception is the finding
             problems.append(f"{name} failed: {type(error).__name__}: {error}")
-    for name in NODE_PARSERS:
-        if node_result[name]["error"]:
-            problems.append(f"{name} failed: {node_result[name]['error']}")
+    for name in (*NODE_PARSERS, "libical"):
+        if json_results[name]["error"]:
+            problems.append(f"{name} failed: {json_results[name]['error']}")
             continue
-        readings[name], zones = node_readings(node_result[name])
+        readings[name], zones = json_readings(json_results[name])
         problems += [f"{name} reads {uid} in zone {zones.get(uid)!r}, the feed says {tzid!r}"
                      for uid, tzid in tzids.items() if tzid and zones.get(uid) != tzid]
+    problems += [f"libical's restriction check: {error}" for error in json_results["libical"].get("errors", [])]
     for name, found in readings.items():
         problems += [f"{name} misses {reading}" for reading in sorted(reference - found, key=repr)]
         problems += [f"{name} adds {reading}" for reading in sorted(found - reference, key=repr)]
@@ -182,7 +211,7 @@ def test_demo_feeds_and_invitations_read_alike_in_every_parser(app_ctx, now):
         for campaign in campaigns:
             selection = [event for event in events if event.campaign_id == campaign.id]
             calendars[f"campaign {campaign.slug} ({lang})"] = build(selection, name=campaign.name_en, lang=lang)
-    invited = events[0]
+    invited = next(event for event in events if not event.is_cancelled)  # RFC 5546: a REQUEST is not cancelled
     calendars["REQUEST"] = build([invited], method="REQUEST", attendee=ATTENDEE)
     calendars["CANCEL"] = build([invited], method="CANCEL", attendee=ATTENDEE, lang="en")
     assert disagreements(calendars, stored_instants(events)) == []
