@@ -14,10 +14,11 @@ import os
 import shutil
 import subprocess
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -281,3 +282,27 @@ def test_every_demo_feed_url_reads_alike_in_every_parser(app_ctx, client, now):
     served = {str(vevent["UID"]) for body in calendars.values() for vevent in icalendar.Calendar.from_ical(body).events}
     assert served == set(stored)  # every public event and talk is in some feed: the agreement is not vacuous
     assert disagreements(calendars, stored) == []
+
+
+def local_event(event_id: int, tzid: str, local: datetime, hours: int = 2) -> Event:
+    """An event at a wall-clock time of its zone (the stored instants are UTC, as in the database)."""
+    starts_at = local.replace(tzinfo=ZoneInfo(tzid)).astimezone(UTC)
+    return transient_event(event_id, timezone=tzid, starts_at=starts_at, ends_at=starts_at + timedelta(hours=hours))
+
+
+@pytest.mark.parametrize(("tzid", "wall_times"), [
+    # one yearly rule each way (RRULE)
+    ("Europe/Berlin", [datetime(2026, 1, 15, 18), datetime(2026, 7, 1, 10), datetime(2037, 12, 1, 9)]),
+    ("America/New_York", [datetime(2026, 1, 15, 18), datetime(2026, 7, 1, 10), datetime(2026, 3, 8, 1, 30)]),
+    ("Australia/Sydney", [datetime(2026, 1, 15, 18), datetime(2026, 7, 1, 10), datetime(2027, 12, 24, 20)]),
+    # onset by onset (RDATE)
+    ("America/Santiago", [datetime(2026, 1, 15, 18), datetime(2026, 7, 1, 10), datetime(2033, 10, 1, 9)]),
+    ("Africa/Casablanca", [datetime(2026, 1, 15, 18), datetime(2026, 3, 1, 10), datetime(2027, 2, 20, 12),
+                           datetime(2024, 3, 20, 12)]),
+    ("America/New_York", [datetime(2006, 7, 1, 10), datetime(2007, 3, 20, 10)]),  # the rule changed in 2007
+])
+def test_daylight_saving_zones_read_alike_in_summer_and_winter(tzid, wall_times):
+    events = [local_event(number, tzid, wall_time) for number, wall_time in enumerate(wall_times, start=1)]
+    calendars = {"feed": build(events, name=tzid), "download": build(events[-1:]),
+                 "REQUEST": build(events[:1], method="REQUEST", attendee=ATTENDEE)}
+    assert disagreements(calendars, stored_instants(events)) == []

@@ -13,6 +13,7 @@ Python (`make install-libical`), so tests/feeds/test_real_parsers.py runs this i
 """
 import json
 import sys
+from pathlib import Path
 
 import gi
 
@@ -81,7 +82,7 @@ def read(text):
 
 def main(paths):
     if paths:
-        results = [read(open(path, encoding="utf-8").read()) for path in paths]
+        results = [read(Path(path).read_text(encoding="utf-8")) for path in paths]
     else:
         # Strict UTF-8, as the other parsers: a character broken by folding fails here.
         data = sys.stdin.buffer.read().decode("utf-8")
