@@ -11,9 +11,10 @@ restriction check must find nothing. `make test` installs the Node packages and 
 """
 import json
 import os
+import re
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 from pathlib import Path
@@ -27,14 +28,18 @@ import x_wr_timezone
 from ical.calendar_stream import IcsCalendarStream
 from sqlalchemy import select
 
+from eventsapp.catalogue import services as catalogue
+from eventsapp.catalogue.details import EventDetails
 from eventsapp.catalogue.models import Campaign, Event, EventStatus
 from eventsapp.catalogue.queries import public_events
 from eventsapp.demo import load_demo
 from eventsapp.extensions import db
 from eventsapp.feeds.agenda import session_uid
 from eventsapp.feeds.ical import build_calendar, event_uid
+from eventsapp.mail.models import OutboxMessage
+from eventsapp.mail.transport import compose_email
 from eventsapp.registration.personal_feed import personal_feed_for
-from eventsapp.registration.services import Applicant, register
+from eventsapp.registration.services import Applicant, cancel_registration, register, resend_manage_link
 from tests.feeds.helpers import BASE_URL, ORGANIZER, TRICKY_TEXT, demo_feed_urls, utc
 from tests.feeds.helpers import make_event as transient_event
 
@@ -306,3 +311,49 @@ def test_daylight_saving_zones_read_alike_in_summer_and_winter(tzid, wall_times)
     calendars = {"feed": build(events, name=tzid), "download": build(events[-1:]),
                  "REQUEST": build(events[:1], method="REQUEST", attendee=ATTENDEE)}
     assert disagreements(calendars, stored_instants(events)) == []
+
+
+# --- e-mail -------------------------------------------------------------------------------------
+
+def calendar_parts(message: OutboxMessage) -> list[tuple[str, str | None, bytes]]:
+    """(content type, method parameter, bytes) of each calendar part of the mail as it is sent."""
+    email = compose_email(message, sender="活动团队 <events@example.com>", now=message.created_at)
+    return [(part.get_content_type(), part.get_param("method"), part.get_payload(decode=True))
+            for part in email.walk() if part.get_content_type() in ("text/calendar", "application/ics")]
+
+
+def test_every_mail_calendar_part_reads_alike_and_passes_libicals_check(app_ctx, make_event, now):
+    """Sign-up, waiting list, cancellation, promotion, a move, the event's cancellation and a link
+    asked for afterwards, in a zone with daylight-saving time: each calendar part of each mail."""
+    event = make_event(capacity=1, timezone="Europe/Berlin")
+    people = [register(event.id, Applicant(name=name, email=email, language=language), now=now)
+              for name, email, language in (("张伟", "zhang@example.com", "zh"), ("Li Na", "li@example.com", "en"),
+                                            ("王芳", "wang@example.com", "zh"))]
+    db.session.commit()
+    for person in (people[2], people[0]):  # the second frees the seat: Li Na is promoted
+        cancel_registration(person, now=now)
+        db.session.commit()
+    catalogue.save_event(event, replace(EventDetails.of(event), starts_at=event.starts_at + timedelta(hours=2),
+                                        ends_at=event.ends_at + timedelta(hours=2)), now=now)
+    db.session.commit()
+    catalogue.cancel_event(event, reason="台风 Typhoon", now=now)
+    db.session.commit()
+    resend_manage_link(event, "li@example.com", now=now)
+    db.session.commit()
+
+    messages = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.ics.is_not(None))
+                                       .order_by(OutboxMessage.id)))
+    kinds = {re.sub(r"^registration-\d+-([a-z_]+).*$", r"\1", message.dedup_key) for message in messages}
+    assert kinds >= {"confirmed", "waitlisted", "cancelled", "promoted", "event_changed", "event_cancelled",
+                     "manage_link"}
+    calendars, methods = {}, {}
+    for message in messages:
+        for content_type, method, body in calendar_parts(message):
+            label = f"{message.dedup_key} to {message.recipient} ({content_type})"
+            calendars[label], methods[label] = body, message.ics_method
+            if content_type == "text/calendar":  # RFC 6047: the method parameter is the calendar's METHOD
+                assert method == message.ics_method, label
+    assert len(calendars) == 2 * len(messages)
+    assert disagreements(calendars) == []
+    libical = read_with_libical([body.decode("utf-8") for body in calendars.values()])
+    assert {label: result["method"] for label, result in zip(calendars, libical, strict=True)} == methods
