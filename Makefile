@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test lint install install-dev install-browser install-parsers install-axe translations extract-messages clean
+.PHONY: run test lint install install-dev install-browser install-parsers install-libical install-axe translations extract-messages clean
 
 # Links in e-mails and feeds lead to BASE_URL: where `make run` serves (PORT=8000 make run), unless BASE_URL is given.
 run: BASE_URL ?= http://127.0.0.1:$(PORT)
@@ -33,9 +33,18 @@ install-browser:
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; }
 
 # tests/feeds/test_real_parsers.py reads every feed with ical.js and node-ical too, on the machine's
-# Node.js (20 or later), installed from tests/feeds/parsers/package-lock.json when it changes.
+# Node.js (20 or later), installed from tests/feeds/parsers/package-lock.json when it changes, and
+# with libical (see install-libical).
 PARSERS := tests/feeds/parsers
-install-parsers: $(PARSERS)/node_modules/.installed
+install-parsers: $(PARSERS)/node_modules/.installed install-libical
+
+# libical, the C library behind Evolution, checks feeds and mails against RFC 5545/5546; its Python
+# bindings exist only for Debian's own Python (/usr/bin/python3), which tests/feeds/parsers/libical_check.py runs on.
+install-libical:
+	@/usr/bin/python3 -c 'import gi; gi.require_version("ICalGLib", "3.0")' 2>/dev/null || { \
+	  command -v apt-get >/dev/null || { \
+	    echo "tests/feeds/test_real_parsers.py needs libical for /usr/bin/python3: install Debian's gir1.2-ical-3.0 and python3-gi" >&2; exit 1; }; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y gir1.2-ical-3.0 python3-gi; }
 
 $(PARSERS)/node_modules/.installed: $(PARSERS)/package.json $(PARSERS)/package-lock.json
 	@command -v node >/dev/null && command -v npm >/dev/null || { \

@@ -6,9 +6,12 @@ The rules follow shared/research/calendar-interop.md:
 
 - Feeds and downloads are METHOD:PUBLISH with an ORGANIZER and no ATTENDEE (RFC 5546 3.2.1).
   E-mails are METHOD:REQUEST or METHOD:CANCEL and name their recipient as ATTENDEE (3.2.2, 3.2.5).
-- Times carry TZID=<event.timezone>, and every TZID gets a VTIMEZONE built by icalendar from a
-  recent first date (so Shanghai is one STANDARD +0800 block), without the COMMENT line that
-  libical rejects. No VCALENDAR UID (vdirsyncer would key every event by it).
+- Times carry TZID=<event.timezone>, and every TZID gets a VTIMEZONE from a recent first date (so
+  Shanghai is one STANDARD +0800 block) with no COMMENT line (libical rejects it). No VCALENDAR
+  UID (vdirsyncer would key every event by it).
+- A zone whose daylight-saving time follows one yearly rule (Berlin, New York, Sydney) gets one
+  STANDARD and one DAYLIGHT with an RRULE, from which Outlook builds its yearly rule (MS-OXCICAL);
+  any other zone lists its onsets as RDATEs (feeds/vtimezone.py).
 - UID, DTSTAMP, LAST-MODIFIED and SEQUENCE come from the rows, never from uuid4() or now().
 - SEQUENCE (RFC 5545 3.8.7.4, RFC 5546 2.1.4) grows strictly, per UID and recipient, whenever what
   that recipient's calendar shows changes; it is a sum of counters that only ever grow:
@@ -30,18 +33,18 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Timezone, vCalAddress, vDuration
+from icalendar import Calendar, vCalAddress, vDuration
 from icalendar import Event as VEvent
 from icalendar.enums import CLASS, STATUS, TRANSP
 
 from ..languages import other_language, pick_language
 from ..text import one_line
 from ..timezones import DEFAULT_TIMEZONE
+from .vtimezone import vtimezone
 
 if TYPE_CHECKING:  # only for typing: the serializer works on any object with the same attributes
     from ..catalogue.models import Event
@@ -277,30 +280,7 @@ def add_timezones(calendar: Calendar, zones: set[str], events: list[Event]) -> N
         first_year = min(first_year, min(as_utc(event.starts_at) for event in events).year - 1)
         last_year = max(last_year, max(as_utc(event.ends_at) for event in events).year + 1)
     for position, tzid in enumerate(sorted(zones - {"UTC"})):
-        calendar.subcomponents.insert(position, _vtimezone(tzid, first_year, last_year))
-
-
-@lru_cache(maxsize=256)
-def _vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
-    """Building a VTIMEZONE walks years of transitions (most of an e-mail's build time), so it is
-    built once per zone and span and shared; nothing changes it after this."""
-    timezone = Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1))
-    timezone.pop("COMMENT", None)  # libical's RFC 5545 check rejects COMMENT in a VTIMEZONE
-    for observance in timezone.subcomponents:
-        _one_onset_per_rdate(observance)
-    return timezone
-
-
-def _one_onset_per_rdate(observance) -> None:
-    """icalendar writes all onsets of an observance as one multi-valued RDATE; ical.js and vobject
-    read only its first value (summer times then come out an hour off), so each gets its own line.
-    The DTSTART is repeated as an RDATE too: ical.js skips DTSTART when an RDATE is present."""
-    rdates = observance.pop("RDATE", None)
-    if rdates is None:
-        return
-    onsets = [value.dt for group in (rdates if isinstance(rdates, list) else [rdates]) for value in group.dts]
-    for onset in [observance.DTSTART, *onsets]:
-        observance.add("RDATE", onset)
+        calendar.subcomponents.insert(position, vtimezone(tzid, first_year, last_year))
 
 
 def local_or_utc(moment: datetime, zone: ZoneInfo) -> datetime:

@@ -92,7 +92,9 @@ def notify(registration: Registration, kind: str, *, now: datetime, change: Chan
         subject = str(SUBJECTS[kind] % {"title": event.title})
         body_text = render_template("mail/registration.txt", **context)
         body_html = render_template("mail/registration.html", **context)
-    method = "CANCEL" if kind in CANCELLING_KINDS else "REQUEST"
+    # RFC 5546 allows a REQUEST only TENTATIVE or CONFIRMED: a cancelled event's mails (a link asked
+    # for again, say) keep it out of the calendar.
+    method = "CANCEL" if kind in CANCELLING_KINDS or event.is_cancelled else "REQUEST"
     enqueue_message(
         recipient=registration.email, subject=subject, body_text=body_text, body_html=body_html,
         dedup_key=dedup_key(registration, kind, now=now, talk=talk), now=now,

@@ -186,9 +186,9 @@ def test_berlin_event_gets_its_own_vtimezone_with_daylight_saving_time():
 
 
 def test_vtimezone_covers_events_beyond_the_default_span():
-    later = make_event(starts_at=datetime(2041, 7, 1, 8, tzinfo=UTC), timezone="Europe/Berlin")
+    later = make_event(starts_at=datetime(2041, 7, 1, 8, tzinfo=UTC), timezone="America/Santiago")
     rdates = [line for line in unfolded_lines(build([later])) if line.startswith("RDATE")]
-    assert any("20410331" in line for line in rdates)  # the spring change of 2041 is described
+    assert any("20410908" in line for line in rdates)  # the spring change of 2041 is described
 
 
 def written_observances(body: bytes, tzid: str) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -222,10 +222,11 @@ def offset_changes(tzid: str, first: date, last: date) -> set[tuple[str, date]]:
 
 def test_each_vtimezone_onset_has_an_rdate_line_of_its_own():
     """ical.js and vobject read only the first value of a multi-valued RDATE, and ical.js skips DTSTART
-    once an RDATE is present (see ical._one_onset_per_rdate): one onset per line, DTSTART repeated."""
-    body = build([make_event(7, timezone="Europe/Berlin", starts_at=datetime(2026, 7, 1, 8, tzinfo=UTC))])
-    onsets, summer_rdates = set(), []
-    for name, properties in written_observances(body, "Europe/Berlin"):
+    once an RDATE is present (see vtimezone.rdate_vtimezone): one onset per line, DTSTART repeated.
+    Casablanca's changes (an hour back for Ramadan) fit no yearly rule, so its VTIMEZONE lists them."""
+    body = build([make_event(7, timezone="Africa/Casablanca", starts_at=datetime(2026, 7, 1, 8, tzinfo=UTC))])
+    onsets, ramadan_rdates = set(), []
+    for name, properties in written_observances(body, "Africa/Casablanca"):
         (dtstart,) = [value for prop, value in properties if prop == "DTSTART"]
         (offset_to,) = [value for prop, value in properties if prop == "TZOFFSETTO"]
         rdates = [value for prop, value in properties if prop == "RDATE"]
@@ -233,11 +234,90 @@ def test_each_vtimezone_onset_has_an_rdate_line_of_its_own():
         assert len(rdates) == len(set(rdates)), name
         if rdates:
             assert dtstart in rdates, name
-        if name == "DAYLIGHT":
-            summer_rdates += rdates
+        if offset_to == "+0000":
+            ramadan_rdates += rdates
         onsets |= {(offset_to, date(int(v[:4]), int(v[4:6]), int(v[6:8]))) for v in [dtstart, *rdates]}
-    assert any(value.startswith("20260329T") for value in summer_rdates)  # this year's spring change
-    assert offset_changes("Europe/Berlin", TIMEZONE_FIRST_DATE, TIMEZONE_LAST_DATE) - onsets == set()
+    assert any(value.startswith("20260215T") for value in ramadan_rdates)  # this year's change
+    assert offset_changes("Africa/Casablanca", TIMEZONE_FIRST_DATE, TIMEZONE_LAST_DATE) - onsets == set()
+
+
+def vtimezone_of(tzid: str, year: int = 2026) -> str:
+    """The VTIMEZONE block written for an event of that zone in July of `year`, as text."""
+    body = build([make_event(7, timezone=tzid, starts_at=datetime(year, 7, 1, 8, tzinfo=UTC))])
+    lines = unfolded_lines(body)
+    start = lines.index(f"TZID:{tzid}") - 1
+    return "\n".join(lines[start:lines.index("END:VTIMEZONE", start) + 1])
+
+
+def test_berlin_is_one_yearly_rule_each_way_as_outlook_reads_it():
+    """MS-OXCICAL: one STANDARD and one DAYLIGHT, each YEARLY with one nth/last weekday; DTSTART is the
+    first onset of the span in the wall-clock time before the change (RFC 5545 3.6.5); no UNTIL."""
+    assert vtimezone_of("Europe/Berlin") == "\n".join([
+        "BEGIN:VTIMEZONE", "TZID:Europe/Berlin",
+        "BEGIN:STANDARD", "DTSTART:20201025T030000", "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10",
+        "TZNAME:CET", "TZOFFSETFROM:+0200", "TZOFFSETTO:+0100", "END:STANDARD",
+        "BEGIN:DAYLIGHT", "DTSTART:20200329T020000", "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3",
+        "TZNAME:CEST", "TZOFFSETFROM:+0100", "TZOFFSETTO:+0200", "END:DAYLIGHT",
+        "END:VTIMEZONE"])
+
+
+@pytest.mark.parametrize(("tzid", "standard", "daylight"), [
+    ("America/New_York", ("20201101T020000", "BYDAY=1SU;BYMONTH=11", "-0400", "-0500"),
+     ("20200308T020000", "BYDAY=2SU;BYMONTH=3", "-0500", "-0400")),
+    # southern hemisphere: summer time spans the new year
+    ("Australia/Sydney", ("20200405T030000", "BYDAY=1SU;BYMONTH=4", "+1100", "+1000"),
+     ("20201004T020000", "BYDAY=1SU;BYMONTH=10", "+1000", "+1100")),
+    # Dublin's winter time is tzdata's "negative daylight saving": clients still want summer as DAYLIGHT
+    ("Europe/Dublin", ("20201025T020000", "BYDAY=-1SU;BYMONTH=10", "+0100", "+0000"),
+     ("20200329T010000", "BYDAY=-1SU;BYMONTH=3", "+0000", "+0100")),
+])
+def test_regular_zones_get_a_yearly_rule_each_way(tzid, standard, daylight):
+    observances = written_observances(build([make_event(7, timezone=tzid)]), tzid)
+    assert [name for name, _ in observances] == ["STANDARD", "DAYLIGHT"]
+    for (_, properties), (dtstart, rule, offset_from, offset_to) in zip(observances, (standard, daylight), strict=True):
+        written = dict(properties)
+        assert (written["DTSTART"], written["RRULE"], written["TZOFFSETFROM"], written["TZOFFSETTO"]) == (
+            dtstart, f"FREQ=YEARLY;{rule}", offset_from, offset_to)
+        assert "RDATE" not in written
+
+
+@pytest.mark.parametrize("tzid", ["Europe/Berlin", "America/New_York", "Australia/Sydney", "Europe/Dublin",
+                                  "Australia/Lord_Howe"])
+def test_yearly_rules_give_the_offsets_of_tzdata_every_half_hour(tzid):
+    """Read back by icalendar (dateutil's VTIMEZONE reader, not zoneinfo) through the first and last
+    years that events of the default span can fall in (Lord Howe changes by half an hour)."""
+    calendar = parse(build([make_event(7, timezone=tzid)]))
+    assert "RRULE" in vtimezone(calendar, tzid).walk("DAYLIGHT")[0]
+    written, zone = vtimezone(calendar, tzid).to_tz(lookup_tzid=False), ZoneInfo(tzid)
+    wrong = []
+    for year in (TIMEZONE_FIRST_DATE.year + 1, TIMEZONE_LAST_DATE.year - 1):
+        moment = datetime(year, 1, 1, tzinfo=UTC)
+        while moment.year == year:
+            if moment.astimezone(written).utcoffset() != moment.astimezone(zone).utcoffset():
+                wrong.append(moment)
+            moment += timedelta(minutes=30)
+    assert wrong == []
+
+
+@pytest.mark.parametrize(("tzid", "year", "why"), [
+    ("America/Santiago", 2026, "first Sunday on or after the 2nd, and 2022 moved"),
+    ("Africa/Casablanca", 2026, "one hour back for Ramadan, by the moon"),
+    ("America/Mexico_City", 2026, "daylight-saving time ended in 2022"),
+    ("Asia/Jerusalem", 2026, "the Friday before the last Sunday of March"),
+    ("America/New_York", 2007, "the span from 2006 has the rule before 2007 too"),
+])
+def test_zones_whose_changes_fit_no_yearly_rule_list_their_onsets(tzid, year, why):
+    observances = written_observances(build([make_event(7, timezone=tzid, starts_at=datetime(year, 7, 1,
+                                                                                               tzinfo=UTC))]), tzid)
+    assert all("RRULE" not in dict(properties) for _, properties in observances), why
+    assert any("RDATE" in dict(properties) for _, properties in observances), why
+
+
+def test_a_zone_without_daylight_saving_time_is_one_standard_block():
+    assert vtimezone_of("Asia/Shanghai") == "\n".join([
+        "BEGIN:VTIMEZONE", "TZID:Asia/Shanghai",
+        "BEGIN:STANDARD", "DTSTART:20200101T000000", "TZNAME:CST", "TZOFFSETFROM:+0800", "TZOFFSETTO:+0800",
+        "END:STANDARD", "END:VTIMEZONE"])
 
 
 def test_utc_event_is_written_with_z_and_needs_no_vtimezone():
