@@ -29,7 +29,7 @@ from ical.calendar_stream import IcsCalendarStream
 from sqlalchemy import select
 
 from eventsapp.catalogue import services as catalogue
-from eventsapp.catalogue.details import EventDetails
+from eventsapp.catalogue.details import EventDetails, SessionDetails
 from eventsapp.catalogue.models import Campaign, Event, EventStatus
 from eventsapp.catalogue.queries import public_events
 from eventsapp.demo import load_demo
@@ -322,10 +322,12 @@ def calendar_parts(message: OutboxMessage) -> list[tuple[str, str | None, bytes]
             for part in email.walk() if part.get_content_type() in ("text/calendar", "application/ics")]
 
 
-def test_every_mail_calendar_part_reads_alike_and_passes_libicals_check(app_ctx, make_event, now):
-    """Sign-up, waiting list, cancellation, promotion, a move, the event's cancellation and a link
-    asked for afterwards, in a zone with daylight-saving time: each calendar part of each mail."""
+def test_every_mail_calendar_part_reads_alike_and_passes_libicals_check(app_ctx, make_event, make_session, now):
+    """Sign-up, waiting list, cancellation, promotion, a move, a talk moved, the event's cancellation,
+    reinstatement, cancellation again and a link asked for afterwards, in a zone with daylight-saving
+    time: each calendar part of each mail."""
     event = make_event(capacity=1, timezone="Europe/Berlin")
+    talk = make_session(event, minutes=30)
     people = [register(event.id, Applicant(name=name, email=email, language=language), now=now)
               for name, email, language in (("张伟", "zhang@example.com", "zh"), ("Li Na", "li@example.com", "en"),
                                             ("王芳", "wang@example.com", "zh"))]
@@ -336,16 +338,22 @@ def test_every_mail_calendar_part_reads_alike_and_passes_libicals_check(app_ctx,
     catalogue.save_event(event, replace(EventDetails.of(event), starts_at=event.starts_at + timedelta(hours=2),
                                         ends_at=event.ends_at + timedelta(hours=2)), now=now)
     db.session.commit()
-    catalogue.cancel_event(event, reason="台风 Typhoon", now=now)
+    catalogue.save_session(talk, replace(SessionDetails.of(talk), starts_at=talk.starts_at + timedelta(minutes=30),
+                                         ends_at=talk.ends_at + timedelta(minutes=30)), event=event, now=now)
     db.session.commit()
+    for change in (lambda: catalogue.cancel_event(event, reason="台风 Typhoon", now=now),
+                   lambda: catalogue.reinstate_event(event, now=now),
+                   lambda: catalogue.cancel_event(event, reason="台风 Typhoon", now=now)):
+        change()
+        db.session.commit()
     resend_manage_link(event, "li@example.com", now=now)
     db.session.commit()
 
     messages = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.ics.is_not(None))
                                        .order_by(OutboxMessage.id)))
     kinds = {re.sub(r"^registration-\d+-([a-z_]+).*$", r"\1", message.dedup_key) for message in messages}
-    assert kinds >= {"confirmed", "waitlisted", "cancelled", "promoted", "event_changed", "event_cancelled",
-                     "manage_link"}
+    assert kinds >= {"confirmed", "waitlisted", "cancelled", "promoted", "event_changed", "agenda_changed",
+                     "event_cancelled", "event_reinstated", "manage_link"}
     calendars, methods = {}, {}
     for message in messages:
         for content_type, method, body in calendar_parts(message):
