@@ -10,6 +10,9 @@ The rules follow shared/research/calendar-interop.md:
   recent first date (so Shanghai is one STANDARD +0800 block), without the COMMENT line that
   libical rejects. No VCALENDAR UID (vdirsyncer would key every event by it).
 - UID, DTSTAMP, LAST-MODIFIED and SEQUENCE come from the event row, never from uuid4() or now().
+- UIDs are `event-<id>@<uid_domain>` (talks: `session-<id>@...`). The caller passes the domain:
+  site_settings.py fixes it once in the database (UID_DOMAIN, else BASE_URL's host at first start),
+  so a site that moves to another BASE_URL keeps every UID and no calendar duplicates its events.
 - LOCATION reads "<name in lang> (<name in the other language>), <address in lang>": the venue is
   recognisable in both languages and the address stays one piece at the end, where map apps look.
 """
@@ -20,7 +23,6 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Timezone, vCalAddress, vDuration
@@ -56,16 +58,8 @@ LABELS = {
 }
 
 
-def uid_domain(base_url: str) -> str:
-    """The host of BASE_URL, which every UID ends with."""
-    domain = urlsplit(base_url).hostname
-    if not domain:
-        raise ValueError(f"base_url needs a host: {base_url!r}")
-    return domain
-
-
 def event_uid(event: Event, domain: str) -> str:
-    """The event's UID forever: `event-<id>@<domain>`, the domain being the host of BASE_URL."""
+    """The event's UID forever: `event-<id>@<domain>`, the domain fixed once (site_settings.py)."""
     return f"event-{event.id}@{domain}"
 
 
@@ -129,6 +123,7 @@ def build_calendar(
     *,
     lang: str,
     base_url: str,
+    uid_domain: str,
     name: str | None = None,
     method: str = "PUBLISH",
     attendee: tuple[str, str] | None = None,
@@ -138,7 +133,7 @@ def build_calendar(
     description_limit: int | None = None,
     stamp: datetime | None = None,
 ) -> bytes:
-    """A VCALENDAR of `events` in `lang`.
+    """A VCALENDAR of `events` in `lang`, with links under `base_url` and UIDs ending in `uid_domain`.
 
     With `name` it is a subscribable feed (calendar name, time zone and refresh hints); without it
     a single-event download or e-mail attachment. `attendee` = (name, e-mail) is required for
@@ -150,7 +145,8 @@ def build_calendar(
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
     if (attendee is None) != (method == "PUBLISH"):
         raise ValueError("an attendee is required for REQUEST and CANCEL and not allowed for PUBLISH")
-    domain = uid_domain(base_url)
+    if not uid_domain:
+        raise ValueError("every UID needs a domain")
     ordered = sorted(events, key=lambda event: (event.starts_at, event.id))
     calendar = Calendar()
     calendar.add("PRODID", PRODID)
@@ -163,7 +159,7 @@ def build_calendar(
         add_feed_properties(calendar, name=name, zone=main_zone, refresh=refresh)
         zones.add(main_zone)  # so an empty feed still holds one component, as RFC 5545 requires
     for event in ordered:
-        calendar.add_component(_vevent(event, lang=lang, base_url=base_url, domain=domain, method=method,
+        calendar.add_component(_vevent(event, lang=lang, base_url=base_url, domain=uid_domain, method=method,
                                        attendee=attendee, organizer_email=organizer_email,
                                        tentative=event.id in tentative, description_limit=description_limit,
                                        stamp=stamp))

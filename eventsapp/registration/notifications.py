@@ -17,6 +17,7 @@ from ..feeds.ical import build_calendar
 from ..mail.models import OutboxMessage
 from ..mail.services import enqueue_message
 from ..site import base_url, external_url, organizer_address
+from ..site_settings import uid_domain
 from .models import PersonalFeed, Registration, RegistrationStatus
 from .personal_feed import personal_feed_for
 
@@ -92,7 +93,7 @@ def event_invitation(event: Event, registration: Registration, *, method: str, n
     of this message, so after a CANCEL a new REQUEST (signing up again) is newer for the client."""
     tentative = frozenset({event.id}) if registration.status == RegistrationStatus.WAITLISTED else frozenset()
     return build_calendar(
-        [event], lang=registration.language, base_url=base_url(), method=method,
+        [event], lang=registration.language, base_url=base_url(), uid_domain=uid_domain(), method=method,
         attendee=(registration.name, registration.email), organizer_email=organizer_address(),
         tentative=tentative, stamp=now)
 

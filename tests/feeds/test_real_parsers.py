@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import StringIO
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import icalendar
 import pytest
@@ -31,7 +30,8 @@ from eventsapp.feeds.agenda import session_uid
 from eventsapp.feeds.ical import build_calendar, event_uid
 from eventsapp.registration.personal_feed import personal_feed_for
 from eventsapp.registration.services import Applicant, register
-from tests.feeds.helpers import BASE_URL, ORGANIZER, TRICKY_TEXT, demo_feed_urls, utc
+from eventsapp.site_settings import uid_domain
+from tests.feeds.helpers import BASE_URL, ORGANIZER, TRICKY_TEXT, UID_DOMAIN, demo_feed_urls, utc
 from tests.feeds.helpers import make_event as transient_event
 
 PARSERS_DIR = Path(__file__).with_name("parsers")
@@ -162,12 +162,11 @@ def calendar_disagreements(body: bytes, text: str, node_result: dict, stored: di
 
 def build(events, **options) -> bytes:
     options.setdefault("lang", "zh")
-    return build_calendar(events, base_url=BASE_URL, organizer_email=ORGANIZER, **options)
+    return build_calendar(events, base_url=BASE_URL, uid_domain=UID_DOMAIN, organizer_email=ORGANIZER, **options)
 
 
 def stored_instants(events) -> dict[str, tuple]:
-    domain = urlsplit(BASE_URL).hostname
-    return {event_uid(event, domain): (event.starts_at, event.ends_at) for event in events}
+    return {event_uid(event, UID_DOMAIN): (event.starts_at, event.ends_at) for event in events}
 
 
 def test_demo_feeds_and_invitations_read_alike_in_every_parser(app_ctx, now):
@@ -245,7 +244,7 @@ def test_every_demo_feed_url_reads_alike_in_every_parser(app_ctx, client, now):
             assert response.status_code == 200, url
             assert response.headers["Content-Type"] == "text/calendar; charset=utf-8", url
             calendars[f"{url}?lang={lang}"] = response.data
-    domain = urlsplit(app_ctx.config["BASE_URL"]).hostname
+    domain = uid_domain()
     stored = {event_uid(event, domain): (event.starts_at, event.ends_at) for event in events}
     stored |= {session_uid(session, domain): (session.starts_at, session.ends_at)
                for event in events for session in event.sessions}
