@@ -19,13 +19,14 @@ if TYPE_CHECKING:
 def create_app(config: type[Config] = Config, **overrides) -> Flask:
     from flask import Flask
 
-    from . import accounts, catalogue, cli, feeds, mail, registration, web
+    from . import accounts, catalogue, cli, feeds, mail, registration, site_settings, web
 
     app = Flask(__name__, instance_relative_config=True, template_folder="../templates", static_folder="../static")
     app.config.from_object(config)
     app.config.update(overrides)
     configure_paths(app)
     register_extensions(app)
+    site_settings.init_app(app)  # the UID domain, fixed once in the database
     web.init_app(app)  # URL rules, language choice, error pages, template helpers
     catalogue.init_app(app)  # public pages; back office: campaigns, organizations, venues, events, agenda
     registration.init_app(app)  # sign-up, the attendee's own page and feed; attendee lists; reminders

@@ -10,6 +10,7 @@ from .languages import DEFAULT_LANGUAGE
 from .timezones import DEFAULT_TIMEZONE
 
 DEFAULT_SENDER = "Quality Campaign Events <no-reply@localhost>"
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
 
 def normalize_database_url(url: str) -> str:
@@ -54,7 +55,10 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")  # filled from instance/ by create_app when unset
     DATABASE_URL = os.environ.get("DATABASE_URL")  # default SQLite in instance/, set by create_app
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    BASE_URL = os.environ.get("BASE_URL", DEFAULT_BASE_URL)
+    # The domain every calendar UID ends with: stored in the database at first start (site_settings.py)
+    # and kept there, so moving the site to another BASE_URL never changes a UID. Unset: BASE_URL's host.
+    UID_DOMAIN = os.environ.get("UID_DOMAIN") or None
     DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE") or DEFAULT_TIMEZONE
     SMTP_URL = os.environ.get("SMTP_URL")
     MAIL_SENDER = os.environ.get("MAIL_SENDER") or DEFAULT_SENDER

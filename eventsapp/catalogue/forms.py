@@ -1,11 +1,8 @@
 """Organizer forms for the catalogue. Each form turns its input into service arguments."""
-from datetime import datetime
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import (  # type: ignore[attr-defined]  # types-wtforms predates SelectChoice (WTForms 3.3)
     BooleanField,
-    DateTimeLocalField,
     FieldList,
     FloatField,
     Form,
@@ -23,7 +20,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..extensions import db
 from ..languages import LANGUAGE_NAMES
-from ..timezones import DEFAULT_TIMEZONE, local_to_utc, timezone_names, utc_to_local
+from ..timezones import DEFAULT_TIMEZONE, is_known_timezone, timezone_names
 from ..web.forms import (
     AppForm,
     bilingual_text,
@@ -35,19 +32,19 @@ from ..web.forms import (
     text,
     validated,
 )
+from ..web.local_time import local_instant, local_time_field, show_local_time
 from . import services
 from .details import CampaignDetails, EventDetails, OrganizationDetails, SessionDetails, SpeakerDetails, VenueDetails
 from .labels import SECTOR_LABELS
 from .models import Campaign, Event, EventSession, Organization, Sector, Venue
 
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_TITLE = 300
 MAX_NAME = 200
 MAX_TEXT = 10_000
 MAX_SPEAKERS = 20
 
 
-def in_supported_years(form: Form, field: DateTimeLocalField) -> None:
+def in_supported_years(form: Form, field) -> None:
     """The wall-clock time typed, checked before it is converted to UTC (year 1 or 9999 would overflow)."""
     raise_as_field_error(services.check_supported_year, field.data, field.name)
 
@@ -160,14 +157,13 @@ class EventForm(AppForm):
     description_zh, description_en = bilingual_text(
         _l("Description (Chinese)"), _l("Description (English)"), max_length=MAX_TEXT, textarea=True)
     timezone = SelectField(_l("Time zone of the times below"))
-    starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMAT,
-                                   validators=[InputRequired(), in_supported_years])
-    ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT, validators=[InputRequired(), in_supported_years])
+    starts_at, starts_at_fold = local_time_field(_l("Starts"), required=True, validators=[in_supported_years])
+    ends_at, ends_at_fold = local_time_field(_l("Ends"), required=True, validators=[in_supported_years])
     capacity = IntegerField(_l("Capacity (seats)"), validators=[InputRequired(), NumberRange(min=1, max=100_000)])
-    registration_opens_at = DateTimeLocalField(_l("Registration opens (empty: when published)"),
-                                               format=DATETIME_FORMAT, validators=[Optional(), in_supported_years])
-    registration_closes_at = DateTimeLocalField(_l("Registration closes (empty: when the event starts)"),
-                                                format=DATETIME_FORMAT, validators=[Optional(), in_supported_years])
+    registration_opens_at, registration_opens_at_fold = local_time_field(
+        _l("Registration opens (empty: when published)"), required=False, validators=[in_supported_years])
+    registration_closes_at, registration_closes_at_fold = local_time_field(
+        _l("Registration closes (empty: when the event starts)"), required=False, validators=[in_supported_years])
     waitlist_enabled = BooleanField(_l("When full, new sign-ups join a waiting list"), default=True)
     phone_required = BooleanField(_l("Ask for a mobile phone number (required)"), default=True)
     organization_required = BooleanField(_l("Ask for the organization (required)"), default=True)
@@ -193,7 +189,11 @@ class EventForm(AppForm):
             self.co_host_ids.data = [org.id for org in event.co_hosts]
             for name in self.LOCAL_TIMES:
                 if getattr(event, name):
-                    self[name].data = utc_to_local(getattr(event, name), event.timezone)
+                    show_local_time(self, name, getattr(event, name), event.timezone)
+
+    def local_timezone(self) -> str | None:
+        """The zone the times are typed in; None while the choice is not a known zone."""
+        return self.timezone.data if is_known_timezone(self.timezone.data or "") else None
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators) & require_one_language(self, "title"):
@@ -212,17 +212,13 @@ class EventForm(AppForm):
         return EventDetails(
             campaign_id=self.campaign_id.data, host_id=self.host_id.data, venue_id=self.venue_id.data,
             timezone=self.timezone.data, capacity=validated(self.capacity.data),
-            starts_at=validated(self._instant(self.starts_at)), ends_at=validated(self._instant(self.ends_at)),
-            registration_opens_at=self._instant(self.registration_opens_at),
-            registration_closes_at=self._instant(self.registration_closes_at),
+            starts_at=validated(local_instant(self, "starts_at")), ends_at=validated(local_instant(self, "ends_at")),
+            registration_opens_at=local_instant(self, "registration_opens_at"),
+            registration_closes_at=local_instant(self, "registration_closes_at"),
             waitlist_enabled=self.waitlist_enabled.data, phone_required=self.phone_required.data,
             organization_required=self.organization_required.data, job_title_required=self.job_title_required.data,
             co_host_ids=tuple(self.co_host_ids.data or ()), title_zh=text(self.title_zh), title_en=text(self.title_en),
             description_zh=text(self.description_zh), description_en=text(self.description_en))
-
-    def _instant(self, field: DateTimeLocalField) -> datetime | None:
-        """The wall-clock time typed in the form's time zone, as a UTC instant."""
-        return local_to_utc(field.data, self.timezone.data) if field.data else None
 
 
 class CancelEventForm(AppForm):
@@ -245,9 +241,8 @@ class SpeakerForm(Form):
 
 class SessionForm(AppForm):
     title_zh, title_en = bilingual_text(_l("Title (Chinese)"), _l("Title (English)"), max_length=MAX_TITLE)
-    starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMAT,
-                                   validators=[InputRequired(), in_supported_years])
-    ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT, validators=[InputRequired(), in_supported_years])
+    starts_at, starts_at_fold = local_time_field(_l("Starts"), required=True, validators=[in_supported_years])
+    ends_at, ends_at_fold = local_time_field(_l("Ends"), required=True, validators=[in_supported_years])
     room_id = SelectField(_l("Room (optional)"), coerce=int, validators=[Optional()])
     abstract_zh, abstract_en = bilingual_text(
         _l("Abstract (Chinese)"), _l("Abstract (English)"), max_length=MAX_TEXT, textarea=True)
@@ -263,16 +258,17 @@ class SessionForm(AppForm):
         self.room_id.choices = select_choices([(self.NO_ROOM, "—"), *rooms])
         if self.is_submitted():
             return
-        if session is None:
-            self.starts_at.data = utc_to_local(event.starts_at, event.timezone)
-            self.ends_at.data = utc_to_local(event.ends_at, event.timezone)
-        else:
-            self.starts_at.data = utc_to_local(session.starts_at, event.timezone)
-            self.ends_at.data = utc_to_local(session.ends_at, event.timezone)
+        shown = session or event
+        show_local_time(self, "starts_at", shown.starts_at, event.timezone)
+        show_local_time(self, "ends_at", shown.ends_at, event.timezone)
+        if session is not None:
             self.room_id.data = session.room_id or self.NO_ROOM
         named = sum(1 for entry in self.speakers.entries if entry.form.name.data)
         while len(self.speakers.entries) < min(named + self.BLANK_SPEAKER_ROWS, MAX_SPEAKERS):
             self.speakers.append_entry()
+
+    def local_timezone(self) -> str:
+        return self.event.timezone
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators) & require_one_language(self, "title"):
@@ -286,8 +282,7 @@ class SessionForm(AppForm):
         speakers = tuple(SpeakerDetails(text(row.form.name), text(row.form.job_title), text(row.form.organization))
                          for row in self.speakers.entries)
         return SessionDetails(
-            starts_at=local_to_utc(validated(self.starts_at.data), self.event.timezone),
-            ends_at=local_to_utc(validated(self.ends_at.data), self.event.timezone),
+            starts_at=validated(local_instant(self, "starts_at")), ends_at=validated(local_instant(self, "ends_at")),
             room_id=self.room_id.data or None, speakers=speakers, title_zh=text(self.title_zh),
             title_en=text(self.title_en), abstract_zh=text(self.abstract_zh), abstract_en=text(self.abstract_en))
 

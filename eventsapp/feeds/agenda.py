@@ -26,7 +26,6 @@ from .ical import (
     event_uid,
     event_url,
     local_or_utc,
-    uid_domain,
 )
 
 if TYPE_CHECKING:  # only for typing, as in ical.py
@@ -39,8 +38,8 @@ def session_uid(session: EventSession, domain: str) -> str:
     return f"session-{session.id}@{domain}"
 
 
-def build_agenda_calendar(event: Event, *, lang: str, base_url: str, name: str, organizer_email: str) -> bytes:
-    domain = uid_domain(base_url)
+def build_agenda_calendar(event: Event, *, lang: str, base_url: str, uid_domain: str, name: str,
+                          organizer_email: str) -> bytes:
     calendar = Calendar()
     calendar.add("PRODID", PRODID)
     calendar.add("VERSION", "2.0")
@@ -48,7 +47,7 @@ def build_agenda_calendar(event: Event, *, lang: str, base_url: str, name: str, 
     calendar.add("METHOD", "PUBLISH")
     add_feed_properties(calendar, name=name, zone=event.timezone, refresh=FEED_REFRESH)
     for session in sorted(event.sessions, key=lambda s: (s.starts_at, s.id)):
-        calendar.add_component(_session_vevent(session, event, lang=lang, base_url=base_url, domain=domain,
+        calendar.add_component(_session_vevent(session, event, lang=lang, base_url=base_url, domain=uid_domain,
                                                organizer_email=organizer_email))
     add_timezones(calendar, {event.timezone}, [event])
     return calendar.to_ical()

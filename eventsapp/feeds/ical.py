@@ -13,6 +13,9 @@ The rules follow shared/research/calendar-interop.md:
   STANDARD and one DAYLIGHT with an RRULE, from which Outlook builds its yearly rule (MS-OXCICAL);
   any other zone lists its onsets as RDATEs (feeds/vtimezone.py).
 - UID, DTSTAMP, LAST-MODIFIED and SEQUENCE come from the rows, never from uuid4() or now().
+- UIDs are `event-<id>@<uid_domain>` (talks: `session-<id>@...`). The caller passes the domain:
+  site_settings.py fixes it once in the database (UID_DOMAIN, else BASE_URL's host at first start),
+  so a site that moves to another BASE_URL keeps every UID and no calendar duplicates its events.
 - SEQUENCE (RFC 5545 3.8.7.4, RFC 5546 2.1.4) grows strictly, per UID and recipient, whenever what
   that recipient's calendar shows changes; it is a sum of counters that only ever grow:
   - public feeds and downloads: `Event.sequence`, raised by each change of time, place, title or
@@ -34,7 +37,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, vCalAddress, vDuration
@@ -83,16 +85,8 @@ class RecipientView:
 PUBLIC_VIEW = RecipientView()
 
 
-def uid_domain(base_url: str) -> str:
-    """The host of BASE_URL, which every UID ends with."""
-    domain = urlsplit(base_url).hostname
-    if not domain:
-        raise ValueError(f"base_url needs a host: {base_url!r}")
-    return domain
-
-
 def event_uid(event: Event, domain: str) -> str:
-    """The event's UID forever: `event-<id>@<domain>`, the domain being the host of BASE_URL."""
+    """The event's UID forever: `event-<id>@<domain>`, the domain fixed once (site_settings.py)."""
     return f"event-{event.id}@{domain}"
 
 
@@ -156,6 +150,7 @@ def build_calendar(
     *,
     lang: str,
     base_url: str,
+    uid_domain: str,
     name: str | None = None,
     method: str = "PUBLISH",
     attendee: tuple[str, str] | None = None,
@@ -165,7 +160,7 @@ def build_calendar(
     description_limit: int | None = None,
     stamp: datetime | None = None,
 ) -> bytes:
-    """A VCALENDAR of `events` in `lang`.
+    """A VCALENDAR of `events` in `lang`, with links under `base_url` and UIDs ending in `uid_domain`.
 
     With `name` it is a subscribable feed (calendar name, time zone and refresh hints); without it
     a single-event download or e-mail attachment. `attendee` = (name, e-mail) is required for
@@ -177,7 +172,8 @@ def build_calendar(
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
     if (attendee is None) != (method == "PUBLISH"):
         raise ValueError("an attendee is required for REQUEST and CANCEL and not allowed for PUBLISH")
-    domain = uid_domain(base_url)
+    if not uid_domain:
+        raise ValueError("every UID needs a domain")
     ordered = sorted(events, key=lambda event: (event.starts_at, event.id))
     calendar = Calendar()
     calendar.add("PRODID", PRODID)
@@ -190,7 +186,7 @@ def build_calendar(
         add_feed_properties(calendar, name=name, zone=main_zone, refresh=refresh)
         zones.add(main_zone)  # so an empty feed still holds one component, as RFC 5545 requires
     for event in ordered:
-        calendar.add_component(_vevent(event, lang=lang, base_url=base_url, domain=domain, method=method,
+        calendar.add_component(_vevent(event, lang=lang, base_url=base_url, domain=uid_domain, method=method,
                                        attendee=attendee, organizer_email=organizer_email,
                                        view=(views or {}).get(event.id, PUBLIC_VIEW),
                                        description_limit=description_limit,

@@ -16,6 +16,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..languages import DEFAULT_LANGUAGE, pick_language, supported_language
 from ..site import base_url, organizer_address
+from ..site_settings import uid_domain
 from . import selection
 from .agenda import build_agenda_calendar
 from .cache import feed_cache
@@ -71,7 +72,7 @@ def agenda(event_id: int):
         name = pick_language(event.title_zh, event.title_en, lang)
         with force_locale(lang):
             name = f"{name} · {_('Agenda')}"
-        return build_agenda_calendar(event, lang=lang, base_url=base_url(), name=name,
+        return build_agenda_calendar(event, lang=lang, base_url=base_url(), uid_domain=uid_domain(), name=name,
                                      organizer_email=organizer_address())
 
     return serve(selection.agenda_scope(event), None, default_lang=event.campaign.main_language, render=render)
@@ -132,7 +133,7 @@ def render_events(scope: selection.Scope, calendar_name: CalendarName | None, *,
     with force_locale(lang):
         name = calendar_name(lang) if calendar_name else None
     return build_calendar(selection.feed_events(scope, now=now), lang=lang, name=name, base_url=base_url(),
-                          organizer_email=organizer_address(),
+                          uid_domain=uid_domain(), organizer_email=organizer_address(),
                           views=views() if views else None,
                           description_limit=FEED_DESCRIPTION_LIMIT if name else None)
 

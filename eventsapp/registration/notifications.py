@@ -18,6 +18,7 @@ from ..feeds.ical import build_calendar
 from ..mail.models import OutboxMessage
 from ..mail.services import enqueue_message
 from ..site import base_url, external_url, organizer_address
+from ..site_settings import uid_domain
 from .models import PersonalFeed, Registration
 from .personal_feed import personal_feed_for, recipient_view
 
@@ -106,7 +107,7 @@ def event_invitation(event: Event, registration: Registration, *, method: str, n
     """The event as this person's calendar sees it, as in their personal feed: tentative while
     waitlisted, with their SEQUENCE (feeds/ical.py). DTSTAMP is the time of this message."""
     return build_calendar(
-        [event], lang=registration.language, base_url=base_url(), method=method,
+        [event], lang=registration.language, base_url=base_url(), uid_domain=uid_domain(), method=method,
         attendee=(registration.name, registration.email), organizer_email=organizer_address(),
         views={event.id: recipient_view(registration)}, stamp=now)
 

@@ -1,7 +1,7 @@
 """registration and event_session: their own SEQUENCE counters, added to their event's
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0008
 Create Date: 2026-11-29 00:30:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0009'
-down_revision = '0006'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

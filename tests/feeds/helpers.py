@@ -9,6 +9,7 @@ from eventsapp.extensions import db
 
 BASE_URL = "https://events.example.com"
 ORGANIZER = "events@example.com"
+UID_DOMAIN = "events.example.com"  # the serializer is handed the domain the site fixed once (site_settings.py)
 UPDATED_AT = datetime(2026, 2, 1, 8, 30, 15, tzinfo=UTC)
 TRICKY_TEXT = "第一行, 逗号; 分号\\反斜杠\n第二行：emoji 🎉👩‍🔬, done;"
 

@@ -17,12 +17,13 @@ from eventsapp.feeds.ical import (
     event_summary,
     event_uid,
 )
-from tests.feeds.helpers import BASE_URL, ORGANIZER, TRICKY_TEXT, make_event
+from tests.feeds.helpers import BASE_URL, ORGANIZER, TRICKY_TEXT, UID_DOMAIN, make_event
 
 
 def build(events, **options) -> bytes:
     options.setdefault("lang", "zh")
     options.setdefault("base_url", BASE_URL)
+    options.setdefault("uid_domain", UID_DOMAIN)
     options.setdefault("organizer_email", ORGANIZER)
     return build_calendar(events, **options)
 
@@ -350,7 +351,7 @@ def test_uid_is_stable_across_edits_and_unique_in_a_feed():
     original = make_event(42)
     edited = make_event(42, title_zh="改名了", starts_at=datetime(2026, 4, 1, 1, tzinfo=UTC), sequence=3)
     assert event_uid(original, "events.example.com") == "event-42@events.example.com"
-    feed = build([original, make_event(43)], base_url="https://events.example.com:8443/")
+    feed = build([original, make_event(43)], uid_domain="events.example.com")
     uids = [str(e["UID"]) for e in parse(feed).events]
     assert uids == ["event-42@events.example.com", "event-43@events.example.com"]
     (edited_uid,) = [str(e["UID"]) for e in parse(build([edited])).events]
@@ -467,7 +468,7 @@ def test_cancel_marks_the_event_cancelled():
     {"method": "REQUEST"},
     {"method": "CANCEL"},
     {"method": "ADD", "attendee": ("Alice", "alice@example.org")},
-    {"base_url": "/relative"},
+    {"uid_domain": ""},
 ])
 def test_invalid_combinations_are_refused(options):
     with pytest.raises(ValueError):

@@ -18,7 +18,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 from pathlib import Path
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -40,7 +39,8 @@ from eventsapp.mail.models import OutboxMessage
 from eventsapp.mail.transport import compose_email
 from eventsapp.registration.personal_feed import personal_feed_for
 from eventsapp.registration.services import Applicant, cancel_registration, register, resend_manage_link
-from tests.feeds.helpers import BASE_URL, ORGANIZER, TRICKY_TEXT, demo_feed_urls, utc
+from eventsapp.site_settings import uid_domain
+from tests.feeds.helpers import BASE_URL, ORGANIZER, TRICKY_TEXT, UID_DOMAIN, demo_feed_urls, utc
 from tests.feeds.helpers import make_event as transient_event
 
 PARSERS_DIR = Path(__file__).with_name("parsers")
@@ -197,12 +197,11 @@ def calendar_disagreements(body: bytes, text: str, json_results: dict, stored: d
 
 def build(events, **options) -> bytes:
     options.setdefault("lang", "zh")
-    return build_calendar(events, base_url=BASE_URL, organizer_email=ORGANIZER, **options)
+    return build_calendar(events, base_url=BASE_URL, uid_domain=UID_DOMAIN, organizer_email=ORGANIZER, **options)
 
 
 def stored_instants(events) -> dict[str, tuple]:
-    domain = urlsplit(BASE_URL).hostname
-    return {event_uid(event, domain): (event.starts_at, event.ends_at) for event in events}
+    return {event_uid(event, UID_DOMAIN): (event.starts_at, event.ends_at) for event in events}
 
 
 def test_demo_feeds_and_invitations_read_alike_in_every_parser(app_ctx, now):
@@ -280,7 +279,7 @@ def test_every_demo_feed_url_reads_alike_in_every_parser(app_ctx, client, now):
             assert response.status_code == 200, url
             assert response.headers["Content-Type"] == "text/calendar; charset=utf-8", url
             calendars[f"{url}?lang={lang}"] = response.data
-    domain = urlsplit(app_ctx.config["BASE_URL"]).hostname
+    domain = uid_domain()
     stored = {event_uid(event, domain): (event.starts_at, event.ends_at) for event in events}
     stored |= {session_uid(session, domain): (session.starts_at, session.ends_at)
                for event in events for session in event.sessions}
