@@ -192,7 +192,7 @@ def test_long_chinese_title_with_emoji_and_separators_reads_alike():
     title = ("质量提升行动, 标准化; 建设🎉经验\n交流会👩‍🔬" * 20)[:300]
     event = transient_event(1, title_zh=title, description_zh=TRICKY_TEXT)
     cancelled = transient_event(2, title_zh=title[::-1], status=EventStatus.CANCELLED,
-                                cancellation_reason=TRICKY_TEXT, sequence=3)
+                                cancellation_reason_zh=TRICKY_TEXT, sequence=3)
     calendars = {
         "feed": build([event, cancelled], name="上海质量月活动日历 🎉 Events, 2026; all"),
         "download": build([event]),
