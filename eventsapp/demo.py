@@ -14,6 +14,7 @@ from .catalogue.details import (
     CampaignDetails,
     EventDetails,
     OrganizationDetails,
+    RoomDetails,
     SessionDetails,
     SpeakerDetails,
     VenueDetails,
@@ -91,19 +92,58 @@ ORGANIZATIONS = {
                     description_en="Offers testing, metrology and certification advice to small and medium firms."),
 }
 
+ORGANIZATION_NAMES_EN = {fields["name_zh"]: fields["name_en"] for fields in ORGANIZATIONS.values()} | {
+    BUREAU_ZH: BUREAU_EN}
+SPEAKER_NAMES = {
+    "王建国": "Wang Jianguo", "陈志刚": "Chen Zhigang", "张丽华": "Zhang Lihua", "刘洋": "Liu Yang",
+    "赵宏": "Zhao Hong", "周晓峰": "Zhou Xiaofeng", "孙蕾": "Sun Lei", "吴海涛": "Wu Haitao",
+    "郑雪": "Zheng Xue", "黄磊": "Huang Lei", "徐婷": "Xu Ting", "朱明": "Zhu Ming", "胡静": "Hu Jing",
+    "高峰": "Gao Feng", "林晓": "Lin Xiao", "何军": "He Jun", "马丽": "Ma Li", "罗斌": "Luo Bin",
+    "梁晨": "Liang Chen", "李敏": "Li Min",
+}
+JOB_TITLES = {
+    "副局长": "Deputy Director-General", "局长": "Director-General", "质量处处长": "Head of the Quality Division",
+    "运营管理部总经理": "General Manager, Operations Management", "车辆分公司总工程师": "Chief Engineer, Rolling Stock",
+    "总工程师": "Chief Engineer", "BIM中心主任": "Head of the BIM Centre", "质量管理部经理": "Quality Manager",
+    "质量总监": "Quality Director", "焊接工艺主任工程师": "Lead Welding Process Engineer",
+    "副总经理": "Deputy General Manager", "质量副总裁": "Vice President, Quality",
+    "首席技术官": "Chief Technology Officer", "质量保证总监": "Director of Quality Assurance",
+    "总经理": "General Manager", "内容总监": "Content Director",
+    "数字化中心主任": "Head of the Digital Centre", "BIM工程师": "BIM Engineer",
+    "技术中心副主任": "Deputy Head of the Technology Centre", "维保中心主任": "Head of the Maintenance Centre",
+    "质量经理": "Quality Manager", "技术总监": "Technical Director",
+}
+
+
+def rooms(*names: str) -> tuple[RoomDetails, ...]:
+    """Rooms written "中文名 / English name", as the sessions below name them."""
+    return tuple(RoomDetails(*name.split(" / ")) for name in names)
+
+
+def room_key(room: RoomDetails) -> str:
+    return f"{room.name_zh} / {room.name_en}"
+
+
+def speaker(name_zh: str, job_title_zh: str, organization_zh: str) -> SpeakerDetails:
+    """A speaker of the data below, in both languages."""
+    return SpeakerDetails(name_zh=name_zh, name_en=SPEAKER_NAMES[name_zh], job_title_zh=job_title_zh,
+                          job_title_en=JOB_TITLES[job_title_zh], organization_zh=organization_zh,
+                          organization_en=ORGANIZATION_NAMES_EN[organization_zh])
+
+
 _SH = dict(city_zh="上海市", city_en="Shanghai", timezone=TIMEZONE)
 VENUES = {
     "shentong_hq": dict(_SH, name_zh="申通地铁大厦", name_en="Shentong Metro Building",
                         address_zh="徐汇区衡山路12号", address_en="12 Hengshan Road, Xuhui District",
                         district_zh="徐汇区", district_en="Xuhui District", latitude=31.2077, longitude=121.4459,
-                        capacity=200, room_names=("一楼报告厅 / Ground-floor Auditorium",
+                        capacity=200, rooms=rooms("一楼报告厅 / Ground-floor Auditorium",
                                                   "运营控制中心参观廊 / OCC Gallery"),
                         directions_zh="地铁1号线衡山路站3号口，步行约5分钟。",
                         directions_en="Metro Line 1 to Hengshan Road, exit 3, then a 5-minute walk."),
     "cscec_tower": dict(_SH, name_zh="中建大厦", name_en="China Construction Tower",
                         address_zh="浦东新区世纪大道1568号", address_en="1568 Century Avenue, Pudong New Area",
                         district_zh="浦东新区", district_en="Pudong New Area", latitude=31.2291, longitude=121.5274,
-                        capacity=260, room_names=("三楼多功能厅 / 3F Multi-function Hall",
+                        capacity=260, rooms=rooms("三楼多功能厅 / 3F Multi-function Hall",
                                                   "BIM展示中心 / BIM Showroom"),
                         directions_zh="地铁2、4、6、9号线世纪大道站，6号口出站即到。",
                         directions_en="Metro Lines 2, 4, 6 or 9 to Century Avenue, exit 6."),
@@ -111,7 +151,7 @@ VENUES = {
                            address_zh="崇明区长兴镇潘园公路1530号",
                            address_en="1530 Panyuan Road, Changxing Town, Chongming",
                            district_zh="崇明区", district_en="Chongming District", latitude=31.3687, longitude=121.7166,
-                           capacity=150, room_names=("基地会议中心 / Base Conference Centre",
+                           capacity=150, rooms=rooms("基地会议中心 / Base Conference Centre",
                                                      "总装码头 / Assembly Quay"),
                            directions_zh="12:15从浦东新区东方路3261号发车接驳班车；自驾经长江隧桥（G40）。",
                            directions_en="Shuttle bus at 12:15 from 3261 Dongfang Road, Pudong; by car via the G40 "
@@ -119,31 +159,32 @@ VENUES = {
     "zhangjiang_expo": dict(_SH, name_zh="张江高科技园区展示中心", name_en="Zhangjiang Hi-Tech Park Exhibition Centre",
                             address_zh="浦东新区张衡路666号", address_en="666 Zhangheng Road, Pudong New Area",
                             district_zh="浦东新区", district_en="Pudong New Area", latitude=31.2035, longitude=121.5963,
-                            capacity=300, room_names=("主会场 / Main Hall", "企业展区 / Company Showcase"),
+                            capacity=300, rooms=rooms("主会场 / Main Hall", "企业展区 / Company Showcase"),
                             directions_zh="地铁2号线张江高科站，步行约10分钟。",
                             directions_en="Metro Line 2 to Zhangjiang Hi-Tech Park, then a 10-minute walk."),
     "dongpu_jiading": dict(_SH, name_zh="东浦精密嘉定工厂", name_en="Dongpu Precision Jiading Plant",
                            address_zh="嘉定区兴贤路1180号", address_en="1180 Xingxian Road, Jiading District",
                            district_zh="嘉定区", district_en="Jiading District", latitude=31.3521, longitude=121.2447,
-                           capacity=90, room_names=("培训教室 / Training Room", "精加工车间 / Finishing Workshop"),
+                           capacity=90, rooms=rooms("培训教室 / Training Room", "精加工车间 / Finishing Workshop"),
                            directions_zh="地铁11号线嘉定新城站，换乘出租车约10分钟。",
                            directions_en="Metro Line 11 to Jiading Xincheng, then about 10 minutes by taxi."),
     "xince_lingang": dict(_SH, name_zh="芯策微电子临港工厂", name_en="Xince Microelectronics Lingang Fab",
                           address_zh="浦东新区临港新片区云鹃路188号",
                           address_en="188 Yunjuan Road, Lingang, Pudong New Area",
                           district_zh="浦东新区", district_en="Pudong New Area", latitude=30.9012, longitude=121.9065,
-                          capacity=130, room_names=("报告厅 / Auditorium", "洁净室参观走廊 / Cleanroom Gallery"),
+                          capacity=130, rooms=rooms("报告厅 / Auditorium", "洁净室参观走廊 / Cleanroom Gallery"),
                           directions_zh="地铁16号线滴水湖站，13:00有接驳车。",
                           directions_en="Metro Line 16 to Dishui Lake; a shuttle leaves at 13:00."),
     "sicc": dict(_SH, name_zh="上海国际会议中心", name_en="Shanghai International Convention Center",
                  address_zh="浦东新区滨江大道2727号", address_en="2727 Riverside Avenue, Pudong New Area",
                  district_zh="浦东新区", district_en="Pudong New Area", latitude=31.2405, longitude=121.4963,
-                 capacity=800, room_names=("七楼长江厅 / 7F Yangtze Hall",),
+                 capacity=800, rooms=rooms("七楼长江厅 / 7F Yangtze Hall",),
                  directions_zh="地铁2号线陆家嘴站1号口，沿滨江步行约8分钟。",
                  directions_en="Metro Line 2 to Lujiazui, exit 1, then 8 minutes along the river."),
 }
 
-# A session: (start, end, title_zh, title_en, room, abstract_zh, abstract_en, speakers (name, job title, org)).
+# A session: (start, end, title_zh, title_en, room, abstract_zh, abstract_en, speakers (name, job title, org)),
+# speakers in Chinese, their English in SPEAKER_NAMES, JOB_TITLES and the organizations' names.
 OFFICIAL = ("王建国", "副局长", BUREAU_ZH)
 EVENTS_2017: tuple[dict[str, Any], ...] = (
     dict(day=date(2017, 6, 15), host="shentong", venue="shentong_hq", capacity=150, start="13:30", end="17:00",
@@ -379,17 +420,18 @@ def _ensure_event(campaign: Campaign, spec: dict, day: date, organizations: dict
         starts_at=starts_at, ends_at=_local(day, spec["end"]), timezone=TIMEZONE, capacity=spec["capacity"],
         registration_closes_at=_local(day - timedelta(days=1), "18:00"),
     ), now=now)
-    rooms = {room.name: room.id for room in venue.rooms}
+    room_ids = {room_key(RoomDetails.of(room)): room.id for room in venue.rooms}
     for start, end, title_zh, title_en, room, abstract_zh, abstract_en, speakers in spec["sessions"]:
         save_session(EventSession(), SessionDetails(
-            title_zh=title_zh, title_en=title_en, room_id=rooms[room], abstract_zh=abstract_zh,
+            title_zh=title_zh, title_en=title_en, room_id=room_ids[room], abstract_zh=abstract_zh,
             abstract_en=abstract_en, starts_at=_local(day, start), ends_at=_local(day, end),
-            speakers=tuple(SpeakerDetails(*speaker) for speaker in speakers)), event=event, now=now)
+            speakers=tuple(speaker(*row) for row in speakers)), event=event, now=now)
         tally["sessions", "created"] += 1
     if spec.get("status", EventStatus.PUBLISHED) != EventStatus.DRAFT:
         publish_event(event)
     if "cancellation" in spec:
-        cancel_event(event, reason=" ".join(spec["cancellation"]), now=now)
+        reason_zh, reason_en = spec["cancellation"]
+        cancel_event(event, reason_zh=reason_zh, reason_en=reason_en, now=now)
     return event
 
 

@@ -3,7 +3,7 @@ import contextvars
 import os
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,6 +15,7 @@ from werkzeug.serving import make_server
 
 from eventsapp import create_app
 from eventsapp.accounts.models import Role, User
+from eventsapp.catalogue.details import RoomDetails, SpeakerDetails
 from eventsapp.catalogue.models import Campaign, Event, EventSession, EventStatus, Organization, Room, Speaker, Venue
 from eventsapp.config import TestConfig
 from eventsapp.extensions import db
@@ -135,14 +136,17 @@ def make_organization(app_ctx):
 
 @pytest.fixture
 def make_venue(app_ctx):
-    def make(rooms: tuple[str, ...] = ("Hall A",), **fields) -> Venue:
+    def make(rooms: tuple[str | RoomDetails, ...] = ("Hall A",), **fields) -> Venue:
+        """A room given as a plain name has that name in both languages."""
         fields.setdefault("name_zh", "测试会场")
         fields.setdefault("name_en", "Test Venue")
         fields.setdefault("address_zh", "上海市浦东新区测试路1号")
         fields.setdefault("address_en", "1 Test Road, Pudong")
         fields.setdefault("timezone", "Asia/Shanghai")
         venue = Venue(**fields)
-        venue.rooms = [Room(name=name, position=i) for i, name in enumerate(rooms)]
+        venue.rooms = [Room(name_zh=room, name_en=room, position=i) if isinstance(room, str)
+                       else Room(name_zh=room.name_zh, name_en=room.name_en, position=i)
+                       for i, room in enumerate(rooms)]
         return _save(venue)
 
     return make
@@ -184,16 +188,23 @@ def make_event(app_ctx, make_campaign, make_organization, make_venue, now):
 @pytest.fixture
 def make_session(app_ctx):
     def make(event: Event, *, offset_minutes: int = 0, minutes: int = 30, speakers=(), **fields) -> EventSession:
+        """Speakers: SpeakerDetails, or (name, job title, organization) the same in both languages."""
         fields.setdefault("title_zh", "主题演讲")
         fields.setdefault("title_en", "Keynote")
         starts_at = event.starts_at + timedelta(minutes=offset_minutes)
         session = EventSession(event=event, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=minutes),
                                **fields)
-        session.speakers = [Speaker(name=name, job_title=title, organization=org, position=i)
-                            for i, (name, title, org) in enumerate(speakers)]
+        session.speakers = [_speaker(speaker, position) for position, speaker in enumerate(speakers)]
         return _save(session)
 
     return make
+
+
+def _speaker(speaker: SpeakerDetails | tuple[str, str, str], position: int) -> Speaker:
+    if not isinstance(speaker, SpeakerDetails):
+        name, job_title, organization = speaker
+        speaker = SpeakerDetails(name, name, job_title, job_title, organization, organization)
+    return Speaker(position=position, **asdict(speaker))
 
 
 def _save(obj):

@@ -5,7 +5,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from eventsapp.accounts.services import authenticate
-from eventsapp.catalogue.models import Campaign, Event, EventSession, EventStatus, Organization, Sector, Venue
+from eventsapp.catalogue.models import (
+    Campaign,
+    Event,
+    EventSession,
+    EventStatus,
+    Organization,
+    Room,
+    Sector,
+    Speaker,
+    Venue,
+)
 from eventsapp.catalogue.queries import campaign_events
 from eventsapp.catalogue.uscc import is_valid_uscc
 from eventsapp.demo import ORGANIZER_EMAIL, ORGANIZER_PASSWORD, load_demo
@@ -82,7 +92,8 @@ def test_current_campaign_lies_ahead_with_a_draft_and_a_cancellation(app_ctx, no
     assert all(event.starts_at > now for event in events)
     assert len(by_status[EventStatus.DRAFT]) == 1
     assert len(by_status[EventStatus.CANCELLED]) == 1
-    assert by_status[EventStatus.CANCELLED][0].cancellation_reason
+    cancelled = by_status[EventStatus.CANCELLED][0]
+    assert cancelled.cancellation_reason_zh and cancelled.cancellation_reason_en
     assert len(by_status[EventStatus.PUBLISHED]) == len(events) - 2
     for event in events:
         local = event.starts_at.astimezone(ZoneInfo(event.timezone))
@@ -95,7 +106,8 @@ def test_every_bilingual_field_is_filled(app_ctx, now):
     load(now)
     checks = ((Campaign, ("name", "description", "organizing_body")), (Organization, ("name", "description")),
               (Venue, ("name", "address", "district", "city", "directions")), (Event, ("title", "description")),
-              (EventSession, ("title", "abstract")))
+              (EventSession, ("title", "abstract")), (Room, ("name",)),
+              (Speaker, ("name", "job_title", "organization")))
     for model, fields in checks:
         for row in db.session.scalars(select(model)):
             for field in fields:

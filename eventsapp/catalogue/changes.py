@@ -58,7 +58,8 @@ class TalkFacts:
     def of(cls, talk: EventSession, timezone: str) -> TalkFacts:
         room = talk.room
         return cls(title_zh=talk.title_zh, title_en=talk.title_en, starts_at=talk.starts_at, ends_at=talk.ends_at,
-                   timezone=timezone, room_zh=room.name if room else "", room_en=room.name if room else "")
+                   timezone=timezone, room_zh=pick_language(room.name_zh, room.name_en, "zh") if room else "",
+                   room_en=pick_language(room.name_zh, room.name_en, "en") if room else "")
 
 
 # How a message or page names each aspect, for an event and for an agenda item.

@@ -14,7 +14,7 @@ from sqlalchemy import inspect as sa_inspect
 
 from ..languages import DEFAULT_LANGUAGE
 from ..timezones import DEFAULT_TIMEZONE
-from .models import Campaign, Event, EventSession, Organization, Sector, Venue
+from .models import Campaign, Event, EventSession, Organization, Room, Sector, Speaker, Venue
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -68,11 +68,24 @@ class VenueDetails:
     capacity: int | None = None
     directions_zh: str = ""
     directions_en: str = ""
-    room_names: tuple[str, ...] = ()  # in order; a new name in a dropped room's place renames it
+    rooms: tuple[RoomDetails, ...] = ()  # in order; a new name in a dropped room's place renames it
 
     @classmethod
     def of(cls, venue: Venue) -> VenueDetails:
-        return cls(**column_values(cls, venue, room_names=tuple(room.name for room in venue.rooms)))
+        return cls(**column_values(cls, venue, rooms=tuple(RoomDetails.of(room) for room in venue.rooms)))
+
+
+@dataclass(frozen=True)
+class RoomDetails:
+    name_zh: str = ""
+    name_en: str = ""
+
+    @classmethod
+    def of(cls, room: Room) -> RoomDetails:
+        return cls(**column_values(cls, room))
+
+    def stripped(self) -> RoomDetails:
+        return RoomDetails(self.name_zh.strip(), self.name_en.strip())
 
 
 @dataclass(frozen=True)
@@ -103,9 +116,19 @@ class EventDetails:
 
 @dataclass(frozen=True)
 class SpeakerDetails:
-    name: str
-    job_title: str = ""
-    organization: str = ""
+    name_zh: str = ""
+    name_en: str = ""
+    job_title_zh: str = ""
+    job_title_en: str = ""
+    organization_zh: str = ""
+    organization_en: str = ""
+
+    @classmethod
+    def of(cls, speaker: Speaker) -> SpeakerDetails:
+        return cls(**column_values(cls, speaker))
+
+    def stripped(self) -> SpeakerDetails:
+        return SpeakerDetails(**{field.name: getattr(self, field.name).strip() for field in fields(self)})
 
 
 @dataclass(frozen=True)
@@ -121,7 +144,7 @@ class SessionDetails:
 
     @classmethod
     def of(cls, session: EventSession) -> SessionDetails:
-        speakers = tuple(SpeakerDetails(s.name, s.job_title, s.organization) for s in session.speakers)
+        speakers = tuple(SpeakerDetails.of(speaker) for speaker in session.speakers)
         return cls(**column_values(cls, session, speakers=speakers))
 
 

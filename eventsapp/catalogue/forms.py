@@ -34,7 +34,15 @@ from ..web.forms import (
 )
 from ..web.local_time import local_instant, local_time_field, show_local_time
 from . import services
-from .details import CampaignDetails, EventDetails, OrganizationDetails, SessionDetails, SpeakerDetails, VenueDetails
+from .details import (
+    CampaignDetails,
+    EventDetails,
+    OrganizationDetails,
+    RoomDetails,
+    SessionDetails,
+    SpeakerDetails,
+    VenueDetails,
+)
 from .labels import SECTOR_LABELS
 from .models import Campaign, Event, EventSession, Organization, Sector, Venue
 
@@ -121,8 +129,10 @@ class VenueForm(AppForm):
     longitude = FloatField(_l("Longitude (optional)"), validators=[Optional(), NumberRange(min=-180, max=180)])
     capacity = IntegerField(_l("Capacity (optional)"), validators=[Optional(), NumberRange(min=1, max=1_000_000)])
     rooms = TextAreaField(_l("Rooms, one per line"), validators=[Optional(), Length(max=5_000)], description=_l(
-        "A new name in place of a removed one renames that room: its agenda items stay in it. A room removed "
-        "with no new name in its place is deleted, and its agenda items lose their room."))
+        "Write “Chinese name | English name”; a name without “|” is used in both languages. Changing one "
+        "language keeps the room. A new name in place of a removed one renames that room: its agenda items "
+        "stay in it. A room removed with no new name in its place is deleted, and its agenda items lose their "
+        "room."))
     directions_zh, directions_en = bilingual_text(
         _l("Directions (Chinese)"), _l("Directions (English)"), max_length=MAX_TEXT, textarea=True)
 
@@ -132,7 +142,7 @@ class VenueForm(AppForm):
         if venue is None and not self.is_submitted():
             self.timezone.data = default_timezone
         if venue is not None and not isinstance(self.rooms.data, str):  # shown, or left out of a POST: as is
-            self.rooms.data = "\n".join(room.name for room in venue.rooms)
+            self.rooms.data = "\n".join(room_line(RoomDetails.of(room)) for room in venue.rooms)
 
     def validate(self, extra_validators=None) -> bool:
         return super().validate(extra_validators) & require_one_language(self, "name")
@@ -140,11 +150,29 @@ class VenueForm(AppForm):
     def to_details(self) -> VenueDetails:
         return VenueDetails(
             timezone=self.timezone.data, latitude=self.latitude.data, longitude=self.longitude.data,
-            capacity=self.capacity.data, room_names=tuple((self.rooms.data or "").splitlines()),
+            capacity=self.capacity.data, rooms=tuple(map(parse_room_line, (self.rooms.data or "").splitlines())),
             name_zh=text(self.name_zh), name_en=text(self.name_en), address_zh=text(self.address_zh),
             address_en=text(self.address_en), district_zh=text(self.district_zh), district_en=text(self.district_en),
             city_zh=text(self.city_zh), city_en=text(self.city_en), directions_zh=text(self.directions_zh),
             directions_en=text(self.directions_en))
+
+
+ROOM_NAME_SEPARATOR = "|"
+
+
+def room_line(room: RoomDetails) -> str:
+    """A room as one line of the venue form: “中文名 | English name”, or the one name both languages share."""
+    if room.name_zh == room.name_en:
+        return room.name_zh
+    return f"{room.name_zh} {ROOM_NAME_SEPARATOR} {room.name_en}".strip()
+
+
+def parse_room_line(line: str) -> RoomDetails:
+    """“中文名 | English name” (either side may be empty), or one name for both languages."""
+    if ROOM_NAME_SEPARATOR not in line:
+        return RoomDetails(line.strip(), line.strip())
+    name_zh, name_en = line.split(ROOM_NAME_SEPARATOR, 1)
+    return RoomDetails(name_zh.strip(), name_en.strip())
 
 
 class EventForm(AppForm):
@@ -222,7 +250,11 @@ class EventForm(AppForm):
 
 
 class CancelEventForm(AppForm):
-    reason = TextAreaField(_l("Reason, shown to attendees"), validators=[DataRequired(), Length(max=2_000)])
+    reason_zh, reason_en = bilingual_text(_l("Reason, shown to attendees (Chinese)"),
+                                          _l("Reason, shown to attendees (English)"), max_length=2_000, textarea=True)
+    # The page writes the number of people into the label (registration's signup_state).
+    confirmed = BooleanField(_l("I understand that everyone registered will be told by e-mail"), validators=[
+        DataRequired(_l("Tick this box to confirm that the event is cancelled and everyone registered is told."))])
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
@@ -230,13 +262,24 @@ class CancelEventForm(AppForm):
 
     def validate(self, extra_validators=None) -> bool:
         """A draft is refused before its reason is looked at: the answer is to delete it."""
-        return check_into_form(self, services.check_can_cancel, self.event) and super().validate(extra_validators)
+        return check_into_form(self, services.check_can_cancel, self.event) and \
+            super().validate(extra_validators) & require_one_language(self, "reason")
 
 
 class SpeakerForm(Form):
-    name = StringField(_l("Name"), validators=[Optional(), Length(max=100)])
-    job_title = StringField(_l("Job title"), validators=[Optional(), Length(max=150)])
-    organization = StringField(_l("Organization"), validators=[Optional(), Length(max=200)])
+    name_zh, name_en = bilingual_text(_l("Full name (Chinese)"), _l("Full name (English)"), max_length=100)
+    job_title_zh, job_title_en = bilingual_text(_l("Job title (Chinese)"), _l("Job title (English)"), max_length=150)
+    organization_zh, organization_en = bilingual_text(_l("Organization (Chinese)"), _l("Organization (English)"),
+                                                      max_length=200)
+
+    def has_name(self) -> bool:
+        return bool(text(self.name_zh) or text(self.name_en))
+
+    def to_details(self) -> SpeakerDetails:
+        return SpeakerDetails(
+            name_zh=text(self.name_zh), name_en=text(self.name_en), job_title_zh=text(self.job_title_zh),
+            job_title_en=text(self.job_title_en), organization_zh=text(self.organization_zh),
+            organization_en=text(self.organization_en))
 
 
 class SessionForm(AppForm):
@@ -254,7 +297,7 @@ class SessionForm(AppForm):
     def __init__(self, *args, event: Event, session: EventSession | None = None, **kwargs):
         super().__init__(*args, obj=session, **kwargs)
         self.event = event
-        rooms = [(room.id, room.name) for room in event.venue.rooms]
+        rooms = [(room.id, room.name) for room in event.venue.rooms]  # in the organizer's language
         self.room_id.choices = select_choices([(self.NO_ROOM, "—"), *rooms])
         if self.is_submitted():
             return
@@ -263,7 +306,7 @@ class SessionForm(AppForm):
         show_local_time(self, "ends_at", shown.ends_at, event.timezone)
         if session is not None:
             self.room_id.data = session.room_id or self.NO_ROOM
-        named = sum(1 for entry in self.speakers.entries if entry.form.name.data)
+        named = sum(1 for entry in self.speakers.entries if entry.form.has_name())
         while len(self.speakers.entries) < min(named + self.BLANK_SPEAKER_ROWS, MAX_SPEAKERS):
             self.speakers.append_entry()
 
@@ -279,8 +322,7 @@ class SessionForm(AppForm):
                             details.ends_at)
 
     def to_details(self) -> SessionDetails:
-        speakers = tuple(SpeakerDetails(text(row.form.name), text(row.form.job_title), text(row.form.organization))
-                         for row in self.speakers.entries)
+        speakers = tuple(row.form.to_details() for row in self.speakers.entries)
         return SessionDetails(
             starts_at=validated(local_instant(self, "starts_at")), ends_at=validated(local_instant(self, "ends_at")),
             room_id=self.room_id.data or None, speakers=speakers, title_zh=text(self.title_zh),

@@ -204,8 +204,9 @@ def unpublish_event(event_id: int):
 def cancel_event(event_id: int):
     event = db.get_or_404(Event, event_id)
     form = CancelEventForm(event=event)
-    if form.validate_on_submit() and commit_or_show(form, services.cancel_event, event, reason=form.reason.data,
-                                                    now=utcnow()):
+    if form.validate_on_submit() and commit_or_show(form, services.cancel_event, event, now=utcnow(),
+                                                    reason_zh=form.reason_zh.data or "",
+                                                    reason_en=form.reason_en.data or ""):
         flash(_("Event cancelled."), "success")
         return redirect(url_for("manage.event", event_id=event.id))
     return render_form("manage/event.html", form, event=event, confirm=ConfirmForm(), cancel_form=form)

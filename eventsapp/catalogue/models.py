@@ -107,13 +107,20 @@ class Venue(TimestampMixin, Model):
     __table_args__ = (CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),)
 
 
+ROOM_NAME_LENGTH = 120
+
+
 class Room(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     venue_id: Mapped[int] = mapped_column(ForeignKey("venue.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(120))
+    # The database's default too: the column was added to a table with rows (migration 0007).
+    name_zh: Mapped[str] = mapped_column(String(ROOM_NAME_LENGTH), default="", server_default="")
+    name_en: Mapped[str] = mapped_column(String(ROOM_NAME_LENGTH), default="", server_default="")
     position: Mapped[int] = mapped_column(default=0)
 
     venue: Mapped[Venue] = relationship(back_populates="rooms")
+
+    name = bilingual("name")
 
 
 event_co_host = Table(
@@ -140,7 +147,8 @@ class Event(TimestampMixin, Model):
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[EventStatus] = mapped_column(enum_column(EventStatus), default=EventStatus.DRAFT, index=True)
-    cancellation_reason: Mapped[str] = mapped_column(Text, default="")
+    cancellation_reason_zh: Mapped[str] = mapped_column(Text, default="", server_default="")
+    cancellation_reason_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Grows with every change a calendar client must notice (time, place, status): iCalendar SEQUENCE.
     sequence: Mapped[int] = mapped_column(default=0)
     # Sign-up settings: a full event waitlists newcomers unless the organizer turned the list off.
@@ -159,6 +167,7 @@ class Event(TimestampMixin, Model):
 
     title = bilingual("title")
     description = bilingual("description")
+    cancellation_reason = bilingual("cancellation_reason")
 
     __table_args__ = (
         CheckConstraint("capacity > 0", name="capacity_positive"),
@@ -209,12 +218,19 @@ class EventSession(TimestampMixin, Model):
 class Speaker(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("event_session.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(100))
-    job_title: Mapped[str] = mapped_column(String(150), default="")
-    organization: Mapped[str] = mapped_column(String(200), default="")
+    name_zh: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    name_en: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    job_title_zh: Mapped[str] = mapped_column(String(150), default="", server_default="")
+    job_title_en: Mapped[str] = mapped_column(String(150), default="", server_default="")
+    organization_zh: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    organization_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     session: Mapped[EventSession] = relationship(back_populates="speakers")
+
+    name = bilingual("name")
+    job_title = bilingual("job_title")
+    organization = bilingual("organization")
 
 
 class DeletedEvent(Model):

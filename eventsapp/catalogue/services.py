@@ -15,8 +15,27 @@ from ..text import has_control_character
 from ..timezones import is_known_timezone
 from . import signals
 from .changes import Aspect, Change, EventFacts, TalkFacts
-from .details import CampaignDetails, EventDetails, OrganizationDetails, SessionDetails, VenueDetails, copy_columns
-from .models import Campaign, DeletedEvent, Event, EventSession, EventStatus, Organization, Room, Speaker, Venue
+from .details import (
+    CampaignDetails,
+    EventDetails,
+    OrganizationDetails,
+    RoomDetails,
+    SessionDetails,
+    VenueDetails,
+    copy_columns,
+)
+from .models import (
+    ROOM_NAME_LENGTH,
+    Campaign,
+    DeletedEvent,
+    Event,
+    EventSession,
+    EventStatus,
+    Organization,
+    Room,
+    Speaker,
+    Venue,
+)
 from .queries import public_events
 from .uscc import is_valid_uscc
 
@@ -39,6 +58,7 @@ VENUE_LINES = ("name_zh", "name_en", "address_zh", "address_en", "district_zh", 
 EVENT_LINES = ("title_zh", "title_en")
 EVENT_TIMES = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
 SESSION_LINES = ("title_zh", "title_en")
+SPEAKER_LINES = ("name_zh", "name_en", "job_title_zh", "job_title_en", "organization_zh", "organization_en")
 
 
 # --- Rules, shared by forms (early, friendly messages) and services (the final word) ---------
@@ -156,15 +176,14 @@ def save_venue(venue: Venue, details: VenueDetails, *, now: datetime) -> Venue:
     SEQUENCE goes up and their attendees are told, as for any change of place. Rooms: see plan_rooms."""
     check_timezone(details.timezone)
     check_single_lines(details, VENUE_LINES)
-    for room_name in details.room_names:
-        check_single_line(room_name, "rooms")  # the form's field: one room per line
+    check_room_names(details.rooms)
     place_changed = bool(venue.id) and bool(_changed_fields(venue, details, VENUE_PLACE_FIELDS))
     coming: list[tuple[Event, EventFacts]] = []
     if place_changed:
         query = public_events().where(Event.venue_id == venue.id, Event.ends_at >= now)
         coming = [(event, EventFacts.of(event)) for event in db.session.scalars(query).unique()]
-    copy_columns(details, venue, skip=("room_names",))
-    _replace_rooms(venue, details.room_names, now=now)
+    copy_columns(details, venue, skip=("rooms",))
+    _replace_rooms(venue, details.rooms, now=now)
     db.session.add(venue)
     db.session.flush()
     for event, before in coming:
@@ -174,30 +193,50 @@ def save_venue(venue: Venue, details: VenueDetails, *, now: datetime) -> Venue:
     return venue
 
 
-def plan_rooms(rooms: list[Room], room_names: tuple[str, ...]) -> tuple[list[str], list[Room | None], list[Room]]:
-    """What a new list of room names does to `rooms`: (the names, blanks and repeats left out; for each
-    name the room it is, None for a new one; the rooms removed).
+def check_room_names(rooms: tuple[RoomDetails, ...]) -> None:
+    """Each name is one line that fits its column; the error goes on the form's field, one room per line."""
+    for room in rooms:
+        for name in (room.name_zh, room.name_en):
+            check_single_line(name, "rooms")
+            if len(name.strip()) > ROOM_NAME_LENGTH:
+                raise ValidationFailed(_l("A room name may be at most %(max)d characters long.",
+                                          max=ROOM_NAME_LENGTH), "rooms")
 
-    A room keeps its name, or is renamed when a new name stands at its place in the list and its own
-    name is gone ("Hall A, Hall B" → "Grand Hall, Hall B": Hall A is now Grand Hall, its talks stay).
-    A room whose name is gone and whose place holds no new name is removed, and its talks lose their
+
+def plan_rooms(rooms: list[Room], wanted: tuple[RoomDetails, ...]) -> tuple[list[RoomDetails], list[Room | None],
+                                                                          list[Room]]:
+    """What a new list of rooms does to `rooms`: (the names, blanks and repeats left out; for each
+    the room it is, None for a new one; the rooms removed).
+
+    A room keeps its names, or keeps one of them while the other is added or changed (a translation),
+    or is renamed when a new name stands at its place in the list and neither of its own names is left
+    ("Hall A, Hall B" → "Grand Hall, Hall B": Hall A is now Grand Hall, its talks stay).
+    A room whose names are gone and whose place holds no new name is removed, and its talks lose their
     room ("Hall A, Hall B" → "Hall B, Hall C": Hall A is removed, Hall C is a new room).
     """
-    names = list(dict.fromkeys(name.strip() for name in room_names if name.strip()))
-    by_name = {room.name: room for room in rooms}
-    gone = {room.name for room in rooms} - set(names)
-    chosen: list[Room | None] = []
-    for position, name in enumerate(names):
-        room = by_name.get(name)
-        if room is None and position < len(rooms) and rooms[position].name in gone:
-            room = rooms[position]
-        chosen.append(room)
+    names = list(dict.fromkeys(room.stripped() for room in wanted if room.stripped() != RoomDetails()))
+    chosen: list[Room | None] = [None] * len(names)
+    for same in (_has_both_names, _has_one_name):
+        for position, name in enumerate(names):
+            if chosen[position] is None:
+                chosen[position] = next((room for room in rooms if room not in chosen and same(room, name)), None)
+    for position in range(min(len(names), len(rooms))):
+        if chosen[position] is None and rooms[position] not in chosen:
+            chosen[position] = rooms[position]
     return names, chosen, [room for room in rooms if room not in chosen]
+
+
+def _has_both_names(room: Room, name: RoomDetails) -> bool:
+    return RoomDetails.of(room) == name
+
+
+def _has_one_name(room: Room, name: RoomDetails) -> bool:
+    return bool((name.name_zh and name.name_zh == room.name_zh) or (name.name_en and name.name_en == room.name_en))
 
 
 def talks_losing_their_room(venue: Venue, details: VenueDetails) -> list[EventSession]:
     """The agenda items whose room saving `details` removes (to tell the organizer)."""
-    return _talks_in(plan_rooms(venue.rooms, details.room_names)[2])
+    return _talks_in(plan_rooms(venue.rooms, details.rooms)[2])
 
 
 def _talks_in(rooms: list[Room]) -> list[EventSession]:
@@ -207,18 +246,20 @@ def _talks_in(rooms: list[Room]) -> list[EventSession]:
                                    .order_by(EventSession.starts_at, EventSession.id)))
 
 
-def _replace_rooms(venue: Venue, room_names: tuple[str, ...], *, now: datetime) -> None:
-    names, chosen, removed = plan_rooms(venue.rooms, room_names)
-    if names == [room.name for room in venue.rooms]:
+def _replace_rooms(venue: Venue, wanted: tuple[RoomDetails, ...], *, now: datetime) -> None:
+    names, chosen, removed = plan_rooms(venue.rooms, wanted)
+    if names == [RoomDetails.of(room) for room in venue.rooms]:
         return
     _clear_rooms(_talks_in(removed), now=now)
-    renamed = [room for room, name in zip(chosen, names, strict=True) if room is not None and room.name != name]
+    renamed = [room for room, name in zip(chosen, names, strict=True)
+               if room is not None and RoomDetails.of(room) != name]
     for talk in _talks_in(renamed):
         talk.sequence += 1  # its LOCATION in the agenda feed changes
         talk.updated_at = now
-    rooms = [room or Room(name=name) for room, name in zip(chosen, names, strict=True)]
+    rooms = [room or Room() for room in chosen]
     for position, (room, name) in enumerate(zip(rooms, names, strict=True)):
-        room.name, room.position = name, position
+        copy_columns(name, room)
+        room.position = position
     venue.rooms = rooms  # the removed ones are deleted (delete-orphan)
     venue.updated_at = now  # rooms have no timestamp of their own; agenda feeds show them
 
@@ -332,11 +373,17 @@ def check_can_cancel(event: Event) -> None:
         raise NotAllowedInState(_l("This event is already cancelled."))
 
 
-def cancel_event(event: Event, *, reason: str, now: datetime) -> Event:
+def check_cancellation_reason(reason_zh: str, reason_en: str) -> None:
+    if not reason_zh.strip() and not reason_en.strip():
+        raise ValidationFailed(_l("Tell attendees why the event is cancelled, in at least one language."),
+                               "reason_zh")
+
+
+def cancel_event(event: Event, *, reason_zh: str, reason_en: str, now: datetime) -> Event:
+    """Cancel a published event with a reason for its attendees, in Chinese, English or both."""
     check_can_cancel(event)
-    if not reason.strip():
-        raise ValidationFailed(_l("Tell attendees why the event is cancelled."), "reason")
-    event.cancellation_reason = reason.strip()
+    check_cancellation_reason(reason_zh, reason_en)
+    event.cancellation_reason_zh, event.cancellation_reason_en = reason_zh.strip(), reason_en.strip()
     _change_status(event, EventStatus.CANCELLED)
     signals.event_cancelled.send(event, now=now)
     return event
@@ -353,7 +400,7 @@ def reinstate_event(event: Event, *, now: datetime) -> Event:
     """A cancelled event takes place after all: public again, open for sign-ups, and its attendees'
     calendars show it again (a higher SEQUENCE, STATUS:CONFIRMED)."""
     check_can_reinstate(event, now=now)
-    event.cancellation_reason = ""
+    event.cancellation_reason_zh = event.cancellation_reason_en = ""
     _change_status(event, EventStatus.PUBLISHED)
     signals.event_reinstated.send(event, now=now)
     return event
@@ -379,8 +426,8 @@ def save_session(session: EventSession, details: SessionDetails, *, event: Event
     """Create (pass a new EventSession()) or edit an agenda item of `event`."""
     check_single_lines(details, SESSION_LINES)
     for speaker in details.speakers:
-        for text in (speaker.name, speaker.job_title, speaker.organization):
-            check_single_line(text, "speakers")
+        for field in SPEAKER_LINES:
+            check_single_line(getattr(speaker, field), "speakers")
     check_supported_year(details.starts_at, "starts_at")
     check_supported_year(details.ends_at, "ends_at")
     check_time_span(details.starts_at, details.ends_at)
@@ -391,10 +438,10 @@ def save_session(session: EventSession, details: SessionDetails, *, event: Event
     copy_columns(details, session, skip=("speakers",))
     session.event = event
     session.updated_at = event.updated_at = now  # speakers live in their own table: mark the change
-    named = [speaker for speaker in details.speakers if speaker.name.strip()]
-    session.speakers = [Speaker(position=position, name=speaker.name.strip(), job_title=speaker.job_title.strip(),
-                                organization=speaker.organization.strip())
-                        for position, speaker in enumerate(named)]
+    named = [speaker.stripped() for speaker in details.speakers if speaker.name_zh.strip() or speaker.name_en.strip()]
+    session.speakers = [Speaker(position=position) for position in range(len(named))]
+    for row, speaker in zip(session.speakers, named, strict=True):
+        copy_columns(speaker, row)
     db.session.add(session)
     db.session.flush()
     if before is not None:

@@ -63,7 +63,7 @@ def _session_vevent(session: EventSession, event: Event, *, lang: str, base_url:
     title = pick_language(session.title_zh, session.title_en, lang)
     location = event_location(event, lang)
     if session.room is not None:
-        location = f"{session.room.name}, {location}"
+        location = f"{pick_language(session.room.name_zh, session.room.name_en, lang)}, {location}"
     vevent = VEvent.new(
         uid=session_uid(session, domain), stamp=changed, last_modified=changed, sequence=sequence,
         start=local_or_utc(session.starts_at, zone), end=local_or_utc(session.ends_at, zone),
@@ -78,7 +78,10 @@ def _session_vevent(session: EventSession, event: Event, *, lang: str, base_url:
 
 
 def _session_description(session: EventSession, event: Event, *, lang: str, base_url: str) -> str:
-    speakers = [", ".join(part for part in (s.name, s.job_title, s.organization) if part) for s in session.speakers]
+    speakers = [", ".join(part for part in (pick_language(s.name_zh, s.name_en, lang),
+                                            pick_language(s.job_title_zh, s.job_title_en, lang),
+                                            pick_language(s.organization_zh, s.organization_en, lang)) if part)
+                for s in session.speakers]
     paragraphs = [
         pick_language(event.title_zh, event.title_en, lang),
         SPEAKERS_LABEL.get(lang, SPEAKERS_LABEL["en"]) + "; ".join(speakers) if speakers else "",

@@ -122,7 +122,7 @@ def event_description(event: Event, lang: str, *, base_url: str, cancelled: bool
     labels = LABELS.get(lang, LABELS["en"])
     paragraphs = []
     if event.is_cancelled if cancelled is None else cancelled:
-        reason = event.cancellation_reason.strip() if event.cancellation_reason else ""
+        reason = pick_language(event.cancellation_reason_zh, event.cancellation_reason_en, lang).strip()
         paragraphs.append(labels["cancelled"] + (f"\n{labels['reason']}{reason}" if reason else ""))
     text = pick_language(event.description_zh, event.description_en, lang).strip()
     if limit is not None and len(text) > limit:

@@ -1,7 +1,7 @@
 """site settings: values fixed once for the site, first the domain of every calendar UID
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-29 00:20:00.000000
 
 The table starts empty: the app stores the UID domain the first time it starts (UID_DOMAIN, else
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

@@ -15,15 +15,13 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ADD/DROP COLUMN, not batch mode: on SQLite batch mode copies and drops the table, and with
+# foreign keys on, dropping event_session would take its speakers along (see 0007).
 def upgrade():
-    with op.batch_alter_table('registration', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('sequence', sa.Integer(), server_default=sa.text('0'), nullable=False))
-    with op.batch_alter_table('event_session', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('sequence', sa.Integer(), server_default=sa.text('0'), nullable=False))
+    op.add_column('registration', sa.Column('sequence', sa.Integer(), server_default=sa.text('0'), nullable=False))
+    op.add_column('event_session', sa.Column('sequence', sa.Integer(), server_default=sa.text('0'), nullable=False))
 
 
 def downgrade():
-    with op.batch_alter_table('event_session', schema=None) as batch_op:
-        batch_op.drop_column('sequence')
-    with op.batch_alter_table('registration', schema=None) as batch_op:
-        batch_op.drop_column('sequence')
+    op.drop_column('event_session', 'sequence')
+    op.drop_column('registration', 'sequence')

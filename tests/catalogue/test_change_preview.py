@@ -134,7 +134,7 @@ def test_moving_a_talk_of_an_attended_event_is_previewed_then_mailed(client, org
 
 
 def test_a_cancelled_event_is_reinstated_after_a_preview(client, organizer, attended_event, now):
-    client.post(f"/manage/events/{attended_event.id}/cancel", data={"reason": "Typhoon"})
+    client.post(f"/manage/events/{attended_event.id}/cancel", data={"reason_en": "Typhoon", "confirmed": "y"})
     db.session.expire_all()
     sequence = db.session.get(Event, attended_event.id).sequence
     page = page_of(client.get(f"/manage/events/{attended_event.id}?lang=en"))

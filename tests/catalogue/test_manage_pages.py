@@ -180,11 +180,11 @@ def test_event_life_cycle_publish_unpublish_cancel(client, organizer, make_event
     assert fresh(Event, event.id).status == EventStatus.DRAFT
     assert client.get(f"/events/{event.id}").status_code == 404
     client.post(f"/manage/events/{event.id}/publish")
-    response = client.post(f"/manage/events/{event.id}/cancel?lang=en", data={"reason": ""})
-    assert response.status_code == 422 and "This field is required." in page_of(response)
-    client.post(f"/manage/events/{event.id}/cancel", data={"reason": "Typhoon warning"})
+    response = client.post(f"/manage/events/{event.id}/cancel?lang=en", data={"reason_zh": "", "confirmed": "y"})
+    assert response.status_code == 422 and "Fill in at least one language." in page_of(response)
+    client.post(f"/manage/events/{event.id}/cancel", data={"reason_en": "Typhoon warning", "confirmed": "y"})
     cancelled = fresh(Event, event.id)
-    assert cancelled.status == EventStatus.CANCELLED and cancelled.cancellation_reason == "Typhoon warning"
+    assert cancelled.status == EventStatus.CANCELLED and cancelled.cancellation_reason_en == "Typhoon warning"
     assert cancelled.sequence == 4  # publish, unpublish, publish, cancel: each one a change clients must see
 
 
@@ -229,8 +229,10 @@ def test_edit_form_shows_local_wall_clock_time(client, organizer, make_event):
 
 def session_data(**overrides):
     return {"title_zh": "", "title_en": "Keynote", "starts_at": "2030-05-20T14:00", "ends_at": "2030-05-20T14:45",
-            "room_id": "0", "speakers-0-name": "Wang Fang", "speakers-0-job_title": "Quality Director",
-            "speakers-0-organization": "Shentong Metro", "speakers-1-name": "", **overrides}
+            "room_id": "0", "speakers-0-name_zh": "王芳", "speakers-0-name_en": "Wang Fang",
+            "speakers-0-job_title_zh": "质量总监", "speakers-0-job_title_en": "Quality Director",
+            "speakers-0-organization_zh": "申通地铁", "speakers-0-organization_en": "Shentong Metro",
+            "speakers-1-name_zh": "", "speakers-1-name_en": "", **overrides}
 
 
 @pytest.fixture
@@ -243,8 +245,9 @@ def test_organizer_adds_an_agenda_item_with_speakers(client, organizer, schedule
     response = client.post(f"/manage/events/{scheduled_event.id}/sessions/new", data=session_data(room_id=room.id))
     assert response.status_code == 302
     session = db.session.scalar(db.select(EventSession))
-    assert [s.name for s in session.speakers] == ["Wang Fang"] and session.room_id == room.id
-    assert "Wang Fang" in page_of(client.get(f"/events/{scheduled_event.id}"))
+    assert [(s.name_zh, s.name_en) for s in session.speakers] == [("王芳", "Wang Fang")]
+    assert session.room_id == room.id
+    assert "Wang Fang" in page_of(client.get(f"/events/{scheduled_event.id}?lang=en"))
 
 
 @pytest.mark.parametrize("overrides, message", [
@@ -253,7 +256,7 @@ def test_organizer_adds_an_agenda_item_with_speakers(client, organizer, schedule
     ({"ends_at": "2030-05-20T13:59"}, "The end must be after the start."),
     ({"title_en": ""}, "Fill in at least one language."),
     ({"room_id": "424242"}, "Not a valid choice."),
-    ({"speakers-0-name": "x" * 101}, "Field cannot be longer than 100 characters."),
+    ({"speakers-0-name_en": "x" * 101}, "Field cannot be longer than 100 characters."),
 ])
 def test_agenda_item_errors(client, organizer, scheduled_event, app_ctx, overrides, message):
     response = client.post(f"/manage/events/{scheduled_event.id}/sessions/new?lang=en", data=session_data(**overrides))
@@ -311,8 +314,8 @@ def test_line_breaks_are_refused_in_names_but_welcome_in_descriptions(client, or
 
 def test_a_line_break_in_a_speaker_name_is_refused_next_to_it(client, organizer, scheduled_event, app_ctx):
     response = client.post(f"/manage/events/{scheduled_event.id}/sessions/new?lang=en",
-                           data=session_data(**{"speakers-0-name": "Wang\nFang"}))
-    assert response.status_code == 422 and SINGLE_LINE in field_error(response, "speakers-0-name")
+                           data=session_data(**{"speakers-0-name_en": "Wang\nFang"}))
+    assert response.status_code == 422 and SINGLE_LINE in field_error(response, "speakers-0-name_en")
     assert db.session.scalar(db.select(EventSession)) is None
 
 
@@ -353,10 +356,11 @@ def test_agenda_times_out_of_range_are_refused_next_to_the_field(client, organiz
 def test_a_draft_cannot_be_cancelled_and_stays_invisible(client, organizer, make_event):
     draft = make_event(status=EventStatus.DRAFT)
     assert f"/manage/events/{draft.id}/cancel" not in page_of(client.get(f"/manage/events/{draft.id}"))
-    response = client.post(f"/manage/events/{draft.id}/cancel?lang=en", data={"reason": "Internal: host withdrew"})
+    response = client.post(f"/manage/events/{draft.id}/cancel?lang=en",
+                           data={"reason_en": "Internal: host withdrew", "confirmed": "y"})
     assert response.status_code == 422 and "delete it instead" in page_of(response)
     refused = fresh(Event, draft.id)
-    assert refused.status == EventStatus.DRAFT and refused.cancellation_reason == ""
+    assert refused.status == EventStatus.DRAFT and refused.cancellation_reason_en == ""
     assert client.get(f"/events/{draft.id}").status_code == 404
     assert b"Internal" not in client.get("/feeds/all.ics").data
     published = make_event()

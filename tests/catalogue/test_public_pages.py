@@ -35,7 +35,7 @@ def test_unknown_ids_and_slugs_are_not_found(client):
 
 
 def test_cancelled_event_is_shown_as_cancelled_with_reason(client, make_event):
-    event = make_event(status=EventStatus.CANCELLED, cancellation_reason="Typhoon warning", title_en="Port Day")
+    event = make_event(status=EventStatus.CANCELLED, cancellation_reason_en="Typhoon warning", title_en="Port Day")
     page = client.get(f"/events/{event.id}?lang=en").get_data(as_text=True)
     assert "This event has been cancelled." in page
     assert "Typhoon warning" in page

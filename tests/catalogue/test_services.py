@@ -12,6 +12,7 @@ from eventsapp.catalogue.details import (
     CampaignDetails,
     EventDetails,
     OrganizationDetails,
+    RoomDetails,
     SessionDetails,
     SpeakerDetails,
     VenueDetails,
@@ -21,6 +22,10 @@ from eventsapp.errors import NotAllowedInState, ValidationFailed
 from eventsapp.extensions import db
 
 VALID_USCC = "91350100M000100Y43"
+
+
+def same_in_both(*names: str) -> tuple[RoomDetails, ...]:
+    return tuple(RoomDetails(name, name) for name in names)
 
 
 def refused_field(change, *args, **kwargs) -> str | None:
@@ -171,12 +176,14 @@ def test_an_agenda_item_takes_a_room_of_its_venue_and_named_speakers_only(app_ct
     elsewhere = make_venue(rooms=("Other Hall",)).rooms[0]
     details = SessionDetails(starts_at=event.starts_at, ends_at=event.starts_at + timedelta(minutes=30),
                              title_en="Talk", room_id=elsewhere.id,
-                             speakers=(SpeakerDetails(" Li Na ", "CEO"), SpeakerDetails("  "), SpeakerDetails("Wu")))
+                             speakers=(SpeakerDetails(name_en=" Li Na ", job_title_en="CEO"), SpeakerDetails(" ", "  "),
+                                       SpeakerDetails(name_zh="吴")))
     assert refused_field(catalogue.save_session, EventSession(), details, event=event, now=now) == "room_id"
     session = catalogue.save_session(EventSession(), replace(details, room_id=event.venue.rooms[0].id),
                                      event=event, now=now)
     db.session.commit()
-    assert [(s.name, s.job_title, s.position) for s in session.speakers] == [("Li Na", "CEO", 0), ("Wu", "", 1)]
+    assert [(s.name_zh, s.name_en, s.job_title_en, s.position) for s in session.speakers] == [
+        ("", "Li Na", "CEO", 0), ("吴", "", "", 1)]
 
 
 def test_moving_an_event_moves_its_agenda_in_one_save(app_ctx, make_event, make_session, now):
@@ -219,7 +226,7 @@ def test_renaming_a_room_keeps_it_and_a_new_address_reaches_coming_events_only(a
     past = make_event(venue=venue, starts_in=timedelta(days=-3))
     talk = make_session(coming, room=venue.rooms[0])
     catalogue.save_venue(venue, replace(VenueDetails.of(venue), address_en="2 New Road",
-                                        room_names=("Grand Hall", "Hall B", "Hall C")), now=now)
+                                        rooms=same_in_both("Grand Hall", "Hall B", "Hall C")), now=now)
     db.session.commit()
     assert [room.name for room in venue.rooms] == ["Grand Hall", "Hall B", "Hall C"]
     assert talk.room.name == "Grand Hall" and venue.updated_at == now
@@ -241,18 +248,28 @@ def test_publish_unpublish_cancel_and_delete_are_refused_in_the_wrong_state(app_
         with pytest.raises(NotAllowedInState):
             refused()
         db.session.rollback()
-    catalogue.cancel_event(published, reason="Typhoon", now=now)
+    catalogue.cancel_event(published, reason_zh="台风", reason_en="Typhoon", now=now)
     db.session.commit()
     with pytest.raises(NotAllowedInState):
-        catalogue.cancel_event(published, reason="Again", now=now)
+        catalogue.cancel_event(published, reason_zh="", reason_en="Again", now=now)
     db.session.rollback()
-    assert published.status == EventStatus.CANCELLED and published.cancellation_reason == "Typhoon"
+    assert published.status == EventStatus.CANCELLED
+    assert (published.cancellation_reason_zh, published.cancellation_reason_en) == ("台风", "Typhoon")
 
 
 def test_a_cancellation_needs_a_reason(app_ctx, make_event, now):
     event = make_event()
-    assert refused_field(catalogue.cancel_event, event, reason="  ", now=now) == "reason"
-    assert event.status == EventStatus.PUBLISHED
+    assert refused_field(catalogue.cancel_event, event, reason_zh="  ", reason_en="\n", now=now) == "reason_zh"
+    assert (event.status, event.sequence, event.cancellation_reason_zh) == (EventStatus.PUBLISHED, 0, "")
+
+
+def test_a_cancellation_reason_in_one_language_is_enough(app_ctx, make_event, now):
+    event = make_event()
+    catalogue.cancel_event(event, reason_zh="", reason_en=" Typhoon warning ", now=now)
+    db.session.commit()
+    assert (event.cancellation_reason_zh, event.cancellation_reason_en) == ("", "Typhoon warning")
+    with force_locale("zh"):
+        assert event.cancellation_reason == "Typhoon warning"  # the other language, rather than nothing
 
 
 def test_each_status_change_raises_the_sequence(app_ctx, make_event, now):
@@ -260,7 +277,7 @@ def test_each_status_change_raises_the_sequence(app_ctx, make_event, now):
     catalogue.publish_event(event)
     catalogue.unpublish_event(event)
     catalogue.publish_event(event)
-    catalogue.cancel_event(event, reason="Typhoon", now=now)
+    catalogue.cancel_event(event, reason_zh="台风", reason_en="", now=now)
     db.session.commit()
     assert event.sequence == 4
 
@@ -284,14 +301,14 @@ def test_single_line_text_refuses_control_characters(app_ctx, make_campaign, mak
     assert refused_field(catalogue.save_event, Event(), replace(details, title_en=text), now=now) == "title_en"
     assert refused_field(catalogue.save_venue, Venue(), VenueDetails(name_zh="会场", address_en=text),
                          now=now) == "address_en"
-    assert refused_field(catalogue.save_venue, Venue(), VenueDetails(name_zh="会场", room_names=("Hall A", text)),
-                         now=now) == "rooms"
+    with_rooms = VenueDetails(name_zh="会场", rooms=same_in_both("Hall A", text))
+    assert refused_field(catalogue.save_venue, Venue(), with_rooms, now=now) == "rooms"
     assert refused_field(catalogue.save_organization, Organization(), OrganizationDetails(name_zh=text)) == "name_zh"
     assert refused_field(catalogue.save_campaign, Campaign(),
                          CampaignDetails(slug="s", year=2026, name_en=text)) == "name_en"
     event = make_event()
     talk = SessionDetails(starts_at=event.starts_at, ends_at=event.ends_at, title_en="Talk",
-                          speakers=(SpeakerDetails("Li", organization=text),))
+                          speakers=(SpeakerDetails("李", organization_en=text),))
     assert refused_field(catalogue.save_session, EventSession(), talk, event=event, now=now) == "speakers"
     assert db.session.scalar(select(func.count(Event.id))) == 1  # the one made above
     assert db.session.scalar(select(func.count(Venue.id))) == 2  # that of the details and that of the event
@@ -327,11 +344,11 @@ def test_agenda_times_must_lie_in_the_supported_years(app_ctx, make_event, now):
 def test_a_draft_cannot_be_cancelled(app_ctx, make_event, now):
     draft = make_event(status=EventStatus.DRAFT)
     with pytest.raises(NotAllowedInState) as refused:
-        catalogue.cancel_event(draft, reason="Internal note", now=now)
+        catalogue.cancel_event(draft, reason_zh="", reason_en="Internal note", now=now)
     db.session.rollback()
     with force_locale("en"):
         assert "delete it instead" in str(refused.value.message)
-    assert (draft.status, draft.cancellation_reason, draft.sequence) == (EventStatus.DRAFT, "", 0)
+    assert (draft.status, draft.cancellation_reason_en, draft.sequence) == (EventStatus.DRAFT, "", 0)
 
 
 def test_a_room_replaced_by_another_one_no_longer_carries_its_talks(app_ctx, make_event, make_venue, make_session,
@@ -341,7 +358,7 @@ def test_a_room_replaced_by_another_one_no_longer_carries_its_talks(app_ctx, mak
     hall_a, hall_b = venue.rooms
     in_a = make_session(event, room=hall_a, title_en="In A")
     in_b = make_session(event, room=hall_b, title_en="In B")
-    new_rooms = replace(VenueDetails.of(venue), room_names=("Hall B", "Hall C"))
+    new_rooms = replace(VenueDetails.of(venue), rooms=same_in_both("Hall B", "Hall C"))
     assert catalogue.talks_losing_their_room(venue, new_rooms) == [in_a]
     catalogue.save_venue(venue, new_rooms, now=now)
     db.session.commit()

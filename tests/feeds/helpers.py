@@ -33,7 +33,8 @@ def make_event(event_id: int = 42, **fields) -> Event:
     fields.setdefault("timezone", "Asia/Shanghai")
     fields.setdefault("status", EventStatus.PUBLISHED)
     fields.setdefault("sequence", 0)
-    fields.setdefault("cancellation_reason", "")
+    fields.setdefault("cancellation_reason_zh", "")
+    fields.setdefault("cancellation_reason_en", "")
     event = Event(campaign=campaign, host=host, venue=venue, capacity=50, **fields)
     event.id = event_id
     event.updated_at = fields.get("updated_at", UPDATED_AT)

@@ -359,7 +359,7 @@ def test_uid_is_stable_across_edits_and_unique_in_a_feed():
 
 
 def test_cancelled_event_is_kept_with_status_and_prefix():
-    cancelled = make_event(status=EventStatus.CANCELLED, cancellation_reason="台风预警", sequence=4)
+    cancelled = make_event(status=EventStatus.CANCELLED, cancellation_reason_zh="台风预警", sequence=4)
     (event,) = parse(build([cancelled], lang="en")).events
     assert event["STATUS"] == "CANCELLED"
     assert str(event["SUMMARY"]) == "[已取消 Cancelled] Quality Open Day"

@@ -226,7 +226,7 @@ def test_long_chinese_title_with_emoji_and_separators_reads_alike():
     title = ("质量提升行动, 标准化; 建设🎉经验\n交流会👩‍🔬" * 20)[:300]
     event = transient_event(1, title_zh=title, description_zh=TRICKY_TEXT)
     cancelled = transient_event(2, title_zh=title[::-1], status=EventStatus.CANCELLED,
-                                cancellation_reason=TRICKY_TEXT, sequence=3)
+                                cancellation_reason_zh=TRICKY_TEXT, sequence=3)
     calendars = {
         "feed": build([event, cancelled], name="上海质量月活动日历 🎉 Events, 2026; all"),
         "download": build([event]),
@@ -340,9 +340,9 @@ def test_every_mail_calendar_part_reads_alike_and_passes_libicals_check(app_ctx,
     catalogue.save_session(talk, replace(SessionDetails.of(talk), starts_at=talk.starts_at + timedelta(minutes=30),
                                          ends_at=talk.ends_at + timedelta(minutes=30)), event=event, now=now)
     db.session.commit()
-    for change in (lambda: catalogue.cancel_event(event, reason="台风 Typhoon", now=now),
+    for change in (lambda: catalogue.cancel_event(event, reason_zh="台风", reason_en="Typhoon", now=now),
                    lambda: catalogue.reinstate_event(event, now=now),
-                   lambda: catalogue.cancel_event(event, reason="台风 Typhoon", now=now)):
+                   lambda: catalogue.cancel_event(event, reason_zh="台风", reason_en="Typhoon", now=now)):
         change()
         db.session.commit()
     resend_manage_link(event, "li@example.com", now=now)

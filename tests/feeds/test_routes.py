@@ -7,7 +7,7 @@ import pytest
 from icalendar import Calendar
 
 from eventsapp.catalogue import services as catalogue
-from eventsapp.catalogue.details import EventDetails, SessionDetails, SpeakerDetails, VenueDetails
+from eventsapp.catalogue.details import EventDetails, RoomDetails, SessionDetails, SpeakerDetails, VenueDetails
 from eventsapp.catalogue.models import EventStatus
 from eventsapp.database import utcnow
 from eventsapp.extensions import db
@@ -120,7 +120,7 @@ def test_a_cancelled_event_stays_a_week_marked_cancelled_then_leaves(client, mak
     recent = make_event(starts_in=timedelta(days=-3), title_zh="港口开放日", title_en="Port Day")
     old = make_event(starts_in=timedelta(days=-9))
     for event in (recent, old):
-        catalogue.cancel_event(event, reason="Typhoon", now=now)
+        catalogue.cancel_event(event, reason_zh="台风", reason_en="Typhoon", now=now)
     db.session.commit()
     events = by_uid(client.get("/feeds/all.ics?lang=zh"))
     assert uid(old) not in events
@@ -341,7 +341,7 @@ def test_agenda_feed_has_one_entry_per_talk_and_follows_edits(client, make_event
     assert set(talks) == {f"session-{first.id}@127.0.0.1", f"session-{first.id + 1}@127.0.0.1"}
     opening = talks[f"session-{first.id}@127.0.0.1"]
     assert str(opening["RELATED-TO"]) == uid(event) and "Li Na" in str(opening["DESCRIPTION"])
-    catalogue.save_session(first, replace(SessionDetails.of(first), speakers=(SpeakerDetails("Wang Fang"),)),
+    catalogue.save_session(first, replace(SessionDetails.of(first), speakers=(SpeakerDetails(name_en="Wang Fang"),)),
                            event=event, now=utcnow())
     db.session.commit()
     again = client.get(f"/feeds/events/{event.id}/agenda.ics?lang=en",
@@ -368,10 +368,11 @@ def test_renaming_a_room_keeps_its_talks_and_updates_the_agenda(client, make_eve
     event = make_event()
     talk = make_session(event, room=event.venue.rooms[0], title_en="Talk")
     before = client.get(f"/feeds/events/{event.id}/agenda.ics?lang=en")
-    catalogue.save_venue(event.venue, replace(VenueDetails.of(event.venue), room_names=("Grand Hall",)), now=utcnow())
+    catalogue.save_venue(event.venue, replace(VenueDetails.of(event.venue), rooms=(RoomDetails("大厅", "Grand Hall"),)),
+                         now=utcnow())
     db.session.commit()
     db.session.refresh(talk)
-    assert talk.room is not None and talk.room.name == "Grand Hall"
+    assert talk.room is not None and (talk.room.name_zh, talk.room.name_en) == ("大厅", "Grand Hall")
     after = client.get(f"/feeds/events/{event.id}/agenda.ics?lang=en",
                        headers={"If-None-Match": before.headers["ETag"]})
     entry = by_uid(after)[f"session-{talk.id}@127.0.0.1"]

@@ -13,7 +13,7 @@ def broken_names(make_event, make_session, make_organization, make_venue, make_c
     campaign = make_campaign(slug="broken", name_zh="活动\n二", name_en="Campaign\tX", organizing_body_en="Body\nY")
     event = make_event(title_zh="标题\n注入", title_en="Title\nInjected: x", host=host, venue=venue, campaign=campaign)
     make_session(event, title_en="Talk\nX", room=venue.rooms[0])
-    make_event(status=EventStatus.CANCELLED, title_en="Gone\r\nX", cancellation_reason="Rain\nand wind", venue=venue,
+    make_event(status=EventStatus.CANCELLED, title_en="Gone\r\nX", cancellation_reason_en="Rain\nand wind", venue=venue,
                campaign=campaign, host=host)
     return event
 

@@ -153,7 +153,7 @@ def test_each_change_reaches_feeds_and_mailboxes_with_a_growing_sequence(
          mailed={"cai": [("CANCEL", "CANCELLED"), ("REQUEST", "CONFIRMED")]})
 
     cancelled = {name: [("CANCEL", "CANCELLED")] for name in people}
-    catalogue.cancel_event(event, reason="Typhoon", now=now)
+    catalogue.cancel_event(event, reason_zh="台风", reason_en="Typhoon", now=now)
     db.session.commit()
     step("event cancelled", feeds_changed=all_feeds, mailed=cancelled)
     assert seen["/feeds/all.ics"].entries[event_uid][1] == "CANCELLED"

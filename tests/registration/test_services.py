@@ -167,6 +167,22 @@ def test_mails_are_in_the_language_of_sign_up(make_event, applicant, now, outbox
     assert "Metro Quality Day" in outbox("en@example.com")[0].subject
 
 
+def test_the_cancellation_mail_gives_the_reason_in_the_persons_language(make_event, applicant, now, outbox):
+    both, chinese_only = make_event(), make_event()
+    for event in (both, chinese_only):
+        for language in ("zh", "en"):
+            sign_up(event, applicant, now, email=f"{language}{event.id}@example.com", language=language)
+    catalogue.cancel_event(both, reason_zh="台风预警", reason_en="Typhoon warning", now=now)
+    catalogue.cancel_event(chinese_only, reason_zh="场地维修", reason_en="", now=now)
+    db.session.commit()
+    zh_mail, en_mail = outbox(f"zh{both.id}@example.com")[-1], outbox(f"en{both.id}@example.com")[-1]
+    for mail, reason, other in ((zh_mail, "台风预警", "Typhoon warning"), (en_mail, "Typhoon warning", "台风预警")):
+        description = str(Calendar.from_ical(mail.ics).walk("VEVENT")[0]["DESCRIPTION"])
+        assert reason in mail.body_text and reason in mail.body_html and reason in description
+        assert other not in mail.body_text + mail.body_html + description
+    assert "场地维修" in outbox(f"en{chinese_only.id}@example.com")[-1].body_text  # the one language there is
+
+
 def test_moving_or_cancelling_the_event_tells_every_active_attendee_once(make_event, applicant, now, outbox):
     event = make_event(capacity=1)
     confirmed = sign_up(event, applicant, now, language="en")
@@ -180,7 +196,7 @@ def test_moving_or_cancelling_the_event_tells_every_active_attendee_once(make_ev
     catalogue.save_event(event, replace(EventDetails.of(event), title_en="Renamed"), now=now)
     catalogue.save_event(event, replace(EventDetails.of(event), description_en="More words"), now=now)
     db.session.commit()
-    catalogue.cancel_event(event, reason="Typhoon", now=now)
+    catalogue.cancel_event(event, reason_zh="台风", reason_en="Typhoon", now=now)
     db.session.commit()
     for person in (confirmed, waiting):
         kinds = [m.subject.split(":")[0] for m in outbox(person.email)]

@@ -56,6 +56,7 @@ def test_4_a_text_field_sent_as_a_file_is_a_field_error_on_every_form(client, au
                    f"/manage/events/{event.id}/sessions/{session.id}/edit", f"/manage/events/{event.id}/cancel"]
     for url in back_office:
         data = {name: a_file() for name in ("slug", "year", "name_zh", "name_en", "title_zh", "starts_at",
-                                              "capacity", "timezone", "rooms", "reason", "uscc", "website")}
+                                              "capacity", "timezone", "rooms", "reason_zh", "reason_en", "uscc",
+                                              "website")}
         response = client.post(url, data=data, content_type="multipart/form-data")
         assert response.status_code == 422, (url, response.status_code)
