@@ -33,8 +33,8 @@ def object_form_page(form: AppForm, save: Callable[[], object], *, saved: str, b
     return render_form("manage/object_form.html", form, back=back, heading=heading)
 
 
-def preview_before_saving(change: Callable[[], object], *, before: EventFacts | TalkFacts | None, heading: str,
-                          back: str) -> str | None:
+def preview_before_saving(change: Callable[[], object], *, before: EventFacts | TalkFacts | None,
+                          heading: str) -> str | None:
     """A change that e-mails people is first shown to the organizer: how many people, what changes
     (was → now) and the mail itself; it is saved when they confirm (the page posts the same fields
     again, with `confirmed`). None when there is nothing to show: go on and save. With `before`,
@@ -54,8 +54,7 @@ def preview_before_saving(change: Callable[[], object], *, before: EventFacts | 
     changes = []
     if before is not None and isinstance(after, EventFacts | TalkFacts):
         changes = Change(before, after).lines(current_language())
-    return render_template("manage/change_preview.html", rehearsal=rehearsal, changes=changes, heading=heading,
-                           back=back)
+    return render_template("manage/change_preview.html", rehearsal=rehearsal, changes=changes, heading=heading)
 
 
 def revising() -> bool:
@@ -132,7 +131,7 @@ def edit_venue(venue_id: int | None):
         details = form.to_details()
         if venue is not None:
             preview = preview_before_saving(lambda: services.save_venue(venue, details, now=utcnow()),
-                                            before=None, heading=_("Edit venue"), back=request.path)
+                                            before=None, heading=_("Edit venue"))
             if preview:
                 return preview
         without_room = talk_names(services.talks_losing_their_room(target, details), with_event=True)
@@ -174,8 +173,7 @@ def edit_event(event_id: int | None):
                 services.save_event(event, details, now=utcnow())
                 return EventFacts.of(event, venue=db.session.get(Venue, event.venue_id))
 
-            preview = preview_before_saving(save, before=EventFacts.of(event), heading=event.title,
-                                            back=request.path)
+            preview = preview_before_saving(save, before=EventFacts.of(event), heading=event.title)
             if preview:
                 return preview
         without_room = talk_names(services.talks_losing_their_room_by_move(target, details), with_event=False)
@@ -228,7 +226,7 @@ def reinstate_event(event_id: int):
     back = url_for("manage.event", event_id=event_id)
     if ConfirmForm().validate_on_submit():
         preview = preview_before_saving(lambda: services.reinstate_event(event, now=utcnow()), before=None,
-                                        heading=_("Reinstate this event"), back=back)
+                                        heading=_("Reinstate this event"))
         if preview:
             return preview
     return confirmed_action(services.reinstate_event, event, now=utcnow(), done=_("Event reinstated."), back=back)
@@ -259,7 +257,7 @@ def edit_session(event_id: int, session_id: int | None):
                 return TalkFacts.of(edited, event.timezone)
 
             preview = preview_before_saving(save, before=TalkFacts.of(session, event.timezone),
-                                            heading=session.title, back=request.path)
+                                            heading=session.title)
             if preview:
                 return preview
         if commit_or_show(form, services.save_session, session or EventSession(), details, event=event, now=utcnow()):

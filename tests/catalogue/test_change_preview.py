@@ -164,3 +164,14 @@ def test_an_event_that_started_cannot_be_reinstated(client, organizer, make_even
     response = client.post(f"/manage/events/{published.id}/reinstate?lang=en", follow_redirects=True)
     assert "Only a cancelled event can be reinstated." in page_of(response)
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+
+def test_renaming_the_venue_of_an_attended_event_is_previewed_then_mailed(client, organizer, attended_event):
+    venue = attended_event.venue
+    data = {"name_zh": venue.name_zh, "name_en": "Grand Test Hall", "address_zh": venue.address_zh,
+            "address_en": venue.address_en, "timezone": venue.timezone, "rooms": "Hall A"}
+    page = page_of(client.post(f"/manage/venues/{venue.id}/edit?lang=en", data=data))
+    assert "2 people will be e-mailed." in page and "now: Grand Test Hall" in page
+    assert db.session.get(type(venue), venue.id).name_en == "Test Venue"
+    assert client.post(f"/manage/venues/{venue.id}/edit", data={**data, "confirmed": "yes"}).status_code == 302
+    assert mails("ann@example.com")[-1].subject == "Event changed: Quality Open Day"
