@@ -104,9 +104,12 @@ def test_two_apps_starting_together_store_one_value_and_agree(fresh_site):
     barrier = threading.Barrier(len(apps))
 
     def read(app) -> str:
+        """As init_app does it: read, or store and commit."""
         with app.app_context():
             barrier.wait(timeout=10)
-            return load_uid_domain(app)
+            domain = load_uid_domain(app)
+            db.session.commit()
+            return domain
 
     with ThreadPoolExecutor(max_workers=len(apps)) as pool:
         domains = list(pool.map(read, apps))
@@ -118,3 +121,21 @@ def test_two_apps_starting_together_store_one_value_and_agree(fresh_site):
 def test_a_stored_value_is_read_not_replaced(app_ctx):
     assert stored_setting("example", lambda: "first") == "first"
     assert stored_setting("example", lambda: pytest.fail("an initial value is not needed once stored")) == "first"
+
+
+def test_a_domain_first_needed_inside_a_change_is_stored_with_it(fresh_site, make_event, now):
+    """A process that started before `db upgrade` made the table reads the domain at first use, which
+    may be inside a sign-up's transaction: on SQLite a second connection would wait for that very
+    transaction (and fail after the busy timeout), so the value is stored in it."""
+    site = fresh_site(BASE_URL="https://first.example.org")
+    event = make_event()
+    with site.app_context():
+        db.session.execute(delete(SiteSetting))  # as if the table came after this process started
+        db.session.commit()
+        site.extensions.pop(UID_DOMAIN, None)
+        register(event.id, Applicant(name="张伟", email="zhang@example.com"), now=now)  # the mail needs the UID
+        db.session.commit()
+        ics = db.session.scalar(select(OutboxMessage.ics))
+    (invitation,) = icalendar.Calendar.from_ical(ics).events
+    assert str(invitation["UID"]) == f"event-{event.id}@first.example.org"
+    assert stored_values() == ["first.example.org"]
