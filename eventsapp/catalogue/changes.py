@@ -36,9 +36,8 @@ class EventFacts:
     venue_en: str
 
     @classmethod
-    def of(cls, event: Event, venue: Venue | None = None) -> EventFacts:
-        """The event as it stands; `venue` when event.venue is not loaded yet (a new venue_id)."""
-        venue = venue or event.venue
+    def of(cls, event: Event) -> EventFacts:
+        venue = event.venue
         return cls(title_zh=event.title_zh, title_en=event.title_en, starts_at=event.starts_at,
                    ends_at=event.ends_at, timezone=event.timezone,
                    venue_zh=_place(venue, "zh"), venue_en=_place(venue, "en"))

@@ -171,7 +171,7 @@ def edit_event(event_id: int | None):
         if event is not None:
             def save() -> EventFacts:
                 services.save_event(event, details, now=utcnow())
-                return EventFacts.of(event, venue=db.session.get(Venue, event.venue_id))
+                return EventFacts.of(event)
 
             preview = preview_before_saving(save, before=EventFacts.of(event), heading=event.title)
             if preview:

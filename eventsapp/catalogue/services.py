@@ -295,6 +295,10 @@ def save_event(event: Event, details: EventDetails, *, now: datetime) -> Event:
         event.sequence += 1
     db.session.add(event)
     db.session.flush()
+    if changed & SCOPE_FIELDS:
+        # The relationships still hold the old campaign, venue or host: the mails and their calendar
+        # files, built next, must show the new ones.
+        db.session.expire(event, ["campaign", "venue", "host"])
     if before is not None:
         _tell_of_change(event, before, now=now)
     if changed & SEAT_FIELDS:
@@ -304,7 +308,7 @@ def save_event(event: Event, details: EventDetails, *, now: datetime) -> Event:
 
 def _tell_of_change(event: Event, before: EventFacts, *, now: datetime) -> None:
     """Attendees of a published event hear of a new time, place or title (SPEC 3.5), once per save."""
-    change = Change(before, EventFacts.of(event, venue=db.session.get(Venue, event.venue_id)))
+    change = Change(before, EventFacts.of(event))
     if change.aspects and event.status == EventStatus.PUBLISHED:
         signals.event_changed.send(event, now=now, change=change)
 

@@ -111,8 +111,12 @@ def test_a_new_venue_is_named_was_and_now(client, organizer, attended_event, mak
     other = make_venue(name_en="Pudong Expo Hall", address_en="88 Expo Road")
     client.post(f"/manage/events/{attended_event.id}/edit",
                 data={**event_data(attended_event, venue_id=other.id), "confirmed": "yes"})
-    text = mails("ann@example.com")[-1].body_text
-    assert "Venue\n  was: Test Venue, 1 Test Road, Pudong\n  now: Pudong Expo Hall, 88 Expo Road" in text
+    mail = mails("ann@example.com")[-1]
+    assert "Venue\n  was: Test Venue, 1 Test Road, Pudong\n  now: Pudong Expo Hall, 88 Expo Road" in mail.body_text
+    details = mail.body_text[mail.body_text.index("now: Pudong Expo Hall"):].split("\n\n", 1)[1]
+    assert "Pudong Expo Hall" in details and "Test Venue" not in details  # the usual details: the new venue
+    (vevent,) = Calendar.from_ical(mail.ics).walk("VEVENT")
+    assert str(vevent["LOCATION"]).startswith("Pudong Expo Hall")  # and so does the calendar file
 
 
 def test_moving_a_talk_of_an_attended_event_is_previewed_then_mailed(client, organizer, attended_event,
