@@ -43,8 +43,11 @@ def tell_attendees_event_cancelled(event: Event, *, now: datetime, **_) -> None:
 
 
 def tell_attendees_event_reinstated(event: Event, *, now: datetime, **_) -> None:
+    """Everyone still registered is told; then seats freed while the event was cancelled (nobody is
+    promoted to a cancelled event) go to the waiting list, as any freed seat does (SPEC 3.2)."""
     for registration in active_registrations(event):
         notifications.notify(registration, "event_reinstated", now=now)
+    promote_from_waitlist(lock_event(event.id), now=now)
 
 
 def keep_seats_consistent(event: Event, *, now: datetime, **_) -> None:

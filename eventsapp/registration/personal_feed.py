@@ -37,6 +37,12 @@ def person_scope(email: str) -> Scope:
     return Scope(f"person:{email}", Event.id.in_(registered), also_shows=((Registration, mine),))
 
 
+def registration_scope(registration: Registration) -> Scope:
+    """One registration's event as that person's calendar shows it (the download on their own page)."""
+    return Scope(f"registration:{registration.id}", Event.id == registration.event_id, window=False,
+                 also_shows=((Registration, Registration.id == registration.id),))
+
+
 def recipient_views(email: str) -> dict[int, RecipientView]:
     """What this address's feed shows of each event it is registered for: TENTATIVE while waiting for
     a seat, and the person's own changes in SEQUENCE and LAST-MODIFIED (feeds/ical.py)."""

@@ -13,8 +13,8 @@ from ..web.edge import render_form
 from ..web.forms import ConfirmForm, attach_domain_error, validated
 from . import services
 from .forms import ResendLinkForm, SignUpForm
-from .models import Registration
-from .personal_feed import find_personal_feed, person_scope, recipient_views
+from .models import Registration, RegistrationStatus
+from .personal_feed import find_personal_feed, person_scope, recipient_view, recipient_views, registration_scope
 
 blueprint = Blueprint("registration", __name__)
 
@@ -96,6 +96,18 @@ def manage(token: str):
     return render_template("registration/manage.html", registration=registration, event=registration.event,
                            position=registration.waitlist_position(),
                            shows_details=services.shows_personal_details(registration, now=utcnow()))
+
+
+@blueprint.get("/registrations/<token>.ics")
+def registration_calendar(token: str):
+    """The event as this person's calendar has it from their mails (their SEQUENCE, TENTATIVE while
+    waiting): a public download would carry the public SEQUENCE, lower than their last invitation's."""
+    registration = services.find_by_token(token)
+    if registration is None or registration.status == RegistrationStatus.CANCELLED:
+        abort(404)
+    return serve(registration_scope(registration), None, default_lang=registration.language,
+                 filename=f"event-{registration.event_id}.ics", private=True,
+                 views=lambda: {registration.event_id: recipient_view(registration)})
 
 
 @blueprint.route("/registrations/<token>/cancel", methods=["GET", "POST"])

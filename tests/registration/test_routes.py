@@ -4,11 +4,13 @@ import re
 from datetime import timedelta
 
 import pytest
+from icalendar import Calendar
 from sqlalchemy import func, select
 
 from eventsapp.catalogue.models import EventStatus
 from eventsapp.extensions import db
 from eventsapp.registration.models import Registration
+from eventsapp.registration.services import Applicant, cancel_registration, register
 
 
 def form(**overrides):
@@ -240,3 +242,30 @@ def test_sign_up_is_rate_limited_per_address(make_event, database_url, app_ctx):
         assert db.session.scalar(select(func.count(Registration.id))) == 3
         db.engine.dispose()
     limiter.reset()
+
+
+def test_the_manage_page_downloads_the_event_as_the_persons_calendar_has_it(client, make_event, app_ctx, now):
+    """Never below the SEQUENCE of the person's last invitation (issue 9.7), TENTATIVE while waiting,
+    private; gone once the registration is cancelled."""
+    event = make_event(capacity=1)
+    seated = register(event.id, Applicant(name="A", email="a@example.com"), now=now)
+    waiting = register(event.id, Applicant(name="B", email="b@example.com"), now=now)
+    db.session.commit()
+
+    def download(registration):
+        response = client.get(f"/registrations/{registration.token}.ics")
+        assert response.status_code == 200 and "private" in response.headers["Cache-Control"]
+        (vevent,) = Calendar.from_ical(response.data).walk("VEVENT")
+        return int(vevent["SEQUENCE"]), str(vevent["STATUS"])
+
+    page = text_of(client.get(f"/registrations/{waiting.token}?lang=en"))
+    assert f"/registrations/{waiting.token}.ics" in page and "webcal://" not in page  # no token to a calendar service
+    assert download(waiting) == (0, "TENTATIVE")
+    cancel_registration(seated, now=now)  # B is promoted: their invitation says SEQUENCE 1
+    db.session.commit()
+    assert download(waiting) == (1, "CONFIRMED")
+    public = Calendar.from_ical(client.get(f"/events/{event.id}.ics").data).walk("VEVENT")[0]
+    assert int(public["SEQUENCE"]) == 0
+    assert client.get(f"/registrations/{seated.token}.ics").status_code == 404
+    assert f"/registrations/{seated.token}.ics" not in text_of(client.get(f"/registrations/{seated.token}"))
+    assert client.get("/registrations/not-a-token.ics").status_code == 404

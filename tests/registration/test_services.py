@@ -207,6 +207,26 @@ def test_moving_or_cancelling_the_event_tells_every_active_attendee_once(make_ev
     assert not any(m.subject.startswith("Event changed") for m in outbox(gone.email))
 
 
+def test_a_seat_freed_while_the_event_was_cancelled_goes_to_the_waiting_list_on_reinstating(
+        make_event, applicant, now, outbox):
+    event = make_event(capacity=1)
+    seated = sign_up(event, applicant, now, language="en")
+    waiting = sign_up(event, applicant, now, language="en")
+    catalogue.cancel_event(event, reason_zh="", reason_en="Typhoon", now=now)
+    db.session.commit()
+    cancel_registration(seated, now=now)  # nobody is promoted to a cancelled event
+    db.session.commit()
+    assert waiting.status == RegistrationStatus.WAITLISTED
+    catalogue.reinstate_event(event, now=now)
+    db.session.commit()
+    db.session.refresh(waiting)
+    assert waiting.status == RegistrationStatus.CONFIRMED
+    subjects = [m.subject.split(":")[0] for m in outbox(waiting.email)]
+    assert subjects[-2:] == ["Event takes place after all", "A seat freed up — your place is confirmed"]
+    (vevent,) = Calendar.from_ical(outbox(waiting.email)[-1].ics).walk("VEVENT")
+    assert str(vevent["STATUS"]) == "CONFIRMED"
+
+
 def test_event_with_attendees_cannot_be_unpublished(make_event, applicant, now):
     event = make_event()
     sign_up(event, applicant, now)
