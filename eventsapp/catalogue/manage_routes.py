@@ -130,8 +130,15 @@ def edit_venue(venue_id: int | None):
     if form.validate_on_submit() and not revising():
         details = form.to_details()
         if venue is not None:
-            preview = preview_before_saving(lambda: services.save_venue(venue, details, now=utcnow()),
-                                            before=None, heading=_("Edit venue"))
+            # The page shows the venue's new name and address as one of its coming events has them.
+            shown = next(iter(services.coming_events_at(venue, now=utcnow())), None)
+
+            def save() -> EventFacts | None:
+                services.save_venue(venue, details, now=utcnow())
+                return EventFacts.of(shown) if shown else None
+
+            preview = preview_before_saving(save, before=EventFacts.of(shown) if shown else None,
+                                            heading=venue.name)
             if preview:
                 return preview
         without_room = talk_names(services.talks_losing_their_room(target, details), with_event=True)

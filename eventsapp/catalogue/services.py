@@ -39,6 +39,7 @@ from .models import (
 from .queries import public_events
 from .uscc import is_valid_uscc
 
+TalkBefore = tuple[EventSession, TalkFacts]  # a talk, and its facts before a change
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A change of time or place must reach calendar clients and attendees (an e-mail each).
 SCHEDULE_FIELDS = frozenset({"starts_at", "ends_at", "timezone", "venue_id"})
@@ -173,24 +174,31 @@ def save_organization(organization: Organization, details: OrganizationDetails) 
 
 def save_venue(venue: Venue, details: VenueDetails, *, now: datetime) -> Venue:
     """Create or edit a venue. A new name or address moves the place of its coming events: their
-    SEQUENCE goes up and their attendees are told, as for any change of place. Rooms: see plan_rooms."""
+    SEQUENCE goes up and their attendees are told, as for any change of place. Rooms: see plan_rooms;
+    attendees of coming events are told of talks whose room is renamed or removed."""
     check_timezone(details.timezone)
     check_single_lines(details, VENUE_LINES)
     check_room_names(details.rooms)
     place_changed = bool(venue.id) and bool(_changed_fields(venue, details, VENUE_PLACE_FIELDS))
-    coming: list[tuple[Event, EventFacts]] = []
-    if place_changed:
-        query = public_events().where(Event.venue_id == venue.id, Event.ends_at >= now)
-        coming = [(event, EventFacts.of(event)) for event in db.session.scalars(query).unique()]
+    coming = [(event, EventFacts.of(event)) for event in coming_events_at(venue, now=now)] if place_changed else []
     copy_columns(details, venue, skip=("rooms",))
-    _replace_rooms(venue, details.rooms, now=now)
+    moved_talks = _replace_rooms(venue, details.rooms, now=now)
     db.session.add(venue)
     db.session.flush()
     for event, before in coming:
         event.sequence += 1
         _tell_of_change(event, before, now=now)
+    for talk, talk_before in moved_talks:
+        if talk.event.ends_at >= now:
+            _tell_of_talk_change(talk, talk_before, now=now)
     db.session.flush()
     return venue
+
+
+def coming_events_at(venue: Venue, *, now: datetime) -> list[Event]:
+    """The public events at this venue that have not ended: a new name or address concerns them."""
+    return list(db.session.scalars(public_events().where(Event.venue_id == venue.id, Event.ends_at >= now)
+                                   .order_by(Event.starts_at, Event.id)).unique())
 
 
 def check_room_names(rooms: tuple[RoomDetails, ...]) -> None:
@@ -246,14 +254,17 @@ def _talks_in(rooms: list[Room]) -> list[EventSession]:
                                    .order_by(EventSession.starts_at, EventSession.id)))
 
 
-def _replace_rooms(venue: Venue, wanted: tuple[RoomDetails, ...], *, now: datetime) -> None:
+def _replace_rooms(venue: Venue, wanted: tuple[RoomDetails, ...], *, now: datetime) -> list[TalkBefore]:
+    """Returns the talks whose room is renamed or removed, each with its facts before."""
     names, chosen, removed = plan_rooms(venue.rooms, wanted)
     if names == [RoomDetails.of(room) for room in venue.rooms]:
-        return
-    _clear_rooms(_talks_in(removed), now=now)
+        return []
     renamed = [room for room, name in zip(chosen, names, strict=True)
                if room is not None and RoomDetails.of(room) != name]
-    for talk in _talks_in(renamed):
+    losing, moving = _talks_in(removed), _talks_in(renamed)
+    before = [(talk, TalkFacts.of(talk, talk.event.timezone)) for talk in [*losing, *moving]]
+    _clear_rooms(losing, now=now)
+    for talk in moving:
         talk.sequence += 1  # its LOCATION in the agenda feed changes
         talk.updated_at = now
     rooms = [room or Room() for room in chosen]
@@ -262,6 +273,7 @@ def _replace_rooms(venue: Venue, wanted: tuple[RoomDetails, ...], *, now: dateti
         room.position = position
     venue.rooms = rooms  # the removed ones are deleted (delete-orphan)
     venue.updated_at = now  # rooms have no timestamp of their own; agenda feeds show them
+    return before
 
 
 def _clear_rooms(talks: list[EventSession], *, now: datetime) -> None:
@@ -311,6 +323,13 @@ def _tell_of_change(event: Event, before: EventFacts, *, now: datetime) -> None:
     change = Change(before, EventFacts.of(event))
     if change.aspects and event.status == EventStatus.PUBLISHED:
         signals.event_changed.send(event, now=now, change=change)
+
+
+def _tell_of_talk_change(talk: EventSession, before: TalkFacts, *, now: datetime) -> None:
+    """Attendees of a published event hear of a talk's new time or room (its title alone is no news)."""
+    change = Change(before, TalkFacts.of(talk, talk.event.timezone))
+    if {Aspect.TIME, Aspect.PLACE} & set(change.aspects) and talk.event.status == EventStatus.PUBLISHED:
+        signals.talk_changed.send(talk, now=now, change=change)
 
 
 def _shift_agenda(event: Event, shift: timedelta, *, now: datetime) -> None:
@@ -453,8 +472,7 @@ def save_session(session: EventSession, details: SessionDetails, *, event: Event
         change = Change(before, TalkFacts.of(session, event.timezone))
         if change.aspects:
             session.sequence += 1  # the talk's agenda entry changed (feeds/agenda.py)
-        if {Aspect.TIME, Aspect.PLACE} & set(change.aspects) and event.status == EventStatus.PUBLISHED:
-            signals.talk_changed.send(session, now=now, change=change)
+        _tell_of_talk_change(session, before, now=now)
         db.session.flush()
     return session
 

@@ -176,6 +176,24 @@ def test_renaming_the_venue_of_an_attended_event_is_previewed_then_mailed(client
             "address_en": venue.address_en, "timezone": venue.timezone, "rooms": "Hall A"}
     page = page_of(client.post(f"/manage/venues/{venue.id}/edit?lang=en", data=data))
     assert "2 people will be e-mailed." in page and "now: Grand Test Hall" in page
+    assert "What changes" in page and "Test Venue, 1 Test Road, Pudong" in page  # before, as attendees read it
     assert db.session.get(type(venue), venue.id).name_en == "Test Venue"
     assert client.post(f"/manage/venues/{venue.id}/edit", data={**data, "confirmed": "yes"}).status_code == 302
     assert mails("ann@example.com")[-1].subject == "Event changed: Quality Open Day"
+
+
+def test_renaming_or_removing_the_room_of_a_talk_tells_its_attendees(client, organizer, attended_event, make_session):
+    room = attended_event.venue.rooms[0]
+    make_session(attended_event, offset_minutes=60, minutes=60, title_en="Metro safety", room=room)
+    venue = attended_event.venue
+    data = {"name_zh": venue.name_zh, "name_en": venue.name_en, "address_zh": venue.address_zh,
+            "address_en": venue.address_en, "timezone": venue.timezone, "rooms": "大厅 | Grand Hall"}
+    page = page_of(client.post(f"/manage/venues/{venue.id}/edit?lang=en", data=data))
+    assert "2 people will be e-mailed." in page and "What changes" not in page  # the venue itself is unchanged
+    client.post(f"/manage/venues/{venue.id}/edit", data={**data, "confirmed": "yes"})
+    english, chinese = mails("ann@example.com")[-1], mails("li@example.com")[-1]
+    assert english.subject == "Agenda changed: Quality Open Day"
+    assert "Agenda item: Metro safety\n\nRoom\n  was: Hall A\n  now: Grand Hall" in english.body_text
+    assert "会议室\n  原为：Hall A\n  现为：大厅" in chinese.body_text
+    client.post(f"/manage/venues/{venue.id}/edit", data={**data, "rooms": "", "confirmed": "yes"})
+    assert "Room\n  was: Grand Hall\n  now: —" in mails("ann@example.com")[-1].body_text
