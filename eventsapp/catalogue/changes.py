@@ -87,16 +87,22 @@ class Change:
                      if any(getattr(self.before, name) != getattr(self.after, name) for name in facts if name in names))
 
     def lines(self, lang: str) -> list[tuple[str, str, str]]:
-        """(label, was, now) for each changed aspect, in `lang`: call it under force_locale(lang).
-        For an agenda item the first line names it (its title, unless that changed)."""
+        """(label, was, now) for each aspect that a reader of `lang` sees change (a Chinese title
+        corrected is no news in English): call it under force_locale(lang). Empty when nothing
+        visible changed. For an agenda item the first line names it (its title, unless that changed)."""
         talk = isinstance(self.after, TalkFacts)
         labels = TALK_ASPECT_LABELS if talk else EVENT_ASPECT_LABELS
         lines = [(str(labels[aspect]), describe(self.before, aspect, lang), describe(self.after, aspect, lang))
                  for aspect in self.aspects]
-        if talk and Aspect.TITLE not in self.aspects:
+        lines = [(label, was, now) for label, was, now in lines if was != now]
+        if talk and lines and Aspect.TITLE not in self.aspects:
             title = describe(self.after, Aspect.TITLE, lang)
             lines.insert(0, (str(_l("Agenda item")), title, title))
         return lines
+
+    def lines_in_both_languages(self) -> list[tuple[str, str, str]]:
+        """What an organizer checks: the changes readers of either language see, each once."""
+        return list(dict.fromkeys([*self.lines("zh"), *self.lines("en")]))
 
 
 def describe(facts: EventFacts | TalkFacts, aspect: Aspect, lang: str) -> str:

@@ -10,7 +10,6 @@ from sqlalchemy.orm import selectinload
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..i18n import current_language
 from ..mail.services import rehearse
 from ..web.backoffice import backoffice_blueprint
 from ..web.edge import commit_or_show, confirmed_action, render_form
@@ -53,7 +52,7 @@ def preview_before_saving(change: Callable[[], object], *, before: EventFacts | 
     after = rehearsal.result
     changes = []
     if before is not None and isinstance(after, EventFacts | TalkFacts):
-        changes = Change(before, after).lines(current_language())
+        changes = Change(before, after).lines_in_both_languages()
     return render_template("manage/change_preview.html", rehearsal=rehearsal, changes=changes, heading=heading)
 
 

@@ -84,12 +84,17 @@ def dedup_key(registration: Registration, kind: str, *, now: datetime, talk: Eve
 def notify(registration: Registration, kind: str, *, now: datetime, change: Change | None = None,
            talk: EventSession | None = None) -> None:
     """Queue the message for `kind` (a key of SUBJECTS) in the current transaction. `change` (what was
-    changed, for event_changed and agenda_changed) is listed as "was → now" above the details."""
+    changed, for event_changed and agenda_changed) is listed as "was → now" above the details; a
+    change the person would not see in their language (a Chinese title corrected, for an English
+    reader) sends nothing."""
     db.session.flush()  # the dedup key needs the registration's id
     event = registration.event
     with force_locale(registration.language):
+        changes = change.lines(registration.language) if change else []
+        if change and not changes:
+            return
         context = message_context(registration, kind)
-        context["changes"] = change.lines(registration.language) if change else []
+        context["changes"] = changes
         subject = str(SUBJECTS[kind] % {"title": event.title})
         body_text = render_template("mail/registration.txt", **context)
         body_html = render_template("mail/registration.html", **context)

@@ -175,7 +175,8 @@ def test_renaming_the_venue_of_an_attended_event_is_previewed_then_mailed(client
     data = {"name_zh": venue.name_zh, "name_en": "Grand Test Hall", "address_zh": venue.address_zh,
             "address_en": venue.address_en, "timezone": venue.timezone, "rooms": "Hall A"}
     page = page_of(client.post(f"/manage/venues/{venue.id}/edit?lang=en", data=data))
-    assert "2 people will be e-mailed." in page and "now: Grand Test Hall" in page
+    # Only the English name changes: Chinese readers see nothing new and are not mailed.
+    assert "1 person will be e-mailed." in page and "now: Grand Test Hall" in page
     assert "What changes" in page and "Test Venue, 1 Test Road, Pudong" in page  # before, as attendees read it
     assert db.session.get(type(venue), venue.id).name_en == "Test Venue"
     assert client.post(f"/manage/venues/{venue.id}/edit", data={**data, "confirmed": "yes"}).status_code == 302
@@ -197,3 +198,13 @@ def test_renaming_or_removing_the_room_of_a_talk_tells_its_attendees(client, org
     assert "会议室\n  原为：Hall A\n  现为：大厅" in chinese.body_text
     client.post(f"/manage/venues/{venue.id}/edit", data={**data, "rooms": "", "confirmed": "yes"})
     assert "Room\n  was: Grand Hall\n  now: —" in mails("ann@example.com")[-1].body_text
+
+
+def test_a_chinese_title_corrected_is_mailed_to_chinese_readers_only(client, organizer, attended_event):
+    retitled = event_data(attended_event, title_zh="质量开放日（更正）")
+    page = page_of(client.post(f"/manage/events/{attended_event.id}/edit?lang=en", data=retitled))
+    assert "1 person will be e-mailed." in page and "质量开放日（更正）" in page  # the organizer sees the change
+    sent_before = {email: len(mails(email)) for email in ("ann@example.com", "li@example.com")}
+    client.post(f"/manage/events/{attended_event.id}/edit", data={**retitled, "confirmed": "yes"})
+    assert len(mails("ann@example.com")) == sent_before["ann@example.com"]  # nothing an English reader sees
+    assert "标题\n  原为：质量开放日\n  现为：质量开放日（更正）" in mails("li@example.com")[-1].body_text
