@@ -36,12 +36,12 @@ def preview_before_saving(change: Callable[[], object], *, before: EventFacts | 
                           heading: str) -> str | None:
     """A change that e-mails people is first shown to the organizer: how many people, what changes
     (was → now) and the mail itself; it is saved when they confirm (the page posts the same fields
-    again, with `confirmed`). None when there is nothing to show: go on and save. With `before`,
+    again, with `send`). None when there is nothing to show: go on and save. With `before`,
     `change` returns the facts after it, and the page lists what changes.
 
     The change is rehearsed for real and rolled back, so the count and the mail are exactly what
     saving would queue."""
-    if request.form.get("confirmed") == "yes":
+    if request.form.get("send") == "yes":
         return None
     try:
         rehearsal = rehearse(change)

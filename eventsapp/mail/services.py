@@ -84,7 +84,7 @@ def rehearse(change: Callable[[], T]) -> Rehearsal[T]:
     finally:
         sa_event.remove(session, "pending_to_persistent", note)
         db.session.rollback()
-    return Rehearsal(result, sorted(mails, key=lambda mail: mail.recipient))
+    return Rehearsal(result, mails)  # in the order queued: a change's own mails before any that follow it
 
 
 def _fit_subject(subject: str) -> str:

@@ -55,4 +55,5 @@ def recipient_view(registration: Registration) -> RecipientView:
     """The registration's part of what its person's calendar shows, in the feed and in every mail."""
     return RecipientView(waitlisted=registration.status == RegistrationStatus.WAITLISTED,
                          sequence=registration.sequence,
-                         changed_at=registration.promoted_at or registration.created_at)
+                         changed_at=max(moment for moment in (registration.created_at, registration.promoted_at,
+                                                              registration.cancelled_at) if moment is not None))

@@ -58,7 +58,7 @@ def test_moving_an_attended_event_shows_count_changes_and_mail_before_saving(cli
     assert db.session.get(Event, attended_event.id).starts_at == STARTS_AT  # nothing saved yet...
     assert len(mails()) == sent_before  # ...and nothing queued
 
-    saved = client.post(f"/manage/events/{attended_event.id}/edit?lang=en", data={**moved, "confirmed": "yes"})
+    saved = client.post(f"/manage/events/{attended_event.id}/edit?lang=en", data={**moved, "send": "yes"})
     assert saved.status_code == 302
     db.session.expire_all()
     assert db.session.get(Event, attended_event.id).starts_at == STARTS_AT + timedelta(hours=2)
@@ -70,6 +70,7 @@ def test_the_preview_form_resends_every_field_and_can_go_back_to_the_form(client
     page = page_of(client.post(f"/manage/events/{attended_event.id}/edit?lang=en", data=moved))
     for name, value in moved.items():
         assert f'name="{name}" value="{value}"' in page
+    assert f'action="/manage/events/{attended_event.id}/edit?lang=en"' in page  # the language stays
     back = client.post(f"/manage/events/{attended_event.id}/edit?lang=en", data={**moved, "revise": "yes"})
     assert back.status_code == 200 and 'value="2030-05-20T16:00"' in page_of(back)  # as typed
     assert db.session.get(Event, attended_event.id).starts_at == STARTS_AT
@@ -92,7 +93,7 @@ def test_a_refused_change_shows_the_form_with_the_reason_not_a_preview(client, o
 def test_the_change_mail_says_was_and_now_in_each_language(client, organizer, attended_event):
     client.post(f"/manage/events/{attended_event.id}/edit", data={
         **event_data(attended_event, starts_at="2030-05-21T09:30", ends_at="2030-05-21T12:30",
-                     title_en="Quality Open Day: Metro", title_zh="质量开放日：地铁"), "confirmed": "yes"})
+                     title_en="Quality Open Day: Metro", title_zh="质量开放日：地铁"), "send": "yes"})
     (english,) = mails("ann@example.com")[-1:]
     assert english.subject == "Event changed: Quality Open Day: Metro"
     text = english.body_text
@@ -110,7 +111,7 @@ def test_the_change_mail_says_was_and_now_in_each_language(client, organizer, at
 def test_a_new_venue_is_named_was_and_now(client, organizer, attended_event, make_venue):
     other = make_venue(name_en="Pudong Expo Hall", address_en="88 Expo Road")
     client.post(f"/manage/events/{attended_event.id}/edit",
-                data={**event_data(attended_event, venue_id=other.id), "confirmed": "yes"})
+                data={**event_data(attended_event, venue_id=other.id), "send": "yes"})
     mail = mails("ann@example.com")[-1]
     assert "Venue\n  was: Test Venue, 1 Test Road, Pudong\n  now: Pudong Expo Hall, 88 Expo Road" in mail.body_text
     details = mail.body_text[mail.body_text.index("now: Pudong Expo Hall"):].split("\n\n", 1)[1]
@@ -128,7 +129,7 @@ def test_moving_a_talk_of_an_attended_event_is_previewed_then_mailed(client, org
     page = page_of(client.post(url, data=data))
     assert "2 people will be e-mailed." in page and "15:00–16:00" in page and "15:30–16:30" in page
     assert db.session.get(EventSession, talk.id).sequence == 0
-    assert client.post(url, data={**data, "confirmed": "yes"}).status_code == 302
+    assert client.post(url, data={**data, "send": "yes"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(EventSession, talk.id).sequence == 1  # its agenda entry's own SEQUENCE
     mail = mails("ann@example.com")[-1]
@@ -147,7 +148,7 @@ def test_a_cancelled_event_is_reinstated_after_a_preview(client, organizer, atte
     assert "2 people will be e-mailed." in preview and "Event takes place after all" in preview
     db.session.expire_all()
     assert db.session.get(Event, attended_event.id).status == EventStatus.CANCELLED
-    client.post(f"/manage/events/{attended_event.id}/reinstate", data={"confirmed": "yes"})
+    client.post(f"/manage/events/{attended_event.id}/reinstate", data={"send": "yes"})
     db.session.expire_all()
     event = db.session.get(Event, attended_event.id)
     assert event.status == EventStatus.PUBLISHED and event.sequence == sequence + 1
@@ -179,7 +180,7 @@ def test_renaming_the_venue_of_an_attended_event_is_previewed_then_mailed(client
     assert "1 person will be e-mailed." in page and "now: Grand Test Hall" in page
     assert "What changes" in page and "Test Venue, 1 Test Road, Pudong" in page  # before, as attendees read it
     assert db.session.get(type(venue), venue.id).name_en == "Test Venue"
-    assert client.post(f"/manage/venues/{venue.id}/edit", data={**data, "confirmed": "yes"}).status_code == 302
+    assert client.post(f"/manage/venues/{venue.id}/edit", data={**data, "send": "yes"}).status_code == 302
     assert mails("ann@example.com")[-1].subject == "Event changed: Quality Open Day"
 
 
@@ -191,12 +192,12 @@ def test_renaming_or_removing_the_room_of_a_talk_tells_its_attendees(client, org
             "address_en": venue.address_en, "timezone": venue.timezone, "rooms": "大厅 | Grand Hall"}
     page = page_of(client.post(f"/manage/venues/{venue.id}/edit?lang=en", data=data))
     assert "2 people will be e-mailed." in page and "What changes" not in page  # the venue itself is unchanged
-    client.post(f"/manage/venues/{venue.id}/edit", data={**data, "confirmed": "yes"})
+    client.post(f"/manage/venues/{venue.id}/edit", data={**data, "send": "yes"})
     english, chinese = mails("ann@example.com")[-1], mails("li@example.com")[-1]
     assert english.subject == "Agenda changed: Quality Open Day"
     assert "Agenda item: Metro safety\n\nRoom\n  was: Hall A\n  now: Grand Hall" in english.body_text
     assert "会议室\n  原为：Hall A\n  现为：大厅" in chinese.body_text
-    client.post(f"/manage/venues/{venue.id}/edit", data={**data, "rooms": "", "confirmed": "yes"})
+    client.post(f"/manage/venues/{venue.id}/edit", data={**data, "rooms": "", "send": "yes"})
     assert "Room\n  was: Grand Hall\n  now: —" in mails("ann@example.com")[-1].body_text
 
 
@@ -205,6 +206,18 @@ def test_a_chinese_title_corrected_is_mailed_to_chinese_readers_only(client, org
     page = page_of(client.post(f"/manage/events/{attended_event.id}/edit?lang=en", data=retitled))
     assert "1 person will be e-mailed." in page and "质量开放日（更正）" in page  # the organizer sees the change
     sent_before = {email: len(mails(email)) for email in ("ann@example.com", "li@example.com")}
-    client.post(f"/manage/events/{attended_event.id}/edit", data={**retitled, "confirmed": "yes"})
+    client.post(f"/manage/events/{attended_event.id}/edit", data={**retitled, "send": "yes"})
     assert len(mails("ann@example.com")) == sent_before["ann@example.com"]  # nothing an English reader sees
     assert "标题\n  原为：质量开放日\n  现为：质量开放日（更正）" in mails("li@example.com")[-1].body_text
+
+
+def test_a_change_that_also_frees_seats_counts_every_mail_and_shows_the_change_mail(client, organizer, make_event,
+                                                                                   now):
+    event = make_event(starts_at=STARTS_AT, capacity=1)
+    for email in ("ann@example.com", "bo@example.com"):  # Bo waits
+        register(event.id, Applicant(name=email[:3].title(), email=email, language="en"), now=now)
+    db.session.commit()
+    data = event_data(event, starts_at="2030-05-20T15:00", ends_at="2030-05-20T18:00", capacity="2")
+    page = page_of(client.post(f"/manage/events/{event.id}/edit?lang=en", data=data))
+    assert "2 people will be e-mailed." in page and "3 e-mails in all" in page
+    assert "Subject:</strong> Event changed: Quality Open Day" in page  # the change's own mail, not a promotion
