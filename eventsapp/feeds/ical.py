@@ -16,15 +16,19 @@ The rules follow shared/research/calendar-interop.md:
 - UIDs are `event-<id>@<uid_domain>` (talks: `session-<id>@...`). The caller passes the domain:
   site_settings.py fixes it once in the database (UID_DOMAIN, else BASE_URL's host at first start),
   so a site that moves to another BASE_URL keeps every UID and no calendar duplicates its events.
-- SEQUENCE (RFC 5545 3.8.7.4, RFC 5546 2.1.4) grows strictly, per UID and recipient, whenever what
-  that recipient's calendar shows changes; it is a sum of counters that only ever grow:
+- SEQUENCE (RFC 5545 3.8.7.4, RFC 5546 2.1.4) grows strictly, per UID and recipient, with every
+  significant change of what that recipient's calendar shows: time, place, title, status (the
+  event's, or their own place's). Lesser changes (description, host line, GEO) reach clients through
+  LAST-MODIFIED and DTSTAMP. It is a sum of counters that only ever grow:
   - public feeds and downloads: `Event.sequence`, raised by each change of time, place, title or
     status (catalogue/services.py) and the same for everyone;
   - one person's personal feed and every invitation or CANCEL mailed to them: `Event.sequence +
     Registration.sequence`, the second counting that person's own changes (promoted from the waiting
     list: TENTATIVE to CONFIRMED; cancelled: CANCEL; signed up again: continues from the cancelled
     registration's count). A message that changes nothing (reminder, "send my link") repeats it,
-    with a newer DTSTAMP. Never below the public value, so a personal view is never "older";
+    with a newer DTSTAMP. Never below the public value. The person's own download is built the same
+    way (/registrations/<token>.ics); a public feed is a calendar of its own in every client (a
+    subscription), so its lower value never meets their invitations;
   - an agenda talk (feeds/agenda.py): `Event.sequence + EventSession.sequence`, the second counting
     the talk's own moves, retitles and room changes.
 - LOCATION reads "<name in lang> (<name in the other language>), <address in lang>": the venue is
