@@ -180,14 +180,20 @@ def save_venue(venue: Venue, details: VenueDetails, *, now: datetime) -> Venue:
     check_single_lines(details, VENUE_LINES)
     check_room_names(details.rooms)
     place_changed = bool(venue.id) and bool(_changed_fields(venue, details, VENUE_PLACE_FIELDS))
-    coming = [(event, EventFacts.of(event)) for event in coming_events_at(venue, now=now)] if place_changed else []
+    # Every public event there shows the new place in the feeds (past ones stay there 30 days); the
+    # people of those not over yet are told.
+    shown_before = []
+    if place_changed:
+        shown = db.session.scalars(public_events().where(Event.venue_id == venue.id)).unique()
+        shown_before = [(event, EventFacts.of(event)) for event in shown]
     copy_columns(details, venue, skip=("rooms",))
     moved_talks = _replace_rooms(venue, details.rooms, now=now)
     db.session.add(venue)
     db.session.flush()
-    for event, before in coming:
+    for event, before in shown_before:
         event.sequence += 1
-        _tell_of_change(event, before, now=now)
+        if event.ends_at >= now:
+            _tell_of_change(event, before, now=now)
     for talk, talk_before in moved_talks:
         if talk.event.ends_at >= now:
             _tell_of_talk_change(talk, talk_before, now=now)
