@@ -52,7 +52,7 @@ def uid_domain() -> str:
 
 
 def load_uid_domain(app: Flask) -> str:
-    value, committed = _read_or_store(UID_DOMAIN, lambda: initial_uid_domain(app.config))
+    value, committed = _read_or_store(UID_DOMAIN, lambda: first_uid_domain(app))
     wanted = configured_uid_domain(app.config)
     if wanted and wanted != value:
         app.logger.warning("UID_DOMAIN is %s but calendar UIDs keep %s, fixed when the site first started: "
@@ -105,6 +105,28 @@ def _label_to_ascii(label: str) -> str:
         return label.encode("idna").decode("ascii")
     except UnicodeError:  # too long, or not allowed in a domain name
         return label
+
+
+def first_uid_domain(app: Flask) -> str:
+    """The domain about to be stored for good; a warning when it is only the host of a local address."""
+    domain = initial_uid_domain(app.config)
+    if is_local_host(domain):
+        app.logger.warning(
+            "Calendar UIDs end with @%s from now on: stored and kept, but a host every computer has (BASE_URL "
+            "is not set?). On a real site, set UID_DOMAIN (or BASE_URL) before the first start: two sites with "
+            "the same UID domain collide in a calendar subscribed to both.", domain)
+    return domain
+
+
+def is_local_host(host: str) -> bool:
+    """127.0.0.1, ::1, localhost and the like: hosts every machine has, so no site's own."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
 
 
 def stored_setting(key: str, initial) -> str:

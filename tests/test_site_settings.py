@@ -123,6 +123,31 @@ def test_a_uid_domain_setting_must_be_a_domain_name(fresh_site, uid_domain_setti
     assert stored_values() == []
 
 
+@pytest.mark.parametrize("base_url, host", [(DEFAULT_BASE_URL, "127.0.0.1"), ("http://localhost:8000", "localhost"),
+                                            ("http://[::1]:5000", "::1")])
+def test_storing_a_local_host_as_uid_domain_warns(fresh_site, caplog, monkeypatch, base_url, host):
+    monkeypatch.setattr(logging.getLogger("eventsapp"), "disabled", False)  # see the test above
+    with caplog.at_level(logging.WARNING, logger="eventsapp"):
+        fresh_site(BASE_URL=base_url, UID_DOMAIN=None)
+    (warning,) = [record for record in caplog.records if "Calendar UIDs" in record.getMessage()]
+    assert warning.levelno == logging.WARNING
+    assert f"Calendar UIDs end with @{host} from now on" in warning.getMessage()
+    assert "set UID_DOMAIN (or BASE_URL) before the first start" in warning.getMessage()
+    assert stored_values() == [host]
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="eventsapp"):
+        fresh_site(BASE_URL=base_url, UID_DOMAIN=None)  # read, not stored again: no warning
+    assert "Calendar UIDs" not in caplog.text
+
+
+def test_a_real_domain_is_stored_without_warning(fresh_site, caplog, monkeypatch):
+    monkeypatch.setattr(logging.getLogger("eventsapp"), "disabled", False)
+    with caplog.at_level(logging.WARNING, logger="eventsapp"):
+        fresh_site(BASE_URL="https://events.example.com")
+    assert "Calendar UIDs" not in caplog.text
+    assert stored_values() == ["events.example.com"]
+
+
 def test_two_apps_starting_together_store_one_value_and_agree(fresh_site):
     """Each app reads at start; here they are made first and then read at the same moment."""
     apps = [fresh_site(BASE_URL=f"https://site-{n}.example.com") for n in range(4)]
