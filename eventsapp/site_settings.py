@@ -5,6 +5,7 @@ UID, so it must never change, also when the site moves to another BASE_URL: it i
 UID_DOMAIN setting or else BASE_URL's host the first time it is needed, stored, and from then on read
 from the database (once per app, kept in app.extensions once it is known to be stored).
 """
+import ipaddress
 import re
 
 from flask import Flask, current_app
@@ -19,7 +20,11 @@ from .config import host_and_port
 from .extensions import Model, db
 
 UID_DOMAIN = "uid_domain"  # the key in site_setting and in app.extensions
-DOMAIN_PATTERN = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
+DOMAIN_LABEL = r"[a-z0-9]([a-z0-9-]*[a-z0-9])?"
+DOMAIN_PATTERN = re.compile(rf"{DOMAIN_LABEL}(\.{DOMAIN_LABEL})*")
+# A URL host may also have "_" in its labels: browsers and DNS serve such hosts (Events_Site.example.org).
+HOST_LABEL = r"[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?"
+HOST_PATTERN = re.compile(rf"{HOST_LABEL}(\.{HOST_LABEL})*")
 
 
 class SiteSetting(Model):
@@ -47,7 +52,7 @@ def uid_domain() -> str:
 
 
 def load_uid_domain(app: Flask) -> str:
-    value, committed = _read_or_store(UID_DOMAIN, lambda: initial_uid_domain(app.config))
+    value, committed = _read_or_store(UID_DOMAIN, lambda: first_uid_domain(app))
     wanted = configured_uid_domain(app.config)
     if wanted and wanted != value:
         app.logger.warning("UID_DOMAIN is %s but calendar UIDs keep %s, fixed when the site first started: "
@@ -58,17 +63,70 @@ def load_uid_domain(app: Flask) -> str:
 
 
 def configured_uid_domain(config) -> str:
-    """The UID_DOMAIN setting as a domain is written: " Events.Example.org. " → "events.example.org"."""
-    return (config.get("UID_DOMAIN") or "").strip().lower().rstrip(".")
+    """The UID_DOMAIN setting as a domain is written, in ASCII: " Events.Example.org. " → "events.example.org",
+    "活动.上海.cn" → "xn--6fr513d.xn--fhqz97e.cn"."""
+    return to_ascii(config.get("UID_DOMAIN") or "")
 
 
 def initial_uid_domain(config) -> str:
-    """UID_DOMAIN when set, else BASE_URL's host (what UIDs ended with before the domain was stored)."""
-    domain = configured_uid_domain(config) or host_and_port(config["BASE_URL"])[0]
+    """UID_DOMAIN when set, else BASE_URL's host (what UIDs ended with before the domain was stored), in ASCII.
+    Raises ValueError when it is no domain name."""
+    domain = configured_uid_domain(config)
+    if not domain:
+        return base_url_host(config["BASE_URL"])
     if not DOMAIN_PATTERN.fullmatch(domain):
-        raise ValueError(f"UID_DOMAIN (or else BASE_URL's host) must be a domain name such as events.example.com, "
-                         f"not {domain!r}")
+        raise ValueError(f"UID_DOMAIN must be a domain name such as events.example.com, not {config['UID_DOMAIN']!r}")
     return domain
+
+
+def base_url_host(base_url: str) -> str:
+    """BASE_URL's host as UIDs end with it: a domain in ASCII (IDNA), or an IP address."""
+    host = host_and_port(base_url)[0]
+    try:
+        return ipaddress.ip_address(host).compressed
+    except ValueError:
+        pass
+    ascii_host = to_ascii(host)
+    if not HOST_PATTERN.fullmatch(ascii_host):
+        raise ValueError(f"BASE_URL's host must be a domain name such as events.example.com, not {host!r} "
+                         f"(or set UID_DOMAIN)")
+    return ascii_host
+
+
+def to_ascii(domain: str) -> str:
+    """A domain name in its ASCII (IDNA) form, lower-case, without a final dot: "活动.上海.cn." →
+    "xn--6fr513d.xn--fhqz97e.cn". A label IDNA can not encode is left as is, for the caller to refuse."""
+    labels = domain.strip().rstrip(".").split(".")
+    return ".".join(_label_to_ascii(label) for label in labels).lower()
+
+
+def _label_to_ascii(label: str) -> str:
+    try:
+        return label.encode("idna").decode("ascii")
+    except UnicodeError:  # too long, or not allowed in a domain name
+        return label
+
+
+def first_uid_domain(app: Flask) -> str:
+    """The domain about to be stored for good; a warning when it is only the host of a local address."""
+    domain = initial_uid_domain(app.config)
+    if is_local_host(domain):
+        app.logger.warning(
+            "Calendar UIDs end with @%s from now on: stored and kept, but a host every computer has (BASE_URL "
+            "is not set?). On a real site, set UID_DOMAIN (or BASE_URL) before the first start: two sites with "
+            "the same UID domain collide in a calendar subscribed to both.", domain)
+    return domain
+
+
+def is_local_host(host: str) -> bool:
+    """127.0.0.1, ::1, localhost and the like: hosts every machine has, so no site's own."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
 
 
 def stored_setting(key: str, initial) -> str:

@@ -96,6 +96,58 @@ def test_a_uid_domain_that_is_no_domain_name_is_refused_at_start(fresh_site):
     assert stored_values() == []
 
 
+@pytest.mark.parametrize("base_url, domain", [
+    ("https://活动.上海.cn", "xn--6fr513d.xn--fhqz97e.cn"),
+    ("https://Events_Site.example.org/", "events_site.example.org"),
+    ("https://ÉVÉNEMENTS.example.fr.", "xn--vnements-90ab.example.fr"),
+])
+def test_a_base_url_host_with_unicode_or_underscore_starts_and_gives_ascii_uids(fresh_site, make_event, base_url,
+                                                                                domain):
+    site = fresh_site(BASE_URL=base_url, UID_DOMAIN=None)
+    event = make_event()
+    assert feed_uids(site) == [f"event-{event.id}@{domain}"]
+    assert stored_values() == [domain]
+
+
+def test_a_uid_domain_in_chinese_is_stored_in_ascii(fresh_site):
+    site = fresh_site(BASE_URL="https://events.example.com", UID_DOMAIN="活动.上海.CN")
+    with site.app_context():
+        assert uid_domain() == "xn--6fr513d.xn--fhqz97e.cn"
+    assert stored_values() == ["xn--6fr513d.xn--fhqz97e.cn"]
+
+
+@pytest.mark.parametrize("uid_domain_setting", ["events@example.com", "events_site.example.org", "a..b"])
+def test_a_uid_domain_setting_must_be_a_domain_name(fresh_site, uid_domain_setting):
+    with pytest.raises(ValueError, match="UID_DOMAIN must be a domain name"):
+        fresh_site(BASE_URL="https://events.example.com", UID_DOMAIN=uid_domain_setting)
+    assert stored_values() == []
+
+
+@pytest.mark.parametrize("base_url, host", [(DEFAULT_BASE_URL, "127.0.0.1"), ("http://localhost:8000", "localhost"),
+                                            ("http://[::1]:5000", "::1")])
+def test_storing_a_local_host_as_uid_domain_warns(fresh_site, caplog, monkeypatch, base_url, host):
+    monkeypatch.setattr(logging.getLogger("eventsapp"), "disabled", False)  # see the test above
+    with caplog.at_level(logging.WARNING, logger="eventsapp"):
+        fresh_site(BASE_URL=base_url, UID_DOMAIN=None)
+    (warning,) = [record for record in caplog.records if "Calendar UIDs" in record.getMessage()]
+    assert warning.levelno == logging.WARNING
+    assert f"Calendar UIDs end with @{host} from now on" in warning.getMessage()
+    assert "set UID_DOMAIN (or BASE_URL) before the first start" in warning.getMessage()
+    assert stored_values() == [host]
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="eventsapp"):
+        fresh_site(BASE_URL=base_url, UID_DOMAIN=None)  # read, not stored again: no warning
+    assert "Calendar UIDs" not in caplog.text
+
+
+def test_a_real_domain_is_stored_without_warning(fresh_site, caplog, monkeypatch):
+    monkeypatch.setattr(logging.getLogger("eventsapp"), "disabled", False)
+    with caplog.at_level(logging.WARNING, logger="eventsapp"):
+        fresh_site(BASE_URL="https://events.example.com")
+    assert "Calendar UIDs" not in caplog.text
+    assert stored_values() == ["events.example.com"]
+
+
 def test_two_apps_starting_together_store_one_value_and_agree(fresh_site):
     """Each app reads at start; here they are made first and then read at the same moment."""
     apps = [fresh_site(BASE_URL=f"https://site-{n}.example.com") for n in range(4)]

@@ -1,4 +1,6 @@
 """Organizer forms for the catalogue. Each form turns its input into service arguments."""
+import re
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import (  # type: ignore[attr-defined]  # types-wtforms predates SelectChoice (WTForms 3.3)
@@ -129,10 +131,10 @@ class VenueForm(AppForm):
     longitude = FloatField(_l("Longitude (optional)"), validators=[Optional(), NumberRange(min=-180, max=180)])
     capacity = IntegerField(_l("Capacity (optional)"), validators=[Optional(), NumberRange(min=1, max=1_000_000)])
     rooms = TextAreaField(_l("Rooms, one per line"), validators=[Optional(), Length(max=5_000)], description=_l(
-        "Write “Chinese name | English name”; a name without “|” is used in both languages. Changing one "
-        "language keeps the room. A new name in place of a removed one renames that room: its agenda items "
-        "stay in it. A room removed with no new name in its place is deleted, and its agenda items lose their "
-        "room."))
+        "Write “Chinese name | English name”; a name without “|” is used in both languages. Write “\\|” for a "
+        "“|” within a name, and “\\\\” for a backslash. Changing one language keeps the room. A new name in "
+        "place of a removed one renames that room: its agenda items stay in it. A room removed with no new name "
+        "in its place is deleted, and its agenda items lose their room."))
     directions_zh, directions_en = bilingual_text(
         _l("Directions (Chinese)"), _l("Directions (English)"), max_length=MAX_TEXT, textarea=True)
 
@@ -158,21 +160,37 @@ class VenueForm(AppForm):
 
 
 ROOM_NAME_SEPARATOR = "|"
+# In a room line "\|" is a "|" within a name and "\\" a backslash: every stored name comes back as it was.
+ESCAPE = "\\"
+ESCAPED = re.compile(r"\\([\\|])")
+SEPARATOR = re.compile(r"(?<!\\)((?:\\\\)*)\|")  # a "|" after an even number of backslashes
 
 
 def room_line(room: RoomDetails) -> str:
     """A room as one line of the venue form: “中文名 | English name”, or the one name both languages share."""
     if room.name_zh == room.name_en:
-        return room.name_zh
-    return f"{room.name_zh} {ROOM_NAME_SEPARATOR} {room.name_en}".strip()
+        return escape_room_name(room.name_zh)
+    return f"{escape_room_name(room.name_zh)} {ROOM_NAME_SEPARATOR} {escape_room_name(room.name_en)}".strip()
 
 
 def parse_room_line(line: str) -> RoomDetails:
     """“中文名 | English name” (either side may be empty), or one name for both languages."""
-    if ROOM_NAME_SEPARATOR not in line:
-        return RoomDetails(line.strip(), line.strip())
-    name_zh, name_en = line.split(ROOM_NAME_SEPARATOR, 1)
-    return RoomDetails(name_zh.strip(), name_en.strip())
+    separator = SEPARATOR.search(line)
+    if separator is None:
+        name = unescape_room_name(line).strip()
+        return RoomDetails(name, name)
+    name_zh, name_en = line[:separator.end(1)], line[separator.end():]
+    return RoomDetails(unescape_room_name(name_zh).strip(), unescape_room_name(name_en).strip())
+
+
+def escape_room_name(name: str) -> str:
+    r"""A name as written in a room line: "A|B" → "A\|B", "A\B" → "A\\B"."""
+    return name.replace(ESCAPE, ESCAPE * 2).replace(ROOM_NAME_SEPARATOR, ESCAPE + ROOM_NAME_SEPARATOR)
+
+
+def unescape_room_name(text: str) -> str:
+    r"""A name as written in a room line: "\|" → "|", "\\" → "\"; any other backslash is kept as typed."""
+    return ESCAPED.sub(r"\1", text)
 
 
 class EventForm(AppForm):

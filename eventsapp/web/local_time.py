@@ -30,7 +30,9 @@ FIRST, SECOND = "0", "1"  # datetime.fold of the first and the second occurrence
 
 
 class FoldChoiceField(RadioField):
-    """Which of the two occurrences of a time is meant. Offered (rendered) only when it is needed."""
+    """Which of the two occurrences of a time is meant. Offered (rendered) only when it is needed.
+    Its time field comes first in the form (`local_time_field`), so it is validated first and offers
+    the choice before this field is validated."""
 
     is_offered = False
 
@@ -38,6 +40,13 @@ class FoldChoiceField(RadioField):
         self.is_offered = True
         self.label.text = str(_l("Which %(time)s?", time=wall_clock.strftime("%H:%M")))
         self.choices = select_choices([(FIRST, occurrence_label(reading, 0)), (SECOND, occurrence_label(reading, 1))])
+
+    def pre_validate(self, form) -> None:
+        """Not offered, the value is ignored: an error on a choice not shown could not be seen."""
+        if not self.is_offered:
+            self.data = None
+            return
+        super().pre_validate(form)
 
 
 def local_time_field(label, *, required: bool, validators=()) -> tuple[DateTimeLocalField, FoldChoiceField]:

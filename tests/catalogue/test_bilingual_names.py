@@ -7,6 +7,7 @@ import pytest
 
 from eventsapp.catalogue import services as catalogue
 from eventsapp.catalogue.details import RoomDetails, SpeakerDetails, VenueDetails
+from eventsapp.catalogue.forms import parse_room_line, room_line
 from eventsapp.catalogue.models import EventSession, EventStatus, Venue
 from eventsapp.database import utcnow
 from eventsapp.extensions import db
@@ -71,6 +72,34 @@ def test_a_room_line_gives_both_names_or_one_name_for_both(client, organizer, ap
         ("一号厅", "Hall One"), ("Atrium", "Atrium"), ("", "Hall Three"), ("二号厅", "")]
     form = page(client, f"/manage/venues/{venue.id}/edit", "en")
     assert "一号厅 | Hall One\nAtrium\n| Hall Three\n二号厅 |</textarea>" in form
+
+
+@pytest.mark.parametrize("room", [
+    RoomDetails("A|B", "A|B"), RoomDetails("一号厅|主会场", "一号厅|主会场"),
+    RoomDetails("一号厅|主会场", "Hall One | Main"),
+    RoomDetails("", "Hall|Two"), RoomDetails("二号厅|", ""), RoomDetails("C:\\厅", "C:\\Hall"),
+    RoomDetails("厅\\", "Hall\\|"), RoomDetails("\\|\\\\|", "|"), RoomDetails("一号厅", "Hall One"),
+    RoomDetails("Atrium", "Atrium"), RoomDetails("", "Hall Three"), RoomDetails("二号厅", ""),
+])
+def test_a_room_line_reads_back_as_the_room_it_shows(room):
+    assert parse_room_line(room_line(room)) == room
+    assert "\n" not in room_line(room)
+
+
+def test_a_name_with_a_pipe_is_shown_escaped_and_kept_on_save(client, organizer, make_venue, app_ctx):
+    """Migration 0007 copied old names into both languages, "|" and all."""
+    venue = make_venue(rooms=(RoomDetails("A|B", "A|B"), RoomDetails("一号厅|主会场", "Hall One | Main")))
+    form = page(client, f"/manage/venues/{venue.id}/edit", "en")
+    assert "A\\|B\n一号厅\\|主会场 | Hall One \\| Main</textarea>" in form
+    assert "Write “\\|” for a “|” within a name" in form
+    rooms = form.split('name="rooms"', 1)[1].split(">", 1)[1].split("</textarea>", 1)[0].strip("\r\n")
+    response = client.post(f"/manage/venues/{venue.id}/edit", data=venue_form(rooms))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert [(room.name_zh, room.name_en) for room in venue.rooms] == [
+        ("A|B", "A|B"), ("一号厅|主会场", "Hall One | Main")]
+    chinese = page(client, f"/manage/venues/{venue.id}/edit", "zh")
+    assert "一号厅\\|主会场 | Hall One \\| Main" in chinese and "名称中的“|”请写作“\\|”" in chinese
 
 
 def test_translating_a_room_keeps_it_and_its_talks(client, organizer, make_event, make_venue, make_session, app_ctx):

@@ -79,6 +79,27 @@ def test_the_chosen_occurrence_is_saved(client, organizer, event_refs, app_ctx, 
     assert db.session.scalar(db.select(Event)).starts_at == datetime(2027, 10, 31, utc_hour, 30, tzinfo=UTC)
 
 
+@pytest.mark.parametrize("fold", ["0", "1", "2", "x"])
+def test_a_which_one_value_for_a_time_that_happens_once_is_ignored(client, organizer, event_refs, app_ctx, fold):
+    """The choice is not shown then, so an error on it could not be seen either."""
+    data = event_data(event_refs, **BERLIN, starts_at="2027-06-01T10:00", ends_at="2027-06-01T12:00",
+                      starts_at_fold=fold, ends_at_fold=fold, registration_closes_at="2027-06-01T09:00",
+                      registration_closes_at_fold=fold)
+    response = client.post("/manage/events/new", data=data)
+    assert response.status_code == 302
+    event = db.session.scalar(db.select(Event))
+    assert event.starts_at == datetime(2027, 6, 1, 8, 0, tzinfo=UTC)
+    assert event.registration_closes_at == datetime(2027, 6, 1, 7, 0, tzinfo=UTC)
+
+
+def test_an_invalid_which_one_value_is_refused_next_to_the_choice(client, organizer, event_refs, app_ctx):
+    response = client.post("/manage/events/new?lang=en", data=event_data(event_refs, **AUTUMN, starts_at_fold="2"))
+    assert response.status_code == 422
+    assert field_error(response, "starts_at_fold") == "Not a valid choice."
+    assert fold_choice(response, "starts_at") == {"0": False, "1": False}
+    assert db.session.scalar(db.select(Event)) is None
+
+
 def test_editing_an_event_in_the_repeated_hour_shows_it_back_and_keeps_it(client, organizer, make_event, app_ctx):
     event = make_event(timezone="Europe/Berlin", starts_at=datetime(2027, 10, 31, 1, 30, tzinfo=UTC), hours=2,
                        registration_closes_at=datetime(2027, 10, 31, 0, 45, tzinfo=UTC))
