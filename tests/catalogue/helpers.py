@@ -27,5 +27,7 @@ def event_data(refs, **overrides):
 
 def session_data(**overrides):
     return {"title_zh": "", "title_en": "Keynote", "starts_at": "2030-05-20T14:00", "ends_at": "2030-05-20T14:45",
-            "room_id": "0", "speakers-0-name": "Wang Fang", "speakers-0-job_title": "Quality Director",
-            "speakers-0-organization": "Shentong Metro", "speakers-1-name": "", **overrides}
+            "room_id": "0", "speakers-0-name_zh": "王芳", "speakers-0-name_en": "Wang Fang",
+            "speakers-0-job_title_zh": "质量总监", "speakers-0-job_title_en": "Quality Director",
+            "speakers-0-organization_zh": "申通地铁", "speakers-0-organization_en": "Shentong Metro",
+            "speakers-1-name_zh": "", "speakers-1-name_en": "", **overrides}

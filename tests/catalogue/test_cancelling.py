@@ -1,6 +1,5 @@
 """Cancelling an event from the organizer's page (issue 9.2): a reason in Chinese, English or both, and
 an explicit confirmation that says how many people will be told."""
-import html
 import re
 
 import pytest
@@ -10,6 +9,7 @@ from eventsapp.catalogue.models import Event, EventStatus
 from eventsapp.extensions import db
 from eventsapp.mail.models import OutboxMessage
 from eventsapp.registration.services import Applicant, cancel_registration, register
+from tests.catalogue.helpers import field_error, page_of
 
 
 @pytest.fixture
@@ -27,15 +27,6 @@ def event_with_people(make_event, now):
     cancel_registration(people[-1], now=now)
     db.session.commit()
     return event
-
-
-def page_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def field_error(response, field_id: str) -> str:
-    found = re.search(rf'<p class="field-error" id="{re.escape(field_id)}-error">(.*?)</p>', page_of(response), re.S)
-    return found.group(1) if found else ""
 
 
 def mail_count() -> int:

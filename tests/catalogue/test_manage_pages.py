@@ -1,5 +1,4 @@
 """The organizer back office: forms, their validation, and the event life cycle."""
-import html
 import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -8,6 +7,7 @@ import pytest
 
 from eventsapp.catalogue.models import Campaign, Event, EventSession, EventStatus, Organization, Venue
 from eventsapp.extensions import db
+from tests.catalogue.helpers import event_data, fresh, page_of, session_data
 
 VALID_USCC = "91350100M000100Y43"
 
@@ -15,15 +15,6 @@ VALID_USCC = "91350100M000100Y43"
 @pytest.fixture
 def organizer(auth):
     auth.login()
-
-
-def page_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def fresh(model, id_):
-    db.session.expire_all()
-    return db.session.get(model, id_)
 
 
 # --- Campaigns ---------------------------------------------------------------------------
@@ -137,11 +128,6 @@ def event_refs(make_campaign, make_organization, make_venue):
     return {"campaign_id": make_campaign().id, "host_id": make_organization().id, "venue_id": make_venue().id}
 
 
-def event_data(refs, **overrides):
-    return {**refs, "title_zh": "质量开放日", "title_en": "Quality Open Day", "timezone": "Asia/Shanghai",
-            "starts_at": "2030-05-20T14:00", "ends_at": "2030-05-20T17:30", "capacity": "120", **overrides}
-
-
 def test_new_event_is_a_draft_stored_in_utc(client, organizer, event_refs, app_ctx):
     response = client.post("/manage/events/new", data=event_data(event_refs))
     assert response.status_code == 302
@@ -226,14 +212,6 @@ def test_edit_form_shows_local_wall_clock_time(client, organizer, make_event):
 
 
 # --- Agenda -------------------------------------------------------------------------------
-
-def session_data(**overrides):
-    return {"title_zh": "", "title_en": "Keynote", "starts_at": "2030-05-20T14:00", "ends_at": "2030-05-20T14:45",
-            "room_id": "0", "speakers-0-name_zh": "王芳", "speakers-0-name_en": "Wang Fang",
-            "speakers-0-job_title_zh": "质量总监", "speakers-0-job_title_en": "Quality Director",
-            "speakers-0-organization_zh": "申通地铁", "speakers-0-organization_en": "Shentong Metro",
-            "speakers-1-name_zh": "", "speakers-1-name_en": "", **overrides}
-
 
 @pytest.fixture
 def scheduled_event(make_event):
