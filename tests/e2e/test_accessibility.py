@@ -1,5 +1,6 @@
 """axe-core (tests/e2e/axe, `make install-axe`) finds no serious or critical accessibility problem on
-the public pages and the sign-up form, empty and refused, in Chinese and in English."""
+the public pages, the privacy notice, an attendee's page and its "delete my data" step, and the sign-up
+form, empty and refused, in Chinese and in English."""
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from eventsapp.catalogue.models import Campaign, Event, EventStatus
 from eventsapp.database import utcnow
 from eventsapp.demo import load_demo
 from eventsapp.extensions import db
+from eventsapp.registration.services import Applicant, register
 
 AXE_SCRIPT = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING_IMPACTS = {"serious", "critical"}
@@ -38,7 +40,7 @@ def problems(page: Page, axe_source: str) -> list[str]:
 @pytest.fixture
 def demo(app_ctx) -> dict[str, str]:
     """The demo campaigns; paths of a campaign, an event with its agenda, its venue and host, a cancelled
-    event, and a sign-up form."""
+    event, the privacy notice, one attendee's page and its erase step, and a sign-up form."""
     now = utcnow()
     load_demo(now=now)
     db.session.commit()
@@ -46,9 +48,13 @@ def demo(app_ctx) -> dict[str, str]:
     published = [event for event in current.events if event.status == EventStatus.PUBLISHED and event.sessions]
     cancelled = db.session.scalar(select(Event).where(Event.status == EventStatus.CANCELLED))
     event = published[0]
+    attendee = register(event.id, Applicant(name="王芳", email="wang.fang@example.com"), now=now)
+    db.session.commit()
     return {"campaign": f"/campaigns/{current.slug}", "event": f"/events/{event.id}",
             "venue": f"/venues/{event.venue_id}", "host": f"/hosts/{event.host_id}",
-            "cancelled": f"/events/{cancelled.id}", "signup": f"/events/{event.id}/register"}
+            "cancelled": f"/events/{cancelled.id}", "privacy": "/privacy",
+            "manage": f"/registrations/{attendee.token}", "erase": f"/registrations/{attendee.token}/erase",
+            "signup": f"/events/{event.id}/register"}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
