@@ -1,6 +1,7 @@
 """Personal data (SPEC 8, PIPL): the notice and the separate host consent on the form, the host's view,
 and erasure at the attendee's request, which removes the person and keeps the counts."""
 import html
+import logging
 import re
 from datetime import timedelta
 
@@ -192,15 +193,18 @@ def test_an_address_registered_elsewhere_keeps_its_calendar_and_other_mail(clien
     assert left.dedup_key == f"registration-{other_id}-confirmed" and "Zhang Wei" in left.body_text
 
 
-def test_erasing_twice_is_harmless(make_event, applicant, app_ctx, now):
+def test_erasing_is_logged_once_and_twice_is_harmless(make_event, applicant, app_ctx, now, caplog):
     event = make_event()
-    registration = register(event.id, applicant(), now=now)
+    registration = register(event.id, applicant(name="Wang Fang"), now=now)
     db.session.commit()
-    erase_personal_data(registration, now=now)
-    first = (registration.token, registration.erased_at, registration.status)
-    erase_personal_data(registration, now=now + timedelta(minutes=5))
+    with caplog.at_level(logging.INFO, logger="eventsapp.registration.services"):
+        erase_personal_data(registration, now=now)
+        first = (registration.token, registration.erased_at, registration.status)
+        erase_personal_data(registration, now=now + timedelta(minutes=5))
     db.session.commit()
     assert (registration.token, registration.erased_at, registration.status) == first
+    (logged,) = [r.getMessage() for r in caplog.records if "erased" in r.getMessage()]
+    assert f"registration {registration.id} of event {event.id}" in logged and "Wang Fang" not in logged
 
 
 def test_unknown_or_forged_tokens_erase_nothing(client, make_event, app_ctx):
