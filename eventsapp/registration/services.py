@@ -340,7 +340,8 @@ def erasure_cancels(registration: Registration, *, now: datetime) -> bool:
     return registration.status in ACTIVE and now < registration.event.ends_at
 
 
-def erase_personal_data(registration: Registration, *, now: datetime) -> Registration:
+def erase_personal_data(registration: Registration, *, now: datetime,
+                        reason: str = "at the attendee's request") -> Registration:
     """Delete the person's details at their request (SPEC 8; PIPL Art. 47), keeping the anonymous row:
     its status still counts in the seats and the attendance. Before the event the place is cancelled
     first and its seat goes to the waiting list. The manage link stops working. Twice is harmless.
@@ -371,11 +372,22 @@ def erase_personal_data(registration: Registration, *, now: datetime) -> Registr
     registration.shares_with_host, registration.shares_with_host_at = False, None
     registration.erased_at = now
     db.session.flush()
-    logger.info("registration %s of event %s erased at the attendee's request (status %s%s, %d e-mails)",
-                registration.id, event.id, registration.status.value, ", cancelled now" if cancelled else "", mails)
+    logger.info("registration %s of event %s erased %s (status %s%s, %d e-mails)", registration.id, event.id,
+                reason, registration.status.value, ", cancelled now" if cancelled else "", mails)
     return registration
 
 
 def erased_email(registration: Registration) -> str:
     """Unique per registration (the one-active-per-address index), and never delivered (RFC 2606)."""
     return f"erased-{registration.id}@invalid"
+
+
+def purge_expired_personal_data(*, now: datetime, retention: timedelta) -> int:
+    """SPEC 8: personal data goes `retention` after the event ends (RETENTION_DAYS); the anonymous rows
+    stay, so every count does. Runs before each mail-worker pass: cheap when nothing is due."""
+    ended = select(Event.id).where(Event.ends_at < now - retention)
+    due = list(db.session.scalars(select(Registration).where(
+        Registration.event_id.in_(ended), Registration.erased_at.is_(None)).order_by(Registration.id)))
+    for registration in due:
+        erase_personal_data(registration, now=now, reason="at the end of the retention period")
+    return len(due)

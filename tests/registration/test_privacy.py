@@ -244,3 +244,25 @@ def test_the_privacy_page_is_bilingual_and_linked_from_every_footer(client, lang
     page = text_of(client.get(f"/privacy?lang={lang}"))
     assert f"<h1>{heading}</h1>" in page and retention in page
     assert 'href="/privacy"' in text_of(client.get(f"/?lang={lang}"))
+
+
+def test_personal_data_is_purged_by_the_mail_worker_when_the_retention_period_ends(
+        runner, make_event, applicant, app_ctx, now):
+    """SPEC 8: RETENTION_DAYS (180) after an event, its people's details go; the counts stay."""
+    old = make_event(starts_at=now - timedelta(days=182), capacity=1)
+    recent = make_event(starts_at=now - timedelta(days=170), capacity=5)
+    for event in (old, old, recent):  # the second of the old event waits for a seat
+        register(event.id, applicant(), now=event.starts_at - timedelta(days=3))
+    db.session.commit()
+    counts_before = seat_summary(old)
+    result = runner.invoke(args=["mail", "work", "--once"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    gone = list(db.session.scalars(select(Registration).where(Registration.event_id == old.id)))
+    assert [r.is_erased for r in gone] == [True, True]
+    assert all(r.name == "" and r.email.endswith("@invalid") for r in gone)
+    assert seat_summary(old) == counts_before
+    (kept,) = db.session.scalars(select(Registration).where(Registration.event_id == recent.id))
+    assert not kept.is_erased and kept.email.endswith("@example.com")
+    assert not any(m.recipient.endswith("@example.com") and m.recipient != kept.email
+                   for m in db.session.scalars(select(OutboxMessage)))
