@@ -61,8 +61,9 @@ def demo(app_ctx) -> dict[str, str]:
 def test_public_pages_and_sign_up_form_pass_axe(live_server, new_page, demo, axe_source, lang):
     page = new_page()
     found = {}
-    for path in ("/", *demo.values()):  # the sign-up form last
-        page.goto(f"{live_server.url}{path}?lang={lang}")
+    filtered = ("/?q=metro&district=x", "/?q=none-such")  # results with a refused value; none
+    for path in ("/", *filtered, "/archive", "/archive/2017", *demo.values()):  # the sign-up form last
+        page.goto(f"{live_server.url}{path}{'&' if '?' in path else '?'}lang={lang}")
         found[path] = problems(page, axe_source)
     page.locator("form.stack-form button[type=submit]").click()  # empty: refused, every error shown
     expect(page.locator(".form-errors")).to_be_visible()
