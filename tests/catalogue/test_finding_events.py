@@ -248,3 +248,10 @@ def test_an_empty_archive_says_so(client):
 def test_every_page_links_to_the_archive(client):
     assert 'href="/archive">往期活动</a>' in client.get("/?lang=zh").get_data(as_text=True)
     assert 'href="/archive">Past events</a>' in client.get("/archive?lang=en").get_data(as_text=True)
+
+
+def test_the_menus_fold_away_on_the_first_screen_until_used(client, app_ctx):
+    """A phone's first screen shows the search box and events; the three menus open when one is in use."""
+    assert '<details class="more-filters" open>' not in client.get("/?lang=en").get_data(as_text=True)
+    refused = client.get("/?lang=en&month=2030-13").get_data(as_text=True)
+    assert '<details class="more-filters" open>' in refused  # the message next to the menu is visible
