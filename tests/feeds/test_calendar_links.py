@@ -1,5 +1,8 @@
 """The "add to calendar" links (feeds/links.py), on plain objects: no database, no request, no clock."""
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
@@ -7,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from eventsapp.feeds.links import DESCRIPTION_LIMIT, calendar_links, webcal_url
-from tests.test_layers import FLASK_PACKAGES, loaded_by_importing
+from tests.import_graph import FLASK_PACKAGES, ImportGraph, flask_reached_from
 
 BASE_URL = "https://events.example.cn"
 
@@ -105,7 +108,12 @@ def test_the_subscription_is_the_public_event_feed_in_the_persons_language():
     assert webcal_url("http://127.0.0.1:5000/events/1.ics") == "webcal://127.0.0.1:5000/events/1.ics"
 
 
-def test_the_link_builder_loads_no_flask():
-    """Pure like the serializer it builds on: usable by a worker or the API without a request."""
-    loaded = loaded_by_importing("eventsapp.feeds.links")
-    assert [m for m in loaded if m.split(".")[0] in FLASK_PACKAGES] == []
+def test_the_link_builder_reaches_no_flask():
+    """Pure like the serializer it builds on (usable by the API or a worker): neither in the imports
+    read from the source, nor in what a fresh interpreter loads."""
+    root = Path(__file__).resolve().parents[2]
+    assert flask_reached_from(ImportGraph.read(root, "eventsapp"), ("eventsapp.feeds.links",)) == []
+    script = "import sys, eventsapp.feeds.links; print(' '.join(sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True,
+                            timeout=60).stdout.split()
+    assert [module for module in loaded if module.split(".")[0] in FLASK_PACKAGES] == []
