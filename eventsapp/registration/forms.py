@@ -3,43 +3,44 @@ import re
 import secrets
 from typing import ClassVar
 
-import phonenumbers
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, StringField, TelField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from ..catalogue.models import Event
 from ..web.forms import AppForm, strip_whitespace, validated
+from .phones import InvalidPhone, normalize_phone
 from .services import Applicant
 
-DEFAULT_PHONE_REGION = "CN"  # numbers written without +country code are read as mainland China
 # Something a mail client would turn into a link: a scheme, www., an address, or a host name.
 LINK_PATTERN = re.compile(r"://|www\.|@|\.(?:com|cn|net|org|info|io|me|cc|co|ly|top|xyz|site|shop|vip|ru)\b",
                           re.IGNORECASE)
-
-
-def normalize_phone(value: str) -> str:
-    """'+86 138-0013-8000' or '13800138000' → '+8613800138000'. Raises ValueError when invalid."""
-    try:
-        number = phonenumbers.parse(value, DEFAULT_PHONE_REGION)
-    except phonenumbers.NumberParseException as error:
-        raise ValueError(str(error)) from error
-    if not phonenumbers.is_valid_number(number):
-        raise ValueError("not a valid number")
-    kind = phonenumbers.number_type(number)
-    if number.country_code == 86 and kind not in (phonenumbers.PhoneNumberType.MOBILE,
-                                                 phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
-        raise ValueError("not a mobile number")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+TOO_LONG = _l("Please shorten this to %(max)d characters or fewer.")
+# What phones need to offer the right keyboard and fill the field in from the person's card.
+NAME_INPUT = {"autocomplete": "name", "spellcheck": "false"}
+EMAIL_INPUT = {"autocomplete": "email", "inputmode": "email", "spellcheck": "false", "autocapitalize": "none"}
+PHONE_INPUT = {"autocomplete": "tel", "inputmode": "tel"}
+ORGANIZATION_INPUT = {"autocomplete": "organization"}
+JOB_TITLE_INPUT = {"autocomplete": "organization-title"}
 
 
 class SignUpForm(AppForm):
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)], filters=[strip_whitespace])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)],
-                       filters=[strip_whitespace])
-    phone = TelField(_l("Mobile phone"), validators=[Length(max=32)], filters=[strip_whitespace])
-    organization = StringField(_l("Organization"), validators=[Length(max=200)], filters=[strip_whitespace])
-    job_title = StringField(_l("Job title"), validators=[Length(max=150)], filters=[strip_whitespace])
+    """Messages say what to do, in words a person uses (not the form library's "Invalid email address.").
+    A value typed stays as typed when the form comes back with an error; the phone number is
+    normalised only when the registration is made (to_applicant)."""
+    name = StringField(_l("Full name"), filters=[strip_whitespace], render_kw=NAME_INPUT,
+                       validators=[DataRequired(_l("Please enter your name.")), Length(max=100, message=TOO_LONG)])
+    email = EmailField(_l("E-mail"), filters=[strip_whitespace], render_kw=EMAIL_INPUT, validators=[
+        DataRequired(_l("Please enter your e-mail address.")),
+        Email(_l("This e-mail address looks incomplete: please check it (e.g. name@example.com).")),
+        Length(max=254, message=TOO_LONG)])
+    # No length limit of its own: normalize_phone refuses anything longer than a phone number.
+    phone = TelField(_l("Mobile phone"), filters=[strip_whitespace], render_kw=PHONE_INPUT)
+    organization = StringField(_l("Organization"), filters=[strip_whitespace], render_kw=ORGANIZATION_INPUT,
+                               validators=[Length(max=200, message=TOO_LONG)])
+    job_title = StringField(_l("Job title"), filters=[strip_whitespace], render_kw=JOB_TITLE_INPUT,
+                            validators=[Length(max=150, message=TOO_LONG)])
     consent = BooleanField(
         _l("I agree that the organizers use these details to run this event and contact me about it."),
         validators=[InputRequired(_l("Please agree so that we can register you."))])
@@ -51,7 +52,10 @@ class SignUpForm(AppForm):
     shares_with_host = BooleanField(_l("Share my name, organization, job title and contact details with the host"))
 
     REQUIRED_FLAGS: ClassVar[dict[str, str]] = {"phone": "phone_required", "organization": "organization_required",
-                      "job_title": "job_title_required"}
+                                                "job_title": "job_title_required"}
+    REQUIRED_MESSAGES: ClassVar[dict[str, LazyString]] = {
+        "phone": _l("Please enter your mobile number."), "organization": _l("Please enter your organization."),
+        "job_title": _l("Please enter your job title.")}
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,7 +63,7 @@ class SignUpForm(AppForm):
         for field_name, flag in self.REQUIRED_FLAGS.items():
             field = self[field_name]
             if getattr(event, flag):
-                field.validators = [DataRequired(), *field.validators]
+                field.validators = [DataRequired(self.REQUIRED_MESSAGES[field_name]), *field.validators]
                 field.flags.required = True
             else:
                 field.validators = [Optional(), *field.validators]
@@ -70,9 +74,11 @@ class SignUpForm(AppForm):
         if not field.data:
             return
         try:
-            field.data = normalize_phone(field.data)
-        except ValueError as error:
-            raise ValidationError(_l("Enter a mobile number, e.g. 138 0013 8000 or +86 138 0013 8000.")) from error
+            normalize_phone(field.data)
+        except InvalidPhone as error:
+            raise ValidationError(_l("Please enter an 11-digit mobile number (e.g. 138 0013 8000), or a number "
+                                     "from abroad starting with + and the country code (e.g. +49 151 1234 5678).")
+                                  ) from error
 
     def validate_name(self, field):
         """The name is the one free text every sign-up mail carries: it must not carry a link."""
@@ -84,7 +90,8 @@ class SignUpForm(AppForm):
             raise ValidationError(_l("Leave this field empty."))
 
     def to_applicant(self, *, language: str) -> Applicant:
-        return Applicant(name=validated(self.name.data), email=validated(self.email.data), phone=self.phone.data or "",
+        phone = normalize_phone(self.phone.data) if self.phone.data else ""
+        return Applicant(name=validated(self.name.data), email=validated(self.email.data), phone=phone,
                          organization=self.organization.data or "", job_title=self.job_title.data or "",
                          language=language, submission_key=self.submission_key.data or None,
                          shares_with_host=bool(self.shares_with_host.data))

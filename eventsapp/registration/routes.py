@@ -7,8 +7,10 @@ from ..catalogue.queries import get_public_event
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db, limiter
+from ..feeds.links import calendar_links
 from ..feeds.routes import serve, with_site_name
 from ..i18n import current_language
+from ..site import base_url
 from ..web.edge import render_form
 from ..web.forms import ConfirmForm, attach_domain_error, validated
 from . import services
@@ -95,7 +97,10 @@ def manage(token: str):
     registration = services.find_by_token(token) or abort(404)
     return render_template("registration/manage.html", registration=registration, event=registration.event,
                            position=registration.waitlist_position(),
-                           shows_details=services.shows_personal_details(registration, now=utcnow()))
+                           shows_details=services.shows_personal_details(registration, now=utcnow()),
+                           calendar=calendar_links(registration.event, lang=registration.language,
+                                                   base_url=base_url(),
+                                                   waitlisted=registration.status == RegistrationStatus.WAITLISTED))
 
 
 @blueprint.get("/registrations/<token>.ics")

@@ -48,6 +48,12 @@ class AppForm(FlaskForm):
             self.form_errors.append(message)  # nobody sees a hidden field's error
         return False
 
+    def first_error_name(self) -> str | None:
+        """The first visible field, in the form's order, that shows an error: the page focuses it.
+        Read when the page is rendered, so an error a service added after validation counts too."""
+        return next((field.name for field in self
+                     if field.errors and field.type not in ("HiddenField", "CSRFTokenField")), None)
+
 
 def is_storable(value) -> bool:
     """PostgreSQL refuses NUL characters, and lone surrogates (JSON "\\ud800") are not UTF-8.

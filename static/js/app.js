@@ -23,3 +23,13 @@ document.addEventListener("click", (event) => {
 document.addEventListener("focusin", (event) => {
   if (event.target.matches("input[data-select-on-focus]")) event.target.select();
 });
+
+// A refused form: put the cursor in the first field with an error, its label and message in view. The
+// server already marks that field `autofocus` (enough without JavaScript), but browsers skip autofocus
+// in some cases (e.g. when the page is restored from history), so it is done here again.
+document.addEventListener("DOMContentLoaded", () => {
+  const first = document.querySelector("form [aria-invalid='true']");
+  if (!first) return;
+  if (document.activeElement !== first) first.focus({ preventScroll: true });
+  (first.closest(".field") || first).scrollIntoView({ block: "center" });
+});

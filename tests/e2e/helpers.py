@@ -1,5 +1,6 @@
-"""What several browser tests do: sign an organizer in, run the mail worker once."""
+"""What several browser tests do: sign an organizer in, run the mail worker once, ask axe-core."""
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -25,3 +26,20 @@ def deliver_outbox(live_server) -> dict[str, int]:
     with live_server.app.app_context():
         transport = SmtpTransport.from_url(live_server.app.config["SMTP_URL"])
         return deliver_due_messages(transport=transport, now=utcnow())
+
+
+AXE_SCRIPT = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING_IMPACTS = {"serious", "critical"}
+RUN_AXE = """async () => {
+  const results = await axe.run(document, {resultTypes: ["violations"]});
+  return results.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+                                         nodes: v.nodes.map((n) => `${n.target.join(" ")}: ${n.failureSummary}`)}));
+}"""
+
+
+def problems(page: Page, axe_source: str) -> list[str]:
+    """The serious and critical violations on the page as it is now, one readable line per element.
+    axe is evaluated through the DevTools protocol, so the page's Content-Security-Policy stays on."""
+    page.evaluate(axe_source)
+    return [f"[{v['impact']}] {v['id']} ({v['help']}) {node}"
+            for v in page.evaluate(RUN_AXE) if v["impact"] in BLOCKING_IMPACTS for node in v["nodes"]]

@@ -1,10 +1,8 @@
 """axe-core (tests/e2e/axe, `make install-axe`) finds no serious or critical accessibility problem on
 the public pages, the privacy notice, an attendee's page and its "delete my data" step, and the sign-up
 form, empty and refused, in Chinese and in English."""
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from eventsapp.catalogue.models import Campaign, Event, EventStatus
@@ -12,14 +10,7 @@ from eventsapp.database import utcnow
 from eventsapp.demo import load_demo
 from eventsapp.extensions import db
 from eventsapp.registration.services import Applicant, register
-
-AXE_SCRIPT = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-BLOCKING_IMPACTS = {"serious", "critical"}
-RUN_AXE = """async () => {
-  const results = await axe.run(document, {resultTypes: ["violations"]});
-  return results.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
-                                         nodes: v.nodes.map((n) => `${n.target.join(" ")}: ${n.failureSummary}`)}));
-}"""
+from tests.e2e.helpers import AXE_SCRIPT, problems
 
 
 @pytest.fixture(scope="module")
@@ -27,14 +18,6 @@ def axe_source() -> str:
     if not AXE_SCRIPT.exists():
         pytest.fail(f"{AXE_SCRIPT} is missing: run `make install-axe` (npm ci in tests/e2e/axe)")
     return AXE_SCRIPT.read_text()
-
-
-def problems(page: Page, axe_source: str) -> list[str]:
-    """The serious and critical violations on the page as it is now, one readable line per element.
-    axe is evaluated through the DevTools protocol, so the page's Content-Security-Policy stays on."""
-    page.evaluate(axe_source)
-    return [f"[{v['impact']}] {v['id']} ({v['help']}) {node}"
-            for v in page.evaluate(RUN_AXE) if v["impact"] in BLOCKING_IMPACTS for node in v["nodes"]]
 
 
 @pytest.fixture
