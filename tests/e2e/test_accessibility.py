@@ -38,17 +38,19 @@ def problems(page: Page, axe_source: str) -> list[str]:
 @pytest.fixture
 def demo(app_ctx) -> dict[str, str]:
     """The demo campaigns; paths of a campaign, an event with its agenda, its venue and host, a cancelled
-    event, and a sign-up form."""
+    event, one that is over (2017), and a sign-up form."""
     now = utcnow()
     load_demo(now=now)
     db.session.commit()
     current = db.session.scalar(select(Campaign).where(Campaign.year == now.year))
     published = [event for event in current.events if event.status == EventStatus.PUBLISHED and event.sessions]
     cancelled = db.session.scalar(select(Event).where(Event.status == EventStatus.CANCELLED))
+    past = db.session.scalar(select(Event).where(Event.ends_at < now).order_by(Event.starts_at))
     event = published[0]
     return {"campaign": f"/campaigns/{current.slug}", "event": f"/events/{event.id}",
             "venue": f"/venues/{event.venue_id}", "host": f"/hosts/{event.host_id}",
-            "cancelled": f"/events/{cancelled.id}", "signup": f"/events/{event.id}/register"}
+            "cancelled": f"/events/{cancelled.id}", "past": f"/events/{past.id}",
+            "signup": f"/events/{event.id}/register"}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
