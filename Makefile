@@ -27,10 +27,11 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 # The end-to-end tests (tests/e2e) drive Debian's Chromium; Playwright never downloads a browser here.
+# A Chinese font too, or Chromium draws Chinese pages as boxes (and lays them out differently).
 install-browser:
-	@test -x /usr/bin/chromium || { \
-	  command -v apt-get >/dev/null || { echo "tests/e2e need /usr/bin/chromium: install Debian's chromium and chromium-driver" >&2; exit 1; }; \
-	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; }
+	@test -x /usr/bin/chromium && fc-list :lang=zh | grep -q . || { \
+	  command -v apt-get >/dev/null || { echo "tests/e2e need /usr/bin/chromium and a Chinese font: install Debian's chromium, chromium-driver and fonts-wqy-zenhei" >&2; exit 1; }; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver fonts-wqy-zenhei; }
 
 # tests/feeds/test_real_parsers.py reads every feed with ical.js and node-ical too, on the machine's
 # Node.js (20 or later), installed from tests/feeds/parsers/package-lock.json when it changes, and

@@ -63,6 +63,9 @@ class Config:
     SMTP_URL = os.environ.get("SMTP_URL")
     MAIL_SENDER = os.environ.get("MAIL_SENDER") or DEFAULT_SENDER
     REDIS_URL = os.environ.get("REDIS_URL")
+    # Attendees' personal data is kept this many days after their event, then purged (SPEC 8); the
+    # sign-up form's privacy notice says so.
+    RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "180") or 180)
 
     BABEL_DEFAULT_LOCALE = DEFAULT_LANGUAGE
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent.parent / "translations")

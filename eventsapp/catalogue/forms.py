@@ -1,5 +1,6 @@
 """Organizer forms for the catalogue. Each form turns its input into service arguments."""
 import re
+from dataclasses import replace
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -45,6 +46,7 @@ from .details import (
     SpeakerDetails,
     VenueDetails,
 )
+from .finding import EventFilter, FilterOptions, Month, search_words
 from .labels import SECTOR_LABELS
 from .models import Campaign, Event, EventSession, Organization, Sector, Venue
 
@@ -346,3 +348,79 @@ class SessionForm(AppForm):
             room_id=self.room_id.data or None, speakers=speakers, title_zh=text(self.title_zh),
             title_en=text(self.title_en), abstract_zh=text(self.abstract_zh), abstract_en=text(self.abstract_en))
 
+
+
+MAX_SEARCH = 100
+
+
+class EventFilterForm(AppForm):
+    """Filters over a list of events. A GET form: the query string is the state, so the results can be
+    shared as a link. A value that is not valid shows its error and filters nothing."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Title or host"), validators=[Optional(), Length(max=MAX_SEARCH)], filters=[search_words],
+                    render_kw={"type": "search", "enterkeyhint": "search"})
+    district = SelectField(_l("District"), validate_choice=False)
+    month = SelectField(_l("Month"), validate_choice=False)
+
+    def __init__(self, formdata, *, options: FilterOptions, **kwargs):
+        super().__init__(formdata, **kwargs)
+        self.district.choices = select_choices(
+            [("", _l("All districts")), *sorted(((d.key, d.name) for d in options.districts), key=lambda c: c[1])])
+        months = set(options.months)
+        asked = Month.parse(self.month.data or "")
+        if asked is not None and services.FIRST_YEAR <= asked.year <= services.LAST_YEAR:
+            months.add(asked)  # a month without events (a link from last week): shown, it finds nothing
+        self.month.choices = select_choices([("", _l("Any month")), *((str(m), m.label) for m in sorted(months))])
+
+    def validate(self, extra_validators=None) -> bool:
+        is_valid = super().validate(extra_validators)
+        return is_listed(self.district, _l("Choose a district from the list.")) & \
+            is_listed(self.month, _l("Choose a month from the list.")) & is_valid
+
+    def to_filter(self) -> EventFilter:
+        """The valid fields only (after validate)."""
+        return EventFilter(district=valid_value(self.district), month=Month.parse(valid_value(self.month)),
+                           search=valid_value(self.q))
+
+    def query_args(self, **overrides) -> dict[str, str | int]:
+        """The valid filters as query arguments, for links to other pages of the results."""
+        return {field.name: valid_value(field) for field in self if valid_value(field)} | overrides
+
+    @property
+    def is_filtering(self) -> bool:
+        return any(field.data for field in self)
+
+
+class UpcomingEventFilterForm(EventFilterForm):
+    """The home page's filters, which also choose a campaign (by its slug)."""
+
+    campaign = SelectField(_l("Campaign"), validate_choice=False)
+
+    def __init__(self, formdata, *, options: FilterOptions, campaigns: list[Campaign], **kwargs):
+        super().__init__(formdata, options=options, **kwargs)
+        offered = [c for c in campaigns if c.id in options.campaign_ids or c.slug == self.campaign.data]
+        self.campaign_ids = {campaign.slug: campaign.id for campaign in offered}
+        self.campaign.choices = select_choices(
+            [("", _l("All campaigns")), *((campaign.slug, campaign.name) for campaign in offered)])
+
+    def validate(self, extra_validators=None) -> bool:
+        is_valid = super().validate(extra_validators)
+        return is_listed(self.campaign, _l("Choose a campaign from the list.")) & is_valid
+
+    def to_filter(self) -> EventFilter:
+        return replace(super().to_filter(), campaign_id=self.campaign_ids.get(valid_value(self.campaign)))
+
+
+def is_listed(field: SelectField, message) -> bool:
+    """False, with `message` on the field, for a choice the list does not offer (a link's stale value)."""
+    if not field.data or field.data in {value for value, *_ in field.iter_choices()}:
+        return True
+    field.errors = [*field.errors, str(message)]
+    return False
+
+
+def valid_value(field) -> str:
+    return "" if field.errors or not isinstance(field.data, str) else field.data

@@ -4,10 +4,12 @@ Queries only; changes go through services.py.
 """
 from datetime import datetime
 
-from sqlalchemy import Select, func, or_, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
+from .finding import EventFilter, FilterOptions, Month, filter_options
 from .models import Campaign, Event, EventSession, EventStatus, Organization, Venue
 
 # Everything a list of events shows, loaded in a fixed number of queries whatever the list length.
@@ -78,3 +80,76 @@ def dashboard_summary(*, now: datetime) -> dict:
         "campaigns": db.session.scalar(select(func.count(Campaign.id))),
         "upcoming": list(db.session.scalars(upcoming.limit(8)).unique()),
     }
+
+
+# Finding events: the home page's upcoming events, a campaign's events, and the archive of past ones.
+
+def find_upcoming_events(wanted: EventFilter, *, now: datetime, page: int, per_page: int) -> Pagination:
+    """One page of the public events not over yet that match, soonest first."""
+    query = public_events().where(Event.ends_at >= now, *matching(wanted)).order_by(Event.starts_at, Event.id)
+    return db.paginate(query, page=page, per_page=per_page, max_per_page=per_page, error_out=False)
+
+
+def upcoming_filter_options(*, now: datetime) -> FilterOptions:
+    """The campaigns, districts and months the upcoming public events offer to filter by."""
+    facts = select(Event.starts_at, Event.timezone, Event.campaign_id, Venue.district_zh, Venue.district_en) \
+        .join(Event.venue).where(Event.is_public, Event.ends_at >= now)
+    return filter_options(db.session.execute(facts))
+
+
+def matching_event_ids(wanted: EventFilter, *, campaign: Campaign) -> set[int]:
+    query = select(Event.id).where(Event.campaign_id == campaign.id, Event.is_public, *matching(wanted))
+    return set(db.session.scalars(query))
+
+
+def matching(wanted: EventFilter) -> list[ColumnElement[bool]]:
+    """The filter as SQL conditions on Event; each search word may be anywhere in a title or host name."""
+    conditions = [] if wanted.campaign_id is None else [Event.campaign_id == wanted.campaign_id]
+    if wanted.district:
+        in_district = or_(Venue.district_zh == wanted.district,
+                          and_(Venue.district_zh == "", Venue.district_en == wanted.district))
+        conditions.append(Event.venue_id.in_(select(Venue.id).where(in_district)))
+    if wanted.month is not None:
+        conditions.append(starts_in_month(wanted.month))
+    conditions.extend(mentions(term) for term in wanted.search_terms)
+    return conditions
+
+
+def starts_in_month(month: Month) -> ColumnElement[bool]:
+    """The month in each event's own zone: one time window per zone events are in."""
+    zones = db.session.scalars(select(Event.timezone).distinct())
+    windows = [and_(Event.timezone == zone, Event.starts_at >= start, Event.starts_at < end)
+               for zone in zones for start, end in [month.utc_bounds(zone)]]
+    return or_(false(), *windows)
+
+
+def mentions(term: str) -> ColumnElement[bool]:
+    """Case-insensitive on both databases (lower() on each side); % and _ are taken literally."""
+    named = or_(Organization.name_zh.icontains(term, autoescape=True),
+                Organization.name_en.icontains(term, autoescape=True))
+    return or_(Event.title_zh.icontains(term, autoescape=True), Event.title_en.icontains(term, autoescape=True),
+               Event.host.has(named), Event.co_hosts.any(named))
+
+
+def archive_years(*, now: datetime) -> list[tuple[int, int, int]]:
+    """(year, campaigns, events) for each campaign year with public events that are over, newest first."""
+    query = select(Campaign.year, func.count(Campaign.id.distinct()), func.count(Event.id)) \
+        .join(Event.campaign).where(Event.is_public, Event.ends_at < now) \
+        .group_by(Campaign.year).order_by(Campaign.year.desc())
+    return [(year, campaigns, events) for year, campaigns, events in db.session.execute(query)]
+
+
+def archived_campaigns(year: int, *, now: datetime) -> list[tuple[Campaign, list[tuple[int, Event]]]]:
+    """The year's campaigns with their public events that are over, each numbered by its place in the
+    campaign (past and upcoming events count alike); campaigns without such events are left out."""
+    of_year = select(Campaign.id).where(Campaign.year == year)
+    query = public_events().where(Event.campaign_id.in_(of_year)).order_by(Event.campaign_id, Event.starts_at, Event.id)
+    by_campaign: dict[int, list[Event]] = {}
+    for event in db.session.scalars(query).unique():
+        by_campaign.setdefault(event.campaign_id, []).append(event)
+    archived = []
+    for events in by_campaign.values():
+        numbered = [(number, event) for number, event in enumerate(events, start=1) if event.ends_at < now]
+        if numbered:
+            archived.append((events[0].campaign, numbered))
+    return archived

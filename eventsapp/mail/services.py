@@ -3,12 +3,13 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Delete, Update, and_, delete, or_, select, update
 from sqlalchemy import event as sa_event
-from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import load_only
 
@@ -136,3 +137,26 @@ def outbox_page(*, status: str | None, page: int) -> Pagination:
     page = min(max(page, 1), _LAST_PAGE)
     return db.paginate(query, page=page, per_page=OUTBOX_PAGE_SIZE, max_per_page=OUTBOX_PAGE_SIZE,
                        error_out=False)
+
+
+
+def erase_mail_to(address: str, *, replacement: str, now: datetime, dedup_key_prefix: str | None = None) -> int:
+    """Forget the mail to `address` at its owner's request (SPEC 8). Messages waiting to be sent are
+    dropped; the others keep only their subject and dates, addressed to `replacement`, so the outbox
+    still shows that mail went out. One a worker is sending right now (leased) goes out as it is; its
+    row is blanked too. `dedup_key_prefix` (e.g. "registration-42-") narrows it to one registration's
+    messages, when the address still has other business with us. Returns how many messages."""
+    mine = OutboxMessage.recipient == address
+    if dedup_key_prefix:
+        mine = mine & OutboxMessage.dedup_key.startswith(dedup_key_prefix, autoescape=True)
+    waiting = and_(OutboxMessage.status == OutboxStatus.PENDING,
+                   or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now))
+    dropped = _rows_changed(delete(OutboxMessage).where(mine, waiting))
+    blanked = _rows_changed(update(OutboxMessage).where(mine).values(
+        recipient=replacement, body_text="", body_html="", ics=None, last_error=""))
+    return dropped + blanked
+
+
+def _rows_changed(statement: Delete | Update) -> int:
+    result = db.session.execute(statement.execution_options(synchronize_session="fetch"))
+    return cast(CursorResult, result).rowcount

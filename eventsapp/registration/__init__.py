@@ -1,5 +1,7 @@
 """Registration: one person at one event (SPEC 3.1–3.5): sign-up with seats and a waiting list, the
 attendee's own page and calendar feed, the organizer's attendee lists, e-mails and reminders."""
+from datetime import timedelta
+
 from flask import Flask
 
 
@@ -11,7 +13,7 @@ def init_app(app: Flask) -> None:
     from .manage_routes import blueprint as attendee_pages
     from .routes import blueprint as public_pages
     from .routes import can_be_cancelled, signup_state
-    from .services import queue_reminders
+    from .services import purge_expired_personal_data, queue_reminders
 
     app.register_blueprint(public_pages)
     app.register_blueprint(attendee_pages)
@@ -19,3 +21,5 @@ def init_app(app: Flask) -> None:
                                  can_be_cancelled=can_be_cancelled)
     connect_receivers()  # e-mails and seats follow the organizer's changes to an event
     add_before_pass_hook(app, queue_reminders)  # the mail worker queues "tomorrow" reminders first
+    retention = timedelta(days=app.config["RETENTION_DAYS"])
+    add_before_pass_hook(app, lambda now: purge_expired_personal_data(now=now, retention=retention))  # SPEC 8

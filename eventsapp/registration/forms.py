@@ -47,6 +47,8 @@ class SignUpForm(AppForm):
     website = StringField(_l("Leave this field empty"), validators=[Optional()])
     # One value per rendered form: a second submission of the same form finds the first registration.
     submission_key = HiddenField(validators=[Optional(), Length(max=64)])
+    # PIPL Art. 23: separate from `consent`, optional and unticked; the page names the host beside it.
+    shares_with_host = BooleanField(_l("Share my name, organization, job title and contact details with the host"))
 
     REQUIRED_FLAGS: ClassVar[dict[str, str]] = {"phone": "phone_required", "organization": "organization_required",
                       "job_title": "job_title_required"}
@@ -84,7 +86,8 @@ class SignUpForm(AppForm):
     def to_applicant(self, *, language: str) -> Applicant:
         return Applicant(name=validated(self.name.data), email=validated(self.email.data), phone=self.phone.data or "",
                          organization=self.organization.data or "", job_title=self.job_title.data or "",
-                         language=language, submission_key=self.submission_key.data or None)
+                         language=language, submission_key=self.submission_key.data or None,
+                         shares_with_host=bool(self.shares_with_host.data))
 
 
 class ResendLinkForm(AppForm):

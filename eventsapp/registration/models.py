@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, func, select, text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..catalogue.models import Event
@@ -62,6 +63,13 @@ class Registration(TimestampMixin, Model):
     # up again): the SEQUENCE of their invitations and personal feed is the event's plus this
     # (feeds/ical.py). A new registration after a cancelled one continues from it.
     sequence: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    # PIPL Art. 23: the separate, optional consent to hand this person's details to the event's host
+    # company, and when it was given (SPEC 8). The host sees only these people (queries.shared_with_host).
+    shares_with_host: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    shares_with_host_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the person's details were deleted at their request (services.erase_personal_data): the row
+    # stays, anonymised, so seat and attendance counts stay right.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()
 
@@ -71,6 +79,10 @@ class Registration(TimestampMixin, Model):
               sqlite_where=text("status != 'cancelled'"), postgresql_where=text("status != 'cancelled'")),
         Index("ix_registration_event_id_status", "event_id", "status", "id"),
     )
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     def waitlist_position(self) -> int | None:
         """1 for the next person to get a seat; None when not on the waiting list."""

@@ -154,3 +154,33 @@ def personal_feed(token: str):
     feed = find_personal_feed(token) or abort(404)
     return serve(person_scope(feed.email), lambda lang: with_site_name(_("My registrations"), lang),
                  views=lambda: recipient_views(feed.email), private=True)
+
+
+@blueprint.get("/privacy")
+def privacy():
+    """The full privacy notice (SPEC 8, PIPL Art. 17), linked from the sign-up form and every footer."""
+    return render_template("registration/privacy.html", retention_days=current_app.config["RETENTION_DAYS"])
+
+
+@blueprint.route("/registrations/<token>/erase", methods=["GET", "POST"])
+def erase(token: str):
+    """The attendee has their details deleted, after a confirmation; the link then answers 404."""
+    registration = services.find_by_token(token) or abort(404)
+    event = registration.event
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.erase_personal_data(registration, now=utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+            return redirect(url_for("registration.manage", token=token))
+        db.session.commit()
+        flash(_("Your personal data has been deleted."), "success")
+        return redirect(url_for("catalogue.event", event_id=event.id) if event.is_public else url_for("catalogue.home"))
+    if form.is_submitted():
+        flash(_("Your form expired. Please try again."), "error")
+    now = utcnow()
+    return render_template("registration/erase.html", registration=registration, event=event, form=form,
+                           can_erase=services.can_erase(registration, now=now),
+                           cancels=services.erasure_cancels(registration, now=now))

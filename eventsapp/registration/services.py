@@ -5,11 +5,12 @@ decisions are made one at a time per event, in arrival order, whatever the numbe
 Services flush; the caller commits.
 """
 import enum
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..catalogue.models import Event, EventStatus
@@ -17,6 +18,7 @@ from ..errors import Conflict, DomainError, NotAllowedInState
 from ..extensions import db
 from ..languages import DEFAULT_LANGUAGE
 from ..mail.addresses import normalize_email
+from ..mail.services import erase_mail_to
 from . import notifications
 from .models import (
     ACTIVE,
@@ -27,6 +29,8 @@ from .models import (
     is_well_formed_token,
     new_token,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class RegistrationNotOpen(DomainError):
@@ -74,6 +78,7 @@ class Applicant:
     job_title: str = ""
     language: str = DEFAULT_LANGUAGE
     submission_key: str | None = None
+    shares_with_host: bool = False  # the separate, optional consent to hand one's details to the host
 
 
 @dataclass(frozen=True)
@@ -163,7 +168,8 @@ def register(event_id: int, applicant: Applicant, *, now: datetime) -> Registrat
         event=event, status=status, email=email, name=applicant.name.strip(), phone=applicant.phone,
         organization=applicant.organization.strip(), job_title=applicant.job_title.strip(),
         language=applicant.language, submission_key=applicant.submission_key,
-        sequence=_sequence_after_earlier_registrations(event, email))
+        sequence=_sequence_after_earlier_registrations(event, email),
+        shares_with_host=applicant.shares_with_host, shares_with_host_at=now if applicant.shares_with_host else None)
     _insert(registration)
     notifications.notify(registration, status.value, now=now)
     return registration
@@ -246,7 +252,8 @@ def promote_from_waitlist(event: Event, *, now: datetime) -> list[Registration]:
         return []
     promoted = list(db.session.scalars(
         select(Registration).where(Registration.event_id == event.id,
-                                   Registration.status == RegistrationStatus.WAITLISTED)
+                                   Registration.status == RegistrationStatus.WAITLISTED,
+                                   Registration.erased_at.is_(None))  # nobody left to tell
         .order_by(Registration.id).limit(free)))
     for registration in promoted:
         registration.status = RegistrationStatus.CONFIRMED
@@ -284,8 +291,10 @@ def shows_personal_details(registration: Registration, *, now: datetime) -> bool
 
 
 def active_registrations(event: Event) -> list[Registration]:
+    """The people to tell about the event (an erased registration counts in the seats, but has nobody)."""
     return list(db.session.scalars(select(Registration).where(
-        Registration.event_id == event.id, Registration.status.in_(ACTIVE)).order_by(Registration.id)))
+        Registration.event_id == event.id, Registration.status.in_(ACTIVE), Registration.erased_at.is_(None))
+        .order_by(Registration.id)))
 
 
 def queue_reminders(*, now: datetime, ahead: timedelta = timedelta(hours=24)) -> int:
@@ -303,3 +312,82 @@ def queue_reminders(*, now: datetime, ahead: timedelta = timedelta(hours=24)) ->
         registration.reminded_for = registration.event.starts_at
     db.session.flush()
     return len(registrations)
+
+
+def check_can_erase(registration: Registration, *, now: datetime) -> None:
+    """A person may have their details deleted once the event is over, or before it by giving up their
+    place (which cancels it). While it runs, a place that can no longer be cancelled keeps them."""
+    if registration.is_erased or registration.status == RegistrationStatus.CANCELLED:
+        return
+    if now >= registration.event.ends_at:
+        return
+    try:
+        check_can_cancel(registration, now=now)
+    except NotAllowedInState as error:
+        raise NotAllowedInState(_l("You can have your details deleted once the event is over.")) from error
+
+
+def can_erase(registration: Registration, *, now: datetime) -> bool:
+    try:
+        check_can_erase(registration, now=now)
+    except NotAllowedInState:
+        return False
+    return True
+
+
+def erasure_cancels(registration: Registration, *, now: datetime) -> bool:
+    """Does deleting the details now also give up the place (and free the seat)?"""
+    return registration.status in ACTIVE and now < registration.event.ends_at
+
+
+def erase_personal_data(registration: Registration, *, now: datetime,
+                        reason: str = "at the attendee's request") -> Registration:
+    """Delete the person's details at their request (SPEC 8; PIPL Art. 47), keeping the anonymous row:
+    its status still counts in the seats and the attendance. Before the event the place is cancelled
+    first and its seat goes to the waiting list. The manage link stops working. Twice is harmless.
+
+    Also gone: their mail in the outbox, and their calendar address when no other registration holds
+    their e-mail address. Raises NotAllowedInState while the event runs (see check_can_erase).
+    """
+    event = lock_event(registration.event_id)
+    db.session.refresh(registration)
+    if registration.is_erased:
+        return registration
+    check_can_erase(registration, now=now)
+    cancelled = erasure_cancels(registration, now=now)
+    if cancelled:
+        cancel_registration(registration, now=now)  # its "cancelled" mail is dropped below with the rest
+    email, placeholder = registration.email, erased_email(registration)
+    shares_address = db.session.scalar(select(func.count(Registration.id)).where(
+        Registration.email == email, Registration.id != registration.id)) or 0
+    # Mail and the calendar address of an address still registered elsewhere serve those registrations.
+    mails = erase_mail_to(email, replacement=placeholder, now=now,
+                          dedup_key_prefix=f"registration-{registration.id}-" if shares_address else None)
+    if not shares_address:
+        db.session.execute(delete(PersonalFeed).where(PersonalFeed.email == email))
+    registration.name = registration.phone = registration.organization = registration.job_title = ""
+    registration.email = placeholder
+    registration.token = new_token()  # known to nobody: the old link answers 404
+    registration.submission_key = None
+    registration.shares_with_host, registration.shares_with_host_at = False, None
+    registration.erased_at = now
+    db.session.flush()
+    logger.info("registration %s of event %s erased %s (status %s%s, %d e-mails)", registration.id, event.id,
+                reason, registration.status.value, ", cancelled now" if cancelled else "", mails)
+    return registration
+
+
+def erased_email(registration: Registration) -> str:
+    """Unique per registration (the one-active-per-address index), and never delivered (RFC 2606)."""
+    return f"erased-{registration.id}@invalid"
+
+
+def purge_expired_personal_data(*, now: datetime, retention: timedelta) -> int:
+    """SPEC 8: personal data goes `retention` after the event ends (RETENTION_DAYS); the anonymous rows
+    stay, so every count does. Runs before each mail-worker pass: cheap when nothing is due."""
+    ended = select(Event.id).where(Event.ends_at < now - retention)
+    due = list(db.session.scalars(select(Registration).where(
+        Registration.event_id.in_(ended), Registration.erased_at.is_(None)).order_by(Registration.id)))
+    for registration in due:
+        erase_personal_data(registration, now=now, reason="at the end of the retention period")
+    return len(due)

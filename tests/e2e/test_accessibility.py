@@ -1,5 +1,6 @@
 """axe-core (tests/e2e/axe, `make install-axe`) finds no serious or critical accessibility problem on
-the public pages and the sign-up form, empty and refused, in Chinese and in English."""
+the public pages, the privacy notice, an attendee's page and its "delete my data" step, and the sign-up
+form, empty and refused, in Chinese and in English."""
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from eventsapp.catalogue.models import Campaign, Event, EventStatus
 from eventsapp.database import utcnow
 from eventsapp.demo import load_demo
 from eventsapp.extensions import db
+from eventsapp.registration.services import Applicant, register
 
 AXE_SCRIPT = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING_IMPACTS = {"serious", "critical"}
@@ -38,7 +40,8 @@ def problems(page: Page, axe_source: str) -> list[str]:
 @pytest.fixture
 def demo(app_ctx) -> dict[str, str]:
     """The demo campaigns; paths of a campaign, an event with its agenda, its venue and host, a cancelled
-    event, one that is over (2017), and a sign-up form."""
+    event, one that is over (2017), the privacy notice, one attendee's page and its erase step, and a
+    sign-up form."""
     now = utcnow()
     load_demo(now=now)
     db.session.commit()
@@ -47,9 +50,12 @@ def demo(app_ctx) -> dict[str, str]:
     cancelled = db.session.scalar(select(Event).where(Event.status == EventStatus.CANCELLED))
     past = db.session.scalar(select(Event).where(Event.ends_at < now).order_by(Event.starts_at))
     event = published[0]
+    attendee = register(event.id, Applicant(name="王芳", email="wang.fang@example.com"), now=now)
+    db.session.commit()
     return {"campaign": f"/campaigns/{current.slug}", "event": f"/events/{event.id}",
             "venue": f"/venues/{event.venue_id}", "host": f"/hosts/{event.host_id}",
-            "cancelled": f"/events/{cancelled.id}", "past": f"/events/{past.id}",
+            "cancelled": f"/events/{cancelled.id}", "past": f"/events/{past.id}", "privacy": "/privacy",
+            "manage": f"/registrations/{attendee.token}", "erase": f"/registrations/{attendee.token}/erase",
             "signup": f"/events/{event.id}/register"}
 
 
@@ -57,8 +63,9 @@ def demo(app_ctx) -> dict[str, str]:
 def test_public_pages_and_sign_up_form_pass_axe(live_server, new_page, demo, axe_source, lang):
     page = new_page()
     found = {}
-    for path in ("/", *demo.values()):  # the sign-up form last
-        page.goto(f"{live_server.url}{path}?lang={lang}")
+    filtered = ("/?q=metro&district=x", "/?q=none-such")  # results with a refused value; none
+    for path in ("/", *filtered, "/archive", "/archive/2017", *demo.values()):  # the sign-up form last
+        page.goto(f"{live_server.url}{path}{'&' if '?' in path else '?'}lang={lang}")
         found[path] = problems(page, axe_source)
     page.locator("form.stack-form button[type=submit]").click()  # empty: refused, every error shown
     expect(page.locator(".form-errors")).to_be_visible()
