@@ -6,9 +6,11 @@ from sqlalchemy import select
 
 from ..database import utcnow
 from ..extensions import db
+from ..i18n import current_language
 from . import queries
 from .finding import facts_of, filter_options
 from .forms import EventFilterForm, UpcomingEventFilterForm
+from .maps import MapLink, Place, map_links
 from .models import Campaign, Organization, Venue
 from .services import FIRST_YEAR, LAST_YEAR
 
@@ -73,7 +75,15 @@ def event(event_id: int):
     event = queries.get_public_event(event_id)
     if event is None:  # drafts are invisible, not forbidden: their existence is not public either
         abort(404)
-    return render_template("catalogue/event.html", event=event, number=queries.event_number_in_campaign(event))
+    return render_template("catalogue/event.html", event=event, number=queries.event_number_in_campaign(event),
+                           has_ended=event.ends_at < utcnow(), map_links=venue_map_links(event.venue))
+
+
+def venue_map_links(venue: Venue) -> list[MapLink]:
+    """Links that open the venue in the visitor's map app (maps.py), in the page's language."""
+    place = Place(name=venue.name, address=venue.address, district=venue.district, city=venue.city,
+                  latitude=venue.latitude, longitude=venue.longitude)
+    return map_links(place, language=current_language())
 
 
 @blueprint.get("/venues/<id:venue_id>")

@@ -23,19 +23,21 @@ def axe_source() -> str:
 @pytest.fixture
 def demo(app_ctx) -> dict[str, str]:
     """The demo campaigns; paths of a campaign, an event with its agenda, its venue and host, a cancelled
-    event, the privacy notice, one attendee's page and its erase step, and a sign-up form."""
+    event, one that is over (2017), the privacy notice, one attendee's page and its erase step, and a
+    sign-up form."""
     now = utcnow()
     load_demo(now=now)
     db.session.commit()
     current = db.session.scalar(select(Campaign).where(Campaign.year == now.year))
     published = [event for event in current.events if event.status == EventStatus.PUBLISHED and event.sessions]
     cancelled = db.session.scalar(select(Event).where(Event.status == EventStatus.CANCELLED))
+    past = db.session.scalar(select(Event).where(Event.ends_at < now).order_by(Event.starts_at))
     event = published[0]
     attendee = register(event.id, Applicant(name="王芳", email="wang.fang@example.com"), now=now)
     db.session.commit()
     return {"campaign": f"/campaigns/{current.slug}", "event": f"/events/{event.id}",
             "venue": f"/venues/{event.venue_id}", "host": f"/hosts/{event.host_id}",
-            "cancelled": f"/events/{cancelled.id}", "privacy": "/privacy",
+            "cancelled": f"/events/{cancelled.id}", "past": f"/events/{past.id}", "privacy": "/privacy",
             "manage": f"/registrations/{attendee.token}", "erase": f"/registrations/{attendee.token}/erase",
             "signup": f"/events/{event.id}/register"}
 
