@@ -92,13 +92,17 @@ class SeatSummary:
         return max(self.capacity - self.taken, 0)
 
 
+def registration_closes_at(event: Event) -> datetime:
+    """The sign-up deadline: the organizer's, else the start; never after the start."""
+    return min(event.registration_closes_at or event.starts_at, event.starts_at)
+
+
 def registration_window(event: Event, *, now: datetime) -> Window:
     if event.status == EventStatus.CANCELLED:
         return Window.CANCELLED
     if event.status != EventStatus.PUBLISHED:
         return Window.NOT_PUBLISHED
-    closes_at = min(event.registration_closes_at or event.starts_at, event.starts_at)
-    if now >= closes_at:
+    if now >= registration_closes_at(event):
         return Window.CLOSED
     if event.registration_opens_at and now < event.registration_opens_at:
         return Window.NOT_YET_OPEN
