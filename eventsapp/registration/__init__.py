@@ -11,12 +11,14 @@ def init_app(app: Flask) -> None:
     from .event_changes import connect_receivers
     from .labels import REGISTRATION_STATUS_LABELS
     from .manage_routes import blueprint as attendee_pages
+    from .phones import display_phone
     from .routes import blueprint as public_pages
     from .routes import can_be_cancelled, signup_state
     from .services import purge_expired_personal_data, queue_reminders, registration_closes_at
 
     app.register_blueprint(public_pages)
     app.register_blueprint(attendee_pages)
+    app.jinja_env.filters["phone"] = display_phone
     app.jinja_env.globals.update(REGISTRATION_STATUS_LABELS=REGISTRATION_STATUS_LABELS, signup_state=signup_state,
                                  can_be_cancelled=can_be_cancelled, registration_closes_at=registration_closes_at)
     connect_receivers()  # e-mails and seats follow the organizer's changes to an event

@@ -54,3 +54,15 @@ def is_possible_abroad(number: str) -> bool:
     except phonenumbers.NumberParseException:
         return False
     return phonenumbers.is_possible_number(parsed)
+
+
+def display_phone(number: str) -> str:
+    """How a stored number reads: '+8613800138000' → '+86 138 0013 8000' (mobile numbers in China are
+    read 3-4-4); other countries in their international format; anything else as it is."""
+    if number.startswith("+86") and CHINA_MOBILE.fullmatch(number[3:]):
+        digits = number[3:]
+        return f"+86 {digits[:3]} {digits[3:7]} {digits[7:]}"
+    try:
+        return phonenumbers.format_number(phonenumbers.parse(number), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    except phonenumbers.NumberParseException:
+        return number

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from eventsapp.catalogue.models import EventStatus
 from eventsapp.extensions import db
 from eventsapp.registration.models import Registration
-from eventsapp.registration.phones import InvalidPhone, normalize_phone
+from eventsapp.registration.phones import InvalidPhone, display_phone, normalize_phone
 
 
 def form(**overrides):
@@ -253,3 +253,13 @@ def test_a_waitlisted_person_sees_the_waiting_list_in_the_title(client, make_eve
     page = page_of(client.get(sign_up(client, event, email="second@example.com") + "?lang=en"))
     google = next(link for link in hrefs(page) if link.startswith("https://calendar.google.com/"))
     assert "text=%5B%E5%80%99%E8%A1%A5%20Waitlisted%5D%20" in google  # "[候补 Waitlisted] "
+
+
+@pytest.mark.parametrize("stored, shown", [
+    ("+8613800138000", "+86 138 0013 8000"),  # read 3-4-4, as Chinese mobile numbers are
+    ("+4915112345678", "+49 1511 2345678"),
+    ("+12025550123", "+1 202-555-0123"),
+    ("", ""),
+])
+def test_a_stored_number_is_shown_the_way_people_read_it(stored, shown):
+    assert display_phone(stored) == shown
