@@ -119,6 +119,8 @@ def retry_message(message: OutboxMessage, *, now: datetime) -> None:
     """An organizer asks to send a failed message again: it gets a fresh series of attempts."""
     if message.status != OutboxStatus.FAILED:
         raise NotAllowedInState(_l("Only a message that failed can be sent again."))
+    if message.last_error == ERASED:
+        raise NotAllowedInState(_l("Its recipient had their data deleted: this message cannot be sent again."))
     message.status = OutboxStatus.PENDING
     message.attempts = 0
     message.next_attempt_at = now
@@ -140,21 +142,27 @@ def outbox_page(*, status: str | None, page: int) -> Pagination:
 
 
 
+ERASED = "Erased at the recipient's request (SPEC 8)"  # last_error of a blanked message: never sent again
+
+
 def erase_mail_to(address: str, *, replacement: str, now: datetime, dedup_key_prefix: str | None = None) -> int:
     """Forget the mail to `address` at its owner's request (SPEC 8). Messages waiting to be sent are
     dropped; the others keep only their subject and dates, addressed to `replacement`, so the outbox
     still shows that mail went out. One a worker is sending right now (leased) goes out as it is; its
-    row is blanked too. `dedup_key_prefix` (e.g. "registration-42-") narrows it to one registration's
-    messages, when the address still has other business with us. Returns how many messages."""
+    row is blanked too, and marked failed so that no worker picks it up again. `dedup_key_prefix`
+    (e.g. "registration-42-") narrows it to one registration's messages, when the address still has
+    other business with us. Returns how many messages."""
     mine = OutboxMessage.recipient == address
     if dedup_key_prefix:
         mine = mine & OutboxMessage.dedup_key.startswith(dedup_key_prefix, autoescape=True)
     waiting = and_(OutboxMessage.status == OutboxStatus.PENDING,
                    or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now))
     dropped = _rows_changed(delete(OutboxMessage).where(mine, waiting))
+    leased = _rows_changed(update(OutboxMessage).where(mine, OutboxMessage.status == OutboxStatus.PENDING)
+                           .values(status=OutboxStatus.FAILED, claimed_until=None))
     blanked = _rows_changed(update(OutboxMessage).where(mine).values(
-        recipient=replacement, body_text="", body_html="", ics=None, last_error=""))
-    return dropped + blanked
+        recipient=replacement, body_text="", body_html="", ics=None, last_error=ERASED))
+    return dropped + max(blanked, leased)
 
 
 def _rows_changed(statement: Delete | Update) -> int:

@@ -7,6 +7,7 @@ and the commit that records it means one more copy — with the same Message-ID,
 """
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -17,6 +18,7 @@ from sqlalchemy import or_, select, update
 from ..extensions import db
 from ..site import mail_sender
 from .models import OutboxMessage, OutboxStatus
+from .services import ERASED
 from .transport import Transport, compose_email, is_permanent_failure, is_server_unavailable
 
 MAX_ATTEMPTS = 8
@@ -78,11 +80,19 @@ def _deliver_one(message: OutboxMessage, *, transport: Transport, sender: str,
                  now: datetime) -> tuple[str, Exception | None]:
     """Send one message and record the outcome: ("sent" | "retried" | "failed", the error if any)."""
     error = None
+    recipient = message.recipient
     try:
         transport.send(compose_email(message, sender=sender, now=now))
     except Exception as caught:  # anything: one bad message must not stop the batch
         error = caught
-        outcome = record_failure(message, error, now=now)
+    # Its recipient may have had their data erased meanwhile (mail.services.erase_mail_to): then the
+    # row stays as the erasure left it. The lock keeps an erasure from slipping in before our commit.
+    db.session.refresh(message, with_for_update=True)
+    if message.last_error == ERASED:
+        db.session.commit()
+        return ("failed" if error else "sent"), error
+    if error is not None:
+        outcome = record_failure(message, error, now=now, recipient=recipient)
     else:
         message.status = OutboxStatus.SENT
         message.sent_at = now
@@ -93,10 +103,10 @@ def _deliver_one(message: OutboxMessage, *, transport: Transport, sender: str,
     return outcome, error
 
 
-def record_failure(message: OutboxMessage, error: Exception, *, now: datetime) -> str:
+def record_failure(message: OutboxMessage, error: Exception, *, now: datetime, recipient: str = "") -> str:
     """Count the attempt; schedule the next one, or give up. Returns "retried" or "failed"."""
     message.attempts += 1
-    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+    message.last_error = redacted(f"{type(error).__name__}: {error}", recipient or message.recipient)[:2000]
     message.claimed_until = None
     # A server outage never uses up the attempts (SPEC 3.5: no change is lost because the mail
     # server was down); a message the server keeps refusing does.
@@ -109,6 +119,12 @@ def record_failure(message: OutboxMessage, error: Exception, *, now: datetime) -
     current_app.logger.info("mail: message %s will be retried at %s: %s", message.id,
                             message.next_attempt_at.isoformat(), message.last_error)
     return "retried"
+
+
+def redacted(text: str, address: str) -> str:
+    """A server's error often quotes the address; the outbox and the logs keep it out (SPEC 8: an
+    erased person's address must not survive in an error text)."""
+    return re.sub(re.escape(address), "<recipient>", text, flags=re.IGNORECASE) if address else text
 
 
 def claim_due_messages(*, now: datetime, batch_size: int, lease_seconds: int) -> list[OutboxMessage]:

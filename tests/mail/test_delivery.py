@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from eventsapp.extensions import db
 from eventsapp.mail.models import OutboxMessage, OutboxStatus
+from eventsapp.mail.services import ERASED, erase_mail_to, retry_message
 from eventsapp.mail.transport import SmtpTransport
 from eventsapp.mail.worker import MAX_ATTEMPTS, deliver_due_messages, retry_delay
 from tests.mail.helpers import sample_ics
@@ -176,3 +177,40 @@ def test_credentials_in_smtp_url_are_decoded_and_used(app_ctx, now, queue_messag
     finally:
         server.stop()
     assert logins == [("events@example.com", "p@ss:w0rd")] and len(server.handler.envelopes) == 1
+
+
+class ErasingTransport:
+    """A mail server that refuses, quoting the address, while the recipient has their data erased."""
+
+    def __init__(self, erase):
+        self.erase, self.sent = erase, []
+
+    def send(self, email) -> None:
+        self.sent.append(email["To"])
+        self.erase()
+        raise OSError(f"450 4.2.0 <{email['To']}>: mailbox busy")
+
+
+def test_a_message_erased_while_it_is_being_sent_is_never_sent_again_nor_quotes_the_address(
+        app_ctx, now, queue_message):
+    message = queue_message(recipient="zhang.wei@example.com")
+
+    def erase() -> None:  # as the attendee's erasure would, while the worker holds the lease
+        erase_mail_to("zhang.wei@example.com", replacement="erased-1@invalid", now=now)
+
+    transport = ErasingTransport(erase)
+    deliver_due_messages(transport=transport, now=now)
+    erased = fresh(message)
+    assert (erased.status, erased.recipient, erased.last_error) == (OutboxStatus.FAILED, "erased-1@invalid", ERASED)
+    assert erased.body_text == "" and erased.ics is None
+    deliver_due_messages(transport=transport, now=now + timedelta(days=1))
+    assert transport.sent == ["zhang.wei@example.com"]  # once, before the erasure
+    with pytest.raises(Exception, match="cannot be sent again"):
+        retry_message(erased, now=now)
+
+
+def test_a_refusal_that_quotes_the_address_is_stored_without_it(app_ctx, now, refusing_smtp_server, queue_message):
+    server = refusing_smtp_server("550 5.1.1 <Someone@Example.com>: Recipient address rejected")
+    message = queue_message(recipient="someone@example.com")
+    deliver_due_messages(transport=server.transport, now=now)
+    assert "someone@example.com" not in fresh(message).last_error.lower()
