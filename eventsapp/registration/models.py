@@ -6,8 +6,9 @@ import re
 import secrets
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, func, select, text
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, func, select, text
 from sqlalchemy import false as sa_false
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..catalogue.models import Event
@@ -80,9 +81,15 @@ class Registration(TimestampMixin, Model):
         Index("ix_registration_event_id_status", "event_id", "status", "id"),
     )
 
-    @property
+    @hybrid_property
     def is_erased(self) -> bool:
+        """Their details were deleted (SPEC 8): the row counts in the seats, but there is nobody to write to."""
         return self.erased_at is not None
+
+    @is_erased.inplace.expression
+    @classmethod
+    def _is_erased_in_sql(cls) -> ColumnElement[bool]:
+        return cls.erased_at.is_not(None)
 
     def waitlist_position(self) -> int | None:
         """1 for the next person to get a seat; None when not on the waiting list."""

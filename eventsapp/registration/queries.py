@@ -11,4 +11,4 @@ def shared_with_host(event: Event) -> list[Registration]:
     the only ones its company pages and exports may show, in sign-up order."""
     return list(db.session.scalars(select(Registration).where(
         Registration.event_id == event.id, Registration.status.in_(ACTIVE), Registration.shares_with_host.is_(True),
-        Registration.erased_at.is_(None)).order_by(Registration.id)))
+        ~Registration.is_erased).order_by(Registration.id)))

@@ -257,7 +257,7 @@ def promote_from_waitlist(event: Event, *, now: datetime) -> list[Registration]:
     promoted = list(db.session.scalars(
         select(Registration).where(Registration.event_id == event.id,
                                    Registration.status == RegistrationStatus.WAITLISTED,
-                                   Registration.erased_at.is_(None))  # nobody left to tell
+                                   ~Registration.is_erased)  # nobody left to tell
         .order_by(Registration.id).limit(free)))
     for registration in promoted:
         registration.status = RegistrationStatus.CONFIRMED
@@ -297,7 +297,7 @@ def shows_personal_details(registration: Registration, *, now: datetime) -> bool
 def active_registrations(event: Event) -> list[Registration]:
     """The people to tell about the event (an erased registration counts in the seats, but has nobody)."""
     return list(db.session.scalars(select(Registration).where(
-        Registration.event_id == event.id, Registration.status.in_(ACTIVE), Registration.erased_at.is_(None))
+        Registration.event_id == event.id, Registration.status.in_(ACTIVE), ~Registration.is_erased)
         .order_by(Registration.id)))
 
 
@@ -309,7 +309,7 @@ def queue_reminders(*, now: datetime, ahead: timedelta = timedelta(hours=24)) ->
     not_reminded = or_(Registration.reminded_for.is_(None), Registration.reminded_for != Event.starts_at)
     starting_soon = select(Registration).join(Registration.event).where(
         Event.status == EventStatus.PUBLISHED, Event.starts_at > now, Event.starts_at <= now + ahead,
-        Registration.status == RegistrationStatus.CONFIRMED, not_reminded)
+        Registration.status == RegistrationStatus.CONFIRMED, ~Registration.is_erased, not_reminded)
     registrations = list(db.session.scalars(starting_soon))
     for registration in registrations:
         notifications.notify(registration, "reminder", now=now)
@@ -361,24 +361,36 @@ def erase_personal_data(registration: Registration, *, now: datetime,
     cancelled = erasure_cancels(registration, now=now)
     if cancelled:
         cancel_registration(registration, now=now)  # its "cancelled" mail is dropped below with the rest
-    email, placeholder = registration.email, erased_email(registration)
+    email = registration.email
+    # The same person's earlier, cancelled sign-ups for this event go too: one request, one person.
+    theirs = [registration, *db.session.scalars(select(Registration).where(
+        Registration.event_id == registration.event_id, Registration.email == email,
+        Registration.id != registration.id, ~Registration.is_erased))]
     shares_address = db.session.scalar(select(func.count(Registration.id)).where(
-        Registration.email == email, Registration.id != registration.id)) or 0
+        Registration.email == email, Registration.event_id != registration.event_id)) or 0
     # Mail and the calendar address of an address still registered elsewhere serve those registrations.
-    mails = erase_mail_to(email, replacement=placeholder, now=now,
-                          dedup_key_prefix=f"registration-{registration.id}-" if shares_address else None)
+    mails = 0
+    for erased in theirs:
+        mails += erase_mail_to(email, replacement=erased_email(erased), now=now,
+                               dedup_key_prefix=f"registration-{erased.id}-" if shares_address else None)
     if not shares_address:
         db.session.execute(delete(PersonalFeed).where(PersonalFeed.email == email))
+    for erased in theirs:
+        _blank(erased, now=now)
+    db.session.flush()
+    logger.info("registration %s of event %s erased %s (status %s%s, %d earlier sign-ups, %d e-mails)",
+                registration.id, event.id, reason, registration.status.value, ", cancelled now" if cancelled else "",
+                len(theirs) - 1, mails)
+    return registration
+
+
+def _blank(registration: Registration, *, now: datetime) -> None:
     registration.name = registration.phone = registration.organization = registration.job_title = ""
-    registration.email = placeholder
+    registration.email = erased_email(registration)
     registration.token = new_token()  # known to nobody: the old link answers 404
     registration.submission_key = None
     registration.shares_with_host, registration.shares_with_host_at = False, None
     registration.erased_at = now
-    db.session.flush()
-    logger.info("registration %s of event %s erased %s (status %s%s, %d e-mails)", registration.id, event.id,
-                reason, registration.status.value, ", cancelled now" if cancelled else "", mails)
-    return registration
 
 
 def erased_email(registration: Registration) -> str:
@@ -391,7 +403,7 @@ def purge_expired_personal_data(*, now: datetime, retention: timedelta) -> int:
     stay, so every count does. Runs before each mail-worker pass: cheap when nothing is due."""
     ended = select(Event.id).where(Event.ends_at < now - retention)
     due = list(db.session.scalars(select(Registration).where(
-        Registration.event_id.in_(ended), Registration.erased_at.is_(None)).order_by(Registration.id)))
+        Registration.event_id.in_(ended), ~Registration.is_erased).order_by(Registration.id)))
     for registration in due:
         erase_personal_data(registration, now=now, reason="at the end of the retention period")
     return len(due)

@@ -17,6 +17,7 @@ from eventsapp.registration.services import (
     SeatSummary,
     cancel_registration,
     erase_personal_data,
+    queue_reminders,
     register,
     seat_summary,
 )
@@ -266,3 +267,29 @@ def test_personal_data_is_purged_by_the_mail_worker_when_the_retention_period_en
     assert not kept.is_erased and kept.email.endswith("@example.com")
     assert not any(m.recipient.endswith("@example.com") and m.recipient != kept.email
                    for m in db.session.scalars(select(OutboxMessage)))
+
+
+def test_erasing_also_takes_the_same_persons_earlier_cancelled_sign_up_for_that_event(client, make_event, app_ctx):
+    event = make_event()
+    first = sign_up(client, event)
+    client.post(f"/registrations/{first}/cancel")
+    again = sign_up(client, event)
+    earlier_id = registration_of(first).id
+    client.post(f"/registrations/{again}/erase")
+    db.session.expire_all()
+    people = list(db.session.scalars(select(Registration).where(Registration.event_id == event.id)))
+    assert len(people) == 2 and all(r.is_erased and r.name == "" and r.phone == "" for r in people)
+    assert db.session.get(Registration, earlier_id).email.endswith("@invalid")
+    text = all_outbox_text()
+    assert "Zhang Wei" not in text and "zhang.wei@example.com" not in text
+    assert db.session.scalar(select(PersonalFeed).where(PersonalFeed.email == "zhang.wei@example.com")) is None
+
+
+def test_nobody_erased_gets_a_reminder(make_event, applicant, app_ctx, now, outbox):
+    """An event over, its people erased, then moved into the future by the organizer: no reminder."""
+    event = make_event(starts_at=now + timedelta(hours=30))
+    registration = register(event.id, applicant(), now=now)
+    db.session.commit()
+    erase_personal_data(registration, now=event.ends_at + timedelta(hours=1))
+    db.session.commit()
+    assert queue_reminders(now=now + timedelta(hours=10)) == 0
