@@ -43,3 +43,9 @@ def format_local_span(starts_at: datetime, ends_at: datetime, tz_name: str) -> s
     if end_day != start_day:
         span += f"{end_day} "
     return f"{span}{format_local_time(ends_at, tz_name)} ({zone_label(starts_at, tz_name)})"
+
+
+def format_local_moment(moment: datetime, tz_name: str, fmt: str = "medium") -> str:
+    """'Dec 5, 2026 18:00 (Asia/Shanghai, UTC+8)': one instant, always with its zone (SPEC 1)."""
+    day, time = format_local_date(moment, tz_name, fmt), format_local_time(moment, tz_name)
+    return f"{day} {time} ({zone_label(moment, tz_name)})"

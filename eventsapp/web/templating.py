@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, request, url_for
 
-from ..i18n import current_language, format_local_date, format_local_span, format_local_time
+from ..i18n import current_language, format_local_date, format_local_moment, format_local_span, format_local_time
 from ..languages import LANGUAGE_NAMES
 from ..site import absolute_url, external_url
 
@@ -23,6 +23,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(
         local_date=lambda moment, tz, fmt="full": format_local_date(moment, tz, fmt),
         local_time=format_local_time,
+        local_moment=format_local_moment,
         event_span=lambda event: format_local_span(event.starts_at, event.ends_at, event.timezone),
         session_span=lambda session, tz: f"{format_local_time(session.starts_at, tz)}–"
                                          f"{format_local_time(session.ends_at, tz)}",
