@@ -51,6 +51,13 @@ def host_and_port(url: str) -> tuple[str, int | None]:
     return (parts.hostname or "").lower(), port
 
 
+def days_setting(name: str, *, default: int) -> int:
+    """A whole number of days, 0 or more: a typo must stop the start, not purge next month's attendees."""
+    raw = (os.environ.get(name) or "").strip() or str(default)
+    if not raw.isdigit():
+        raise ValueError(f"{name} must be a whole number of days, 0 or more, not {raw!r}")
+    return int(raw)
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")  # filled from instance/ by create_app when unset
     DATABASE_URL = os.environ.get("DATABASE_URL")  # default SQLite in instance/, set by create_app
@@ -65,7 +72,7 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL")
     # Attendees' personal data is kept this many days after their event, then purged (SPEC 8); the
     # sign-up form's privacy notice says so.
-    RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "180") or 180)
+    RETENTION_DAYS = days_setting("RETENTION_DAYS", default=180)
 
     BABEL_DEFAULT_LOCALE = DEFAULT_LANGUAGE
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent.parent / "translations")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from eventsapp.config import host_and_port
+from eventsapp.config import days_setting, host_and_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -130,3 +130,20 @@ def test_make_run_keeps_a_given_base_url():
     for command in (make_run_commands("PORT=8000", BASE_URL="https://events.example.com"),
                     make_run_commands("PORT=8000", "BASE_URL=https://events.example.com")):
         assert "BASE_URL='https://events.example.com'" in command and "--bind 127.0.0.1:8000" in command
+
+
+@pytest.mark.parametrize("value, days", [(None, 180), ("", 180), (" 30 ", 30), ("0", 0)])
+def test_retention_days_is_a_whole_number_of_days(monkeypatch, value, days):
+    if value is None:
+        monkeypatch.delenv("RETENTION_DAYS", raising=False)
+    else:
+        monkeypatch.setenv("RETENTION_DAYS", value)
+    assert days_setting("RETENTION_DAYS", default=180) == days
+
+
+@pytest.mark.parametrize("value", ["-1", "1.5", "half a year", "180 days"])
+def test_a_retention_days_that_is_no_whole_number_stops_the_start(monkeypatch, value):
+    """A negative value would purge the people of coming events; better not to start."""
+    monkeypatch.setenv("RETENTION_DAYS", value)
+    with pytest.raises(ValueError, match="RETENTION_DAYS must be a whole number of days"):
+        days_setting("RETENTION_DAYS", default=180)

@@ -38,6 +38,8 @@ def normalize_phone(value: str) -> str:
         number = "+" + number
     if number.startswith("+86"):
         number = number[3:]
+        if not CHINA_MOBILE.fullmatch(number):  # "+86+49 …" is no number, in China or abroad
+            raise InvalidPhone(value)
     if not number.startswith("+"):
         if not CHINA_MOBILE.fullmatch(number):
             raise InvalidPhone(value)

@@ -70,6 +70,7 @@ def test_numbers_from_abroad_are_accepted_in_e164(typed, stored):
     "+999 1234 5678", "+0 123 4567 8910",  # no such country code
     "+49 1", "+4915112345678901234",  # too short or too long for E.164
     "138 0013 8000 ext 12", "phone: 13800138000", "١٣٨٠٠١٣٨٠٠٠",  # words, non-Latin digits
+    "+86+49 151 1234 5678", "0086 +49 151 1234 5678",  # two country codes
 ])
 def test_anything_else_is_refused(typed):
     with pytest.raises(InvalidPhone):
