@@ -5,7 +5,7 @@ from flask import Flask, request, url_for
 
 from ..i18n import current_language, format_local_date, format_local_moment, format_local_span, format_local_time
 from ..languages import LANGUAGE_NAMES
-from ..site import absolute_url, external_url
+from ..site import absolute_url, external_url, organizer_address
 
 
 def url_in_language(lang: str) -> str:
@@ -34,4 +34,5 @@ def register_template_helpers(app: Flask) -> None:
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         external_url=external_url,
         absolute_url=absolute_url,
+        organizer_address=organizer_address,  # where people write to the organizers (privacy notice)
     )

@@ -293,3 +293,10 @@ def test_nobody_erased_gets_a_reminder(make_event, applicant, app_ctx, now, outb
     erase_personal_data(registration, now=event.ends_at + timedelta(hours=1))
     db.session.commit()
     assert queue_reminders(now=now + timedelta(hours=10)) == 0
+
+
+def test_the_notice_says_whom_to_write_to_and_when_deletion_is_possible(client, make_event, app_ctx):
+    page = text_of(client.get(f"/events/{make_event().id}/register?lang=en"))
+    assert 'href="mailto:no-reply@localhost"' in page  # MAIL_SENDER's address
+    assert "before the event by cancelling, or once it is over" in page
+    assert 'href="mailto:no-reply@localhost"' in text_of(client.get("/privacy?lang=en"))
