@@ -1,7 +1,8 @@
 """Links that open a venue in the visitor's map app, built from its coordinates or else its address.
 
 Chinese visitors get 高德 (Amap) and 百度 (Baidu), the apps they have; everyone else gets OpenStreetMap
-and a `geo:` URI (RFC 5870), which Android hands to whatever map app is installed. Plain links: no
+and their device's map app: Apple Maps on Apple devices (an iPhone ignores `geo:` links), else a
+`geo:` URI (RFC 5870), which Android hands to whatever map app is installed. Plain links: no
 third-party script is embedded. Pure: no Flask, no database.
 
 A venue's coordinates are WGS-84 (GPS), the datum of the venue form, the demo data and the calendar
@@ -23,7 +24,8 @@ class MapApp(StrEnum):
     AMAP = "amap"
     BAIDU = "baidu"
     OPENSTREETMAP = "openstreetmap"
-    GEO = "geo"  # the device's own map app
+    APPLE = "apple"
+    GEO = "geo"  # the device's own map app (Android)
 
 
 @dataclass(frozen=True)
@@ -48,11 +50,13 @@ class MapLink:
     url: str
 
 
-def map_links(place: Place, *, language: str) -> list[MapLink]:
-    """The links to offer a visitor reading `language` ("zh" or "en"), most useful first."""
+def map_links(place: Place, *, language: str, apple_device: bool = False) -> list[MapLink]:
+    """The two links to offer a visitor reading `language` ("zh" or "en"), most useful first (two fit
+    beside each other on a phone's first screen)."""
     if language == "zh":
         return [MapLink(MapApp.AMAP, amap_url(place)), MapLink(MapApp.BAIDU, baidu_url(place))]
-    return [MapLink(MapApp.OPENSTREETMAP, openstreetmap_url(place)), MapLink(MapApp.GEO, geo_uri(place))]
+    device = MapLink(MapApp.APPLE, apple_maps_url(place)) if apple_device else MapLink(MapApp.GEO, geo_uri(place))
+    return [MapLink(MapApp.OPENSTREETMAP, openstreetmap_url(place)), device]
 
 
 def amap_url(place: Place) -> str:
@@ -82,6 +86,14 @@ def openstreetmap_url(place: Place) -> str:
         lat, lon = _number(place.latitude), _number(place.longitude)
         return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map={OSM_ZOOM}/{lat}/{lon}"
     return "https://www.openstreetmap.org/search?" + urlencode({"query": search_text(place, "en")})
+
+
+def apple_maps_url(place: Place) -> str:
+    """Apple's map links (developer.apple.com, "Map Links"): a pin named after the venue, or a search."""
+    if place.has_coordinates:
+        return "https://maps.apple.com/?" + urlencode(safe=",", query={
+            "ll": f"{_number(place.latitude)},{_number(place.longitude)}", "q": place.name})
+    return "https://maps.apple.com/?" + urlencode({"q": search_text(place, "en")})
 
 
 def geo_uri(place: Place) -> str:

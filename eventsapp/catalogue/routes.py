@@ -75,15 +75,20 @@ def event(event_id: int):
     event = queries.get_public_event(event_id)
     if event is None:  # drafts are invisible, not forbidden: their existence is not public either
         abort(404)
-    return render_template("catalogue/event.html", event=event, number=queries.event_number_in_campaign(event),
+    page = render_template("catalogue/event.html", event=event, number=queries.event_number_in_campaign(event),
                            has_ended=event.ends_at < utcnow(), map_links=venue_map_links(event.venue))
+    return page, {"Vary": "User-Agent"}  # the map links follow the device
+
+
+APPLE_DEVICE = re.compile(r"iPhone|iPad|iPod|Macintosh")
 
 
 def venue_map_links(venue: Venue) -> list[MapLink]:
     """Links that open the venue in the visitor's map app (maps.py), in the page's language."""
     place = Place(name=venue.name, address=venue.address, district=venue.district, city=venue.city,
                   latitude=venue.latitude, longitude=venue.longitude)
-    return map_links(place, language=current_language())
+    apple_device = APPLE_DEVICE.search(request.headers.get("User-Agent", "")) is not None
+    return map_links(place, language=current_language(), apple_device=apple_device)
 
 
 @blueprint.get("/venues/<id:venue_id>")

@@ -155,8 +155,10 @@ def test_the_venue_opens_in_the_visitors_map_app(client, make_event, make_venue,
     event = make_event(venue=venue)
     shown = page(client, f"/events/{event.id}", lang)
     map_links = [href for href in shown.hrefs if href.startswith(("https://uri.amap", "https://api.map",
-                                                                  "https://www.openstreetmap", "geo:"))]
-    assert len(map_links) == 2 and all(link.startswith(host) for link, host in zip(map_links, hosts, strict=True))
+                                                                  "https://www.openstreetmap", "https://maps.apple",
+                                                                  "geo:"))]
+    assert len(map_links) == len(hosts)
+    assert all(link.startswith(host) for link, host in zip(map_links, hosts, strict=True))
     assert labels in shown.text("map-links")
     if lang == "zh":
         assert "coordinate=wgs84" in map_links[0] and "coord_type=wgs84" in map_links[1]
@@ -222,3 +224,12 @@ def test_the_printed_page_carries_the_addresses_behind_its_buttons(app, client, 
     base = app.config["BASE_URL"].rstrip("/")
     assert f"Sign up online: {base}/events/{event.id}/register" in shown.text("print-only")
     assert f"Event page: {base}/events/{event.id}" in shown.text("print-only")
+
+
+def test_an_iphone_gets_apple_maps_instead_of_a_geo_link_it_would_ignore(client, make_event, make_venue):
+    event = make_event(venue=make_venue(latitude=31.2405, longitude=121.4963))
+    iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
+    response = client.get(f"/events/{event.id}?lang=en", headers={"User-Agent": iphone})
+    page_text = response.get_data(as_text=True)
+    assert "https://maps.apple.com/?ll=31.2405,121.4963" in page_text and 'href="geo:' not in page_text
+    assert "User-Agent" in response.headers["Vary"]

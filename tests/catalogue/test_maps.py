@@ -9,6 +9,7 @@ from eventsapp.catalogue.maps import (
     MapApp,
     Place,
     amap_url,
+    apple_maps_url,
     baidu_url,
     geo_uri,
     map_links,
@@ -29,9 +30,17 @@ def query(url: str) -> dict[str, str]:
     return {name: values[0] for name, values in parse_qs(urlsplit(url).query).items()}
 
 
-def test_chinese_visitors_get_amap_and_baidu_others_openstreetmap_and_geo():
+def test_chinese_visitors_get_amap_and_baidu_others_openstreetmap_and_their_devices_map_app():
     assert [link.app for link in map_links(SICC, language="zh")] == [MapApp.AMAP, MapApp.BAIDU]
     assert [link.app for link in map_links(SICC, language="en")] == [MapApp.OPENSTREETMAP, MapApp.GEO]
+    assert [link.app for link in map_links(SICC, language="en", apple_device=True)] == [MapApp.OPENSTREETMAP,
+                                                                                      MapApp.APPLE]
+
+
+def test_apple_maps_pins_the_coordinates_or_searches_the_address():
+    """An iPhone ignores geo: links; Apple's own map links open Apple Maps there."""
+    assert query(apple_maps_url(SICC)) == {"ll": "31.2405,121.4963", "q": "上海国际会议中心"}
+    assert query(apple_maps_url(ENGLISH)) == {"q": "666 Zhangheng Road, Pudong New Area, Shanghai"}
 
 
 def test_amap_marker_takes_lon_lat_and_says_the_coordinates_are_wgs84():
