@@ -300,3 +300,21 @@ def test_the_notice_says_whom_to_write_to_and_when_deletion_is_possible(client, 
     assert 'href="mailto:no-reply@localhost"' in page  # MAIL_SENDER's address
     assert "before the event by cancelling, or once it is over" in page
     assert 'href="mailto:no-reply@localhost"' in text_of(client.get("/privacy?lang=en"))
+
+
+def test_screen_readers_hear_the_host_consent_is_optional(client, make_event, app_ctx):
+    page = text_of(client.get(f"/events/{make_event().id}/register?lang=en"))
+    checkbox = re.search(r'<input[^>]*name="shares_with_host"[^>]*>', page).group()
+    assert 'aria-describedby="shares_with_host-hint"' in checkbox
+    assert 'id="shares_with_host-hint">Optional. Without it, the host does not see your details' in page
+
+
+def test_the_organizers_list_says_a_row_was_erased_instead_of_showing_a_placeholder(client, auth, make_event,
+                                                                                    app_ctx, now):
+    event = make_event()
+    token = sign_up(client, event)
+    client.post(f"/registrations/{token}/erase")
+    auth.login()
+    page = text_of(client.get(f"/manage/events/{event.id}/registrations?lang=en"))
+    assert "Details deleted at the attendee's request or after the retention period" in page
+    assert "@invalid" not in page and "Zhang Wei" not in page
