@@ -100,7 +100,8 @@ def manage(token: str):
                            shows_details=services.shows_personal_details(registration, now=utcnow()),
                            calendar=calendar_links(registration.event, lang=registration.language,
                                                    base_url=base_url(),
-                                                   waitlisted=registration.status == RegistrationStatus.WAITLISTED))
+                                                   waitlisted=registration.status == RegistrationStatus.WAITLISTED),
+                           in_wechat="MicroMessenger" in request.headers.get("User-Agent", ""))
 
 
 @blueprint.get("/registrations/<token>.ics")

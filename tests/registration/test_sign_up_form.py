@@ -12,6 +12,7 @@ from eventsapp.catalogue.models import EventStatus
 from eventsapp.extensions import db
 from eventsapp.registration.models import Registration
 from eventsapp.registration.phones import InvalidPhone, display_phone, normalize_phone
+from eventsapp.registration.services import Applicant, register
 
 
 def form(**overrides):
@@ -264,3 +265,17 @@ def test_a_waitlisted_person_sees_the_waiting_list_in_the_title(client, make_eve
 ])
 def test_a_stored_number_is_shown_the_way_people_read_it(stored, shown):
     assert display_phone(stored) == shown
+
+
+def test_in_wechat_the_page_says_to_open_it_in_a_browser_and_chinese_readers_get_the_file_first(
+        client, make_event, app_ctx, now):
+    event = make_event()
+    registration = register(event.id, Applicant(name="王芳", email="wang@example.com", language="zh"), now=now)
+    db.session.commit()
+    wechat = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) MicroMessenger/8.0.47 NetType/WIFI"
+    page = client.get(f"/registrations/{registration.token}?lang=zh", headers={"User-Agent": wechat})
+    text = page.get_data(as_text=True)
+    assert "微信内无法打开日历文件" in text
+    assert text.index(f"/registrations/{registration.token}.ics") < text.index("calendar.google.com")
+    other = client.get(f"/registrations/{registration.token}?lang=en").get_data(as_text=True)
+    assert "WeChat" not in other and other.index("calendar.google.com") < other.index(".ics\" download")
