@@ -25,11 +25,6 @@ def public_events() -> Select:
     return select(Event).where(Event.is_public).options(*EVENT_LIST_LOADING)
 
 
-def upcoming_events(*, now: datetime, limit: int = 12) -> list[Event]:
-    query = public_events().where(Event.ends_at >= now).order_by(Event.starts_at).limit(limit)
-    return list(db.session.scalars(query).unique())
-
-
 def campaigns_for_home(*, limit: int = 20) -> list[Campaign]:
     return list(db.session.scalars(select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc()).limit(limit)))
 
