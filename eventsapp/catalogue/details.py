@@ -6,9 +6,9 @@ reads `replace(EventDetails.of(event), capacity=80)`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import inspect as sa_inspect
 
@@ -19,6 +19,8 @@ from .models import Campaign, Event, EventSession, Organization, Room, Sector, S
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
+
+D = TypeVar("D", "RoomDetails", "SpeakerDetails")  # the details made only of text
 
 @dataclass(frozen=True)
 class CampaignDetails:
@@ -85,7 +87,7 @@ class RoomDetails:
         return cls(**column_values(cls, room))
 
     def stripped(self) -> RoomDetails:
-        return RoomDetails(self.name_zh.strip(), self.name_en.strip())
+        return stripped(self)
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,7 @@ class SpeakerDetails:
         return cls(**column_values(cls, speaker))
 
     def stripped(self) -> SpeakerDetails:
-        return SpeakerDetails(**{field.name: getattr(self, field.name).strip() for field in fields(self)})
+        return stripped(self)
 
 
 @dataclass(frozen=True)
@@ -164,3 +166,8 @@ def copy_columns(details: DataclassInstance, row: object, *, skip: tuple[str, ..
         if field.name not in columns:
             raise TypeError(f"{type(details).__name__}.{field.name} is no column of {type(row).__name__}")
         setattr(row, field.name, getattr(details, field.name))
+
+
+def stripped(details: D) -> D:
+    """The same text details without surrounding spaces (every field a str)."""
+    return replace(details, **{field.name: getattr(details, field.name).strip() for field in fields(details)})

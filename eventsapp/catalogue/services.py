@@ -196,7 +196,7 @@ def save_venue(venue: Venue, details: VenueDetails, *, now: datetime) -> Venue:
             _tell_of_change(event, before, now=now)
     for talk, talk_before in moved_talks:
         if talk.event.ends_at >= now:
-            _tell_of_talk_change(talk, talk_before, now=now)
+            _tell_of_talk_change(talk, Change(talk_before, TalkFacts.of(talk, talk.event.timezone)), now=now)
     db.session.flush()
     return venue
 
@@ -331,9 +331,8 @@ def _tell_of_change(event: Event, before: EventFacts, *, now: datetime) -> None:
         signals.event_changed.send(event, now=now, change=change)
 
 
-def _tell_of_talk_change(talk: EventSession, before: TalkFacts, *, now: datetime) -> None:
+def _tell_of_talk_change(talk: EventSession, change: Change, *, now: datetime) -> None:
     """Attendees of a published event hear of a talk's new time or room (its title alone is no news)."""
-    change = Change(before, TalkFacts.of(talk, talk.event.timezone))
     if {Aspect.TIME, Aspect.PLACE} & set(change.aspects) and talk.event.status == EventStatus.PUBLISHED:
         signals.talk_changed.send(talk, now=now, change=change)
 
@@ -478,7 +477,7 @@ def save_session(session: EventSession, details: SessionDetails, *, event: Event
         change = Change(before, TalkFacts.of(session, event.timezone))
         if change.aspects:
             session.sequence += 1  # the talk's agenda entry changed (feeds/agenda.py)
-        _tell_of_talk_change(session, before, now=now)
+        _tell_of_talk_change(session, change, now=now)
         db.session.flush()
     return session
 
