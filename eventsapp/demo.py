@@ -30,6 +30,7 @@ from .catalogue.services import (
     save_venue,
 )
 from .catalogue.uscc import uscc_check_character
+from .database import utcnow
 from .extensions import db
 from .timezones import local_to_utc, utc_to_local
 
@@ -396,7 +397,7 @@ def _ensure_organization(fields: dict, tally: Counter) -> Organization:
         found = db.session.scalar(select(Organization).where(Organization.uscc == uscc))
     if found is None:
         found = db.session.scalar(select(Organization).where(Organization.name_zh == details.name_zh).limit(1))
-    return _record(tally, "organizations", found) or save_organization(Organization(), details)
+    return _record(tally, "organizations", found) or save_organization(Organization(), details, now=utcnow())
 
 
 def _ensure_venue(fields: dict, tally: Counter, *, now: datetime) -> Venue:

@@ -14,9 +14,10 @@ from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from eventsapp import create_app
-from eventsapp.accounts.models import Role, User
+from eventsapp.accounts.models import CompanyRole, Role, User
 from eventsapp.catalogue.details import RoomDetails, SpeakerDetails
 from eventsapp.catalogue.models import Campaign, Event, EventSession, EventStatus, Organization, Room, Speaker, Venue
+from eventsapp.catalogue.uscc import uscc_check_character
 from eventsapp.config import TestConfig
 from eventsapp.extensions import db
 
@@ -224,6 +225,43 @@ def make_user(app_ctx):
     return make
 
 
+@pytest.fixture
+def make_company(app_ctx, now):
+    """An organization with a company account, verified by the organizers unless `verified=False`."""
+    counter = iter(range(1, 10_000))
+
+    def make(verified: bool = True, **fields) -> Organization:
+        n = next(counter)
+        fields.setdefault("name_zh", f"测试企业{n}")
+        fields.setdefault("name_en", f"Test Company {n}")
+        fields.setdefault("uscc", valid_uscc(n))
+        return _save(Organization(verified_at=now if verified else None, **fields))
+
+    return make
+
+
+def valid_uscc(n: int) -> str:
+    """The n-th made-up Unified Social Credit Code with a right check character."""
+    first_17 = f"91310000{n:09d}"
+    return first_17 + uscc_check_character(first_17)
+
+
+@pytest.fixture
+def make_company_member(make_user, make_company, now):
+    """`make_company_member(company, role=CompanyRole.MEMBER)`: a user of that company (a new verified one
+    if none is given), lead contact by default, with a verified address; password ORGANIZER_PASSWORD."""
+    counter = iter(range(1, 10_000))
+
+    def make(company: Organization | None = None, role: CompanyRole = CompanyRole.LEAD, **fields) -> User:
+        fields.setdefault("email", f"member{next(counter)}@company.example")
+        fields.setdefault("name", "测试成员")
+        fields.setdefault("email_verified_at", now)
+        return make_user(role=Role.COMPANY_MEMBER, organization=company or make_company(), company_role=role,
+                         **fields)
+
+    return make
+
+
 class AuthActions:
     def __init__(self, client, make_user):
         self._client = client
@@ -232,6 +270,12 @@ class AuthActions:
     def login(self, email: str = "organizer@example.com", password: str = ORGANIZER_PASSWORD, **user_fields):
         self._make_user(email=email, password=password, **user_fields)
         return self._client.post("/auth/login", data={"email": email, "password": password})
+
+    def login_as(self, user: User, password: str = ORGANIZER_PASSWORD):
+        """Log an existing user in (e.g. one from make_company_member)."""
+        response = self._client.post("/auth/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, "the login failed"
+        return response
 
     def logout(self):
         return self._client.post("/auth/logout")

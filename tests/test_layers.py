@@ -32,7 +32,8 @@ from tests.import_graph import (
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DOMAINS = ("accounts", "catalogue", "feeds", "mail", "registration")  # the packages under eventsapp/ but web
+# The packages under eventsapp/ but web.
+DOMAINS = ("accounts", "catalogue", "companies", "feeds", "mail", "registration")
 SERIALIZER = ("eventsapp.feeds.ical", "eventsapp.feeds.agenda")
 MAIL_WORKER = ("eventsapp.mail.worker", "eventsapp.mail.cli")
 

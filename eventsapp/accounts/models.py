@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 import functools
 import secrets
+from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug import security
 
 from ..catalogue.models import Organization
-from ..database import TimestampMixin, enum_column
+from ..database import TimestampMixin, UTCDateTime, enum_column
 from ..extensions import Model
 
 
@@ -30,6 +31,13 @@ class Role(enum.StrEnum):
     COMPANY_MEMBER = "company_member"
 
 
+class CompanyRole(enum.StrEnum):
+    """A company member's standing in their organization (SPEC 4c)."""
+
+    LEAD = "lead"  # the lead contact (领队): manages members, host applications and delegations
+    MEMBER = "member"  # sees the company's pages and registers themselves
+
+
 class User(UserMixin, TimestampMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)  # stored normalized: stripped, lower-cased
@@ -40,6 +48,12 @@ class User(UserMixin, TimestampMixin, Model):
     is_active_account: Mapped[bool] = mapped_column(default=True)
     # Part of every login (the session and the remember-me cookie): a new token signs the user out everywhere.
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
+    # Company members only: their role in `organization`.
+    company_role: Mapped[CompanyRole | None] = mapped_column(enum_column(CompanyRole))
+    phone: Mapped[str] = mapped_column(String(32), default="", server_default="")  # E.164, like Registration.phone
+    # When the person proved the address is theirs (a signed link, or an invitation that reached it).
+    # Organizers made by the command need no proof.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organization: Mapped[Organization | None] = relationship()
 
@@ -50,6 +64,19 @@ class User(UserMixin, TimestampMixin, Model):
     @property
     def is_organizer(self) -> bool:
         return self.role == Role.ORGANIZER
+
+    @property
+    def is_company_member(self) -> bool:
+        return self.role == Role.COMPANY_MEMBER and self.organization_id is not None
+
+    @property
+    def is_company_lead(self) -> bool:
+        return self.is_company_member and self.company_role == CompanyRole.LEAD
+
+    @property
+    def acts_for_verified_company(self) -> bool:
+        """May apply to host and receive seats: the organizers verified the organization (SPEC 4c)."""
+        return self.is_company_member and self.organization is not None and self.organization.is_verified
 
     def get_id(self) -> str:
         """What Flask-Login keeps in the session and the remember-me cookie (see services.load_user)."""

@@ -26,7 +26,9 @@ def safe_next_url(target: str | None) -> str | None:
 
 
 def landing_page_for(user) -> str:
-    return url_for("manage.dashboard") if user.is_organizer else url_for("catalogue.home")
+    if user.is_organizer:
+        return url_for("manage.dashboard")
+    return url_for("company.dashboard") if user.is_company_member else url_for("catalogue.home")
 
 
 def login_account_key() -> str:

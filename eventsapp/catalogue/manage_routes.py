@@ -109,7 +109,7 @@ def edit_organization(organization_id: int | None):
     organization = db.get_or_404(Organization, organization_id) if organization_id else None
     form = OrganizationForm(organization=organization)
     return object_form_page(
-        form, lambda: services.save_organization(organization or Organization(), form.to_details()),
+        form, lambda: services.save_organization(organization or Organization(), form.to_details(), now=utcnow()),
         saved=_("Organization saved."), back=url_for("manage.organizations"),
         heading=_("Edit organization") if organization else _("New organization"))
 

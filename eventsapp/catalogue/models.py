@@ -69,11 +69,21 @@ class Organization(TimestampMixin, Model):
     uscc: Mapped[str | None] = mapped_column(String(18), unique=True)
     description_zh: Mapped[str] = mapped_column(Text, default="")
     description_en: Mapped[str] = mapped_column(Text, default="")
+    # The organization's own contact line (a switchboard, a shared mailbox), shown to organizers.
+    contact_phone: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    # A company account's organization is checked by an organizer (USCC, who asks) before it may apply
+    # to host or receive seats (SPEC 4c). Organizations entered by organizers need no check.
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     hosted_events: Mapped[list[Event]] = relationship(back_populates="host", order_by="Event.starts_at")
 
     name = bilingual("name")
     description = bilingual("description")
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
 
 
 class Venue(TimestampMixin, Model):

@@ -161,12 +161,15 @@ def delete_campaign(campaign: Campaign) -> None:
     db.session.flush()
 
 
-def save_organization(organization: Organization, details: OrganizationDetails) -> Organization:
+def save_organization(organization: Organization, details: OrganizationDetails, *, now: datetime) -> Organization:
+    """An organization an organizer enters is known to them: it counts as verified (SPEC 4c)."""
     uscc = (details.uscc or "").strip().upper() or None
     check_uscc(uscc, organization=organization if organization.id else None)
     check_single_lines(details, ORGANIZATION_LINES)
     copy_columns(details, organization, skip=("uscc",))
     organization.uscc = uscc
+    if organization.id is None and organization.verified_at is None:
+        organization.verified_at = now
     db.session.add(organization)
     db.session.flush()
     return organization

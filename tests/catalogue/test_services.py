@@ -78,17 +78,18 @@ def test_a_campaign_with_events_cannot_be_deleted(app_ctx, make_event, make_camp
     assert db.session.get(Campaign, empty.id) is None and db.session.get(Campaign, campaign.id) is not None
 
 
-def test_an_organization_code_is_stored_upper_case_and_checked(app_ctx, make_organization):
+def test_an_organization_code_is_stored_upper_case_and_checked(app_ctx, make_organization, now):
     organization = catalogue.save_organization(Organization(), OrganizationDetails(
-        name_zh="公司", uscc=f" {VALID_USCC.lower()} "))
+        name_zh="公司", uscc=f" {VALID_USCC.lower()} "), now=now)
     db.session.commit()
     assert organization.uscc == VALID_USCC
+    assert organization.verified_at == now  # an organizer entered it: nothing to check
     wrong_check_character = VALID_USCC[:-1] + ("0" if VALID_USCC[-1] != "0" else "1")
     assert refused_field(catalogue.save_organization, Organization(),
-                         OrganizationDetails(name_zh="别家", uscc=wrong_check_character)) == "uscc"
+                         OrganizationDetails(name_zh="别家", uscc=wrong_check_character), now=now) == "uscc"
     assert refused_field(catalogue.save_organization, Organization(),
-                         OrganizationDetails(name_zh="别家", uscc=VALID_USCC)) == "uscc"  # taken
-    no_code = catalogue.save_organization(organization, replace(OrganizationDetails.of(organization), uscc=""))
+                         OrganizationDetails(name_zh="别家", uscc=VALID_USCC), now=now) == "uscc"  # taken
+    no_code = catalogue.save_organization(organization, replace(OrganizationDetails.of(organization), uscc=""), now=now)
     assert no_code.uscc is None
 
 
@@ -303,7 +304,8 @@ def test_single_line_text_refuses_control_characters(app_ctx, make_campaign, mak
                          now=now) == "address_en"
     with_rooms = VenueDetails(name_zh="会场", rooms=same_in_both("Hall A", text))
     assert refused_field(catalogue.save_venue, Venue(), with_rooms, now=now) == "rooms"
-    assert refused_field(catalogue.save_organization, Organization(), OrganizationDetails(name_zh=text)) == "name_zh"
+    assert refused_field(catalogue.save_organization, Organization(), OrganizationDetails(name_zh=text),
+                         now=now) == "name_zh"
     assert refused_field(catalogue.save_campaign, Campaign(),
                          CampaignDetails(slug="s", year=2026, name_en=text)) == "name_en"
     event = make_event()

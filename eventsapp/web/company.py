@@ -1,0 +1,35 @@
+"""The company area under /company/ (SPEC 4c). Each domain has its own company blueprint, made here so
+that every page of it is guarded the same way: a member acts only for their own organization."""
+from flask import Blueprint, abort, g
+from flask_login import current_user
+
+from ..extensions import login_manager
+
+
+def company_blueprint(name: str, import_name: str) -> Blueprint:
+    blueprint = Blueprint(name, import_name, url_prefix="/company")
+    blueprint.before_request(require_company_member)
+    return blueprint
+
+
+def require_company_member():
+    """Every company page: anonymous → login page; an organizer or a user of no company → 403.
+    `g.company` is the member's organization: pages look rows up through it, never by a bare id."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not current_user.is_company_member:
+        abort(403)
+    g.company = current_user.organization
+    return None
+
+
+def require_company_lead() -> None:
+    """Managing members, applications and delegations is the lead contact's (SPEC 4c)."""
+    if not current_user.is_company_lead:
+        abort(403)
+
+
+def require_verified_company() -> None:
+    """Applying to host and receiving seats wait for an organizer's check of the organization."""
+    if not current_user.acts_for_verified_company:
+        abort(403)
