@@ -157,12 +157,13 @@ def submit_application(call: HostCall, organization: Organization, details: Appl
     if not organization.is_verified:
         raise NotAllowedInState(_l("The organizers have not verified your organization yet."))
     check_no_open_application(call, organization)
-    application = HostApplication(call=call, organization=organization, submitted_by=submitted_by,
-                                  language=supported_language(language), status=ApplicationStatus.SUBMITTED,
-                                  submitted_at=now)
-    copy_columns(check_application(details), application)
+    details = check_application(details)
     try:
         with db.session.begin_nested():  # the partial unique index settles a double submission
+            application = HostApplication(call=call, organization=organization, submitted_by=submitted_by,
+                                          language=supported_language(language),
+                                          status=ApplicationStatus.SUBMITTED, submitted_at=now)
+            copy_columns(details, application)
             db.session.add(application)
     except IntegrityError as error:
         raise Conflict(_l("Your company already has an application to this call waiting for review.")) from error
