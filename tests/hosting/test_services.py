@@ -13,7 +13,6 @@ from eventsapp.hosting import queries, services
 from eventsapp.hosting.details import CallDetails
 from eventsapp.hosting.models import ApplicationStatus, HostApplication
 
-
 # --- The call ----------------------------------------------------------------------------------
 
 def test_a_campaign_has_one_call_whose_text_and_deadline_can_change(make_call, make_campaign, now):
