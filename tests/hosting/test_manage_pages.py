@@ -148,3 +148,26 @@ def test_an_application_the_catalogue_refuses_is_not_accepted(
     assert response.status_code == 422 and "This text must be one line" in page_of(response)
     assert db.session.scalar(select(func.count(Event.id))) == 0
     assert db.session.scalar(select(func.count(Venue.id))) == 0
+
+
+def test_a_campaign_with_applications_is_not_deleted(client, organizer, make_application, make_call):
+    application = make_application()
+    campaign_id = application.call.campaign_id
+    response = client.post(f"/manage/campaigns/{campaign_id}/delete?lang=en")
+    assert response.status_code == 302
+    assert "it can no longer be deleted" in page_of(client.get("/manage/campaigns?lang=en"))
+    db.session.expire_all()
+    assert db.session.get(HostApplication, application.id) is not None
+    empty_call = make_call()  # a call nobody answered goes with its campaign
+    assert client.post(f"/manage/campaigns/{empty_call.campaign_id}/delete").status_code == 302
+    assert db.session.scalar(select(func.count(HostCall.id))) == 1
+
+
+def test_deleting_the_draft_keeps_the_accepted_application(client, organizer, make_application):
+    application = make_application()
+    client.post(f"/manage/applications/{application.id}/accept")
+    db.session.expire_all()
+    assert client.post(f"/manage/events/{application.event_id}/delete").status_code == 302
+    db.session.expire_all()
+    assert application.status == ApplicationStatus.ACCEPTED and application.event_id is None
+    assert "Edit the draft event" not in page_of(client.get(f"/manage/applications/{application.id}?lang=en"))
