@@ -14,3 +14,6 @@ def application_form(**overrides) -> dict[str, str]:
 def call_form(**overrides) -> dict[str, str]:
     return {"text_zh": "欢迎企业申请承办开放日活动。", "text_en": "Companies are welcome to host an open day.",
             "timezone": "Asia/Shanghai", "deadline": "2030-03-31T18:00", **overrides}
+
+
+PASSWORD = "correct horse battery"  # what tests/conftest.py gives every user it makes (test modules cannot import it)

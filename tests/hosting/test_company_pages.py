@@ -10,7 +10,7 @@ from eventsapp.extensions import db
 from eventsapp.hosting import services
 from eventsapp.hosting.models import ApplicationStatus, HostApplication
 from tests.catalogue.helpers import field_error, page_of
-from tests.hosting.helpers import application_form
+from tests.hosting.helpers import PASSWORD, application_form
 
 
 def count_applications() -> int:
@@ -35,10 +35,12 @@ def test_the_campaign_page_invites_companies_while_the_call_is_open(client, make
     assert "Apply to host" not in page_of(client.get(f"/campaigns/{call.campaign.slug}?lang=en"))
 
 
-def test_an_anonymous_visitor_who_wants_to_apply_is_asked_to_log_in(client, make_call):
+def test_an_anonymous_visitor_who_wants_to_apply_logs_in_and_lands_on_the_form(client, make_call, lead):
     call = make_call()
     response = client.get(f"/company/applications/new?campaign={call.campaign.slug}")
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    logged_in = client.post(response.headers["Location"], data={"email": lead.email, "password": PASSWORD})
+    assert logged_in.headers["Location"].endswith(f"/company/applications/new?campaign={call.campaign.slug}")
 
 
 def test_the_lead_applies_in_english_and_gets_a_receipt(client, auth, lead, make_call, outbox):
