@@ -16,8 +16,9 @@ from .tokens import reset_token, verification_token
 IGNORE_IF_NOT_YOU = _l("If you did not ask for this, you can ignore this message.")
 
 
-def stamp(now: datetime) -> int:
-    return int(now.timestamp())
+def stamp(now: datetime) -> str:
+    """The moment of a request for a new link, to the microsecond: each request is a change of its own."""
+    return f"{now.timestamp():.6f}"
 
 
 def mail_verification_link(user: User, *, now: datetime) -> None:
