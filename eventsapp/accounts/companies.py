@@ -147,7 +147,7 @@ def send_new_verification_link(email: str, *, now: datetime) -> None:
     """Mails a new link when the address belongs to an account not yet confirmed; silent otherwise, so
     the answer tells nobody which addresses have accounts."""
     user = find_user_by_email(email)
-    if user is not None and user.is_active and user.email_verified_at is None:
+    if user is not None and user.is_active and user.is_company_member and user.email_verified_at is None:
         mail_verification_link(user, now=now)
 
 
