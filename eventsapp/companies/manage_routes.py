@@ -79,13 +79,14 @@ def reject(organization_id: int):
 def merge(organization_id: int):
     pending = pending_or_404(organization_id)
     form = MergeForm()
-    if form.validate_on_submit():
-        target = db.session.get(Organization, form.target.data) or abort(404)
-        if commit_or_show(form, services.merge_organization, pending.organization, target, organizer=current_user,
-                          now=utcnow()):
-            flash(_("Account merged into %(organization)s, which is verified.", organization=target.name), "success")
-            return redirect(url_for("manage_companies.index"))
-    return show_page(pending, merge_form=form, status=409 if form.target.errors and form.target.data else 422)
+    if not form.validate_on_submit():
+        return show_page(pending, merge_form=form, status=422)
+    target = db.session.get(Organization, form.target.data) or abort(404)
+    if commit_or_show(form, services.merge_organization, pending.organization, target, organizer=current_user,
+                      now=utcnow()):
+        flash(_("Account merged into %(organization)s, which is verified.", organization=target.name), "success")
+        return redirect(url_for("manage_companies.index"))
+    return show_page(pending, merge_form=form, status=409)
 
 
 def orphan_request_or_404(request_id: int) -> JoinRequest:

@@ -49,10 +49,10 @@ def pending_company(organization: Organization) -> PendingCompany | None:
 
 
 def merge_targets() -> list[Organization]:
-    """Organizations of the catalogue a new account may be merged into: verified, without members."""
+    """Organizations of the catalogue a new account may be merged into: those without members (every
+    company account has at least its lead contact)."""
     with_members = select(User.organization_id).where(User.organization_id.is_not(None))
-    return list(db.session.scalars(select(Organization).where(Organization.verified_at.is_not(None),
-                                                              Organization.id.not_in(with_members))
+    return list(db.session.scalars(select(Organization).where(Organization.id.not_in(with_members))
                                    .order_by(Organization.name_en, Organization.id)))
 
 
@@ -94,7 +94,7 @@ def reject_organization(organization: Organization, reason: str, *, organizer: U
 
 def check_merge(pending: Organization, target: Organization) -> None:
     waiting_request(pending)
-    if target.id == pending.id or not target.is_verified:
+    if target.id == pending.id:
         raise ValidationFailed(_l("Choose an organization of the catalogue."), "target")
     if has_members(target):
         raise NotAllowedInState(_l("%(organization)s already has members: ask them to invite these people "
