@@ -11,7 +11,7 @@ from ..web.company import company_blueprint, require_company_lead, require_verif
 from ..web.edge import commit_or_show, confirmed_action, render_form
 from ..web.forms import ConfirmForm, validated
 from . import companies, invitations, members
-from .company_forms import InviteForm, ProfileForm
+from .forms import InviteForm, ProfileForm
 from .models import CompanyRole, Invitation, JoinRequest, User
 
 blueprint = company_blueprint("company_account", __name__)

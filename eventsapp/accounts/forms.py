@@ -1,16 +1,17 @@
-"""The forms of accounts: signing in, signing a company up, asking to join one, passwords, invitations."""
+"""The forms of accounts: signing in, signing a company up, asking to join one, passwords, invitations;
+the company's own pages (inviting a colleague, the organization's details)."""
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TelField, URLField
 from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from ..catalogue.labels import SECTOR_LABELS
-from ..catalogue.models import Sector
+from ..catalogue.models import Organization, Sector
 from ..errors import Conflict, DomainError
 from ..registration.phones import InvalidPhone, normalize_phone
 from ..web.forms import AppForm, bilingual_text, require_one_language, select_choices, strip_whitespace, text
 from . import companies
 from .companies import CompanyDetails, Person
-from .invitations import Invitee
+from .invitations import Invitee, check_invitable
 from .services import check_email_free, check_new_password
 
 EMAIL_INPUT = {"autocomplete": "email", "inputmode": "email", "spellcheck": "false", "autocapitalize": "none"}
@@ -165,3 +166,43 @@ class AcceptInvitationForm(NewPasswordForm):
 
     def to_invitee(self) -> Invitee:
         return Invitee(name=text(self.name), phone=e164(self.phone), password=self.password.data or "")
+
+
+class InviteForm(AppForm):
+    email = email_field()
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.conflict = False
+
+    def validate_email(self, field):
+        try:
+            check_invitable(self.organization, field.data)
+        except DomainError as error:
+            self.conflict = True
+            raise ValidationError(str(error.message)) from error
+
+
+class ProfileForm(CompanyFieldsMixin, AppForm):
+    """The code can be corrected until the organizers verify it; then the page only shows it."""
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, obj=organization, **kwargs)
+        self.organization = organization
+        if organization.is_verified:
+            del self.uscc
+
+    def validate_uscc(self, field):
+        try:
+            companies.check_uscc_format(field.data)
+            companies.check_uscc_free(field.data, organization=self.organization)
+        except DomainError as error:
+            raise ValidationError(str(error.message)) from error
+
+    def validate(self, extra_validators=None) -> bool:
+        return super().validate(extra_validators) & require_one_language(self, "name")
+
+    def to_details(self) -> companies.CompanyDetails:
+        fixed = (self.organization.uscc or "") if self.organization.is_verified else None
+        return self.company_details(uscc=fixed)

@@ -49,7 +49,8 @@ def test_refusing_needs_a_reason_mails_it_and_the_account_may_ask_again(client, 
     auth.login()
     empty = client.post(f"/manage/companies/{pending.id}/reject?lang=en", data={"reason": "  "})
     assert empty.status_code == 422 and "Say why" in field_error(empty, "reason")
-    assert client.post(f"/manage/companies/{pending.id}/reject", data={"reason": "营业执照与名称不符"}).status_code == 302
+    reason = {"reason": "营业执照与名称不符"}
+    assert client.post(f"/manage/companies/{pending.id}/reject", data=reason).status_code == 302
     db.session.expire_all()
     assert not db.session.get(Organization, pending.id).is_verified
     mail = mails_to("wang.fang@shmetro.example")[-1]
@@ -96,7 +97,8 @@ def test_merging_is_refused_into_an_organization_with_members_or_another_code(cl
     response = client.post(f"/manage/companies/{pending.id}/merge?lang=en", data={"target": other_code.id})
     assert response.status_code == 409 and "another Unified Social Credit Code" in field_error(response, "target")
     db.session.expire_all()
-    assert db.session.get(Organization, pending.id) is not None and not db.session.get(Organization, pending.id).is_verified
+    still_pending = db.session.get(Organization, pending.id)
+    assert still_pending is not None and not still_pending.is_verified
 
 
 def make_organizer() -> User:
