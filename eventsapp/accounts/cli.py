@@ -1,6 +1,7 @@
 """`flask --app wsgi create-organizer EMAIL`."""
 import click
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 
 from ..errors import DomainError
 from ..extensions import db
@@ -18,6 +19,8 @@ def create_organizer_command(email: str, name: str, password: str):
         user = create_organizer(email, password, name=name)
     except DomainError as error:
         db.session.rollback()
-        raise click.ClickException(str(error.message)) from error
+        with force_locale("en"):  # the messages are translated; a terminal gets the English ones
+            message = str(error.message)
+        raise click.ClickException(message) from error
     db.session.commit()
     click.echo(f"Organizer {user.email} created.")

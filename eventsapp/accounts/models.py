@@ -7,13 +7,14 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug import security
 
 from ..catalogue.models import Organization
 from ..database import TimestampMixin, UTCDateTime, enum_column
 from ..extensions import Model
+from ..languages import DEFAULT_LANGUAGE
 
 
 def new_session_token() -> str:
@@ -54,12 +55,18 @@ class User(UserMixin, TimestampMixin, Model):
     # When the person proved the address is theirs (a signed link, or an invitation that reached it).
     # Organizers made by the command need no proof.
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language of the page where the person signed up (or accepted an invitation): their mails use it.
+    language: Mapped[str] = mapped_column(String(2), default=DEFAULT_LANGUAGE, server_default=DEFAULT_LANGUAGE)
 
     organization: Mapped[Organization | None] = relationship()
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.is_active_account
+
+    @property
+    def has_verified_email(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def is_organizer(self) -> bool:
@@ -92,3 +99,66 @@ class User(UserMixin, TimestampMixin, Model):
 
     def end_sessions(self) -> None:
         self.session_token = new_session_token()
+
+
+class Invitation(TimestampMixin, Model):
+    """A lead contact's invitation of a colleague, by e-mail. Only a hash of the link's token is kept:
+    a copy of the database opens no one's invitation. Resending makes a new link (the old one dies)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))  # stored normalized
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organization: Mapped[Organization] = relationship()
+    invited_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        """Neither used nor revoked (it may still have expired)."""
+        return self.accepted_at is None and self.revoked_at is None
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.is_open and now < self.expires_at
+
+
+class JoinStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class JoinRequest(TimestampMixin, Model):
+    """A person asking to join an organization that already has an account (its USCC is taken). Their
+    user is made only when the lead contact (or, for an organization without members, an organizer)
+    approves; until then the password waits here, hashed."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(254))  # stored normalized
+    phone: Mapped[str] = mapped_column(String(32))  # E.164
+    password_hash: Mapped[str] = mapped_column(String(256))
+    language: Mapped[str] = mapped_column(String(2), default=DEFAULT_LANGUAGE)
+    status: Mapped[JoinStatus] = mapped_column(enum_column(JoinStatus), default=JoinStatus.PENDING)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+
+    organization: Mapped[Organization] = relationship()
+
+
+class VerificationRequest(TimestampMixin, Model):
+    """A company account asking the organizers to verify its organization: made at sign-up, and again
+    when a refused account has corrected its details. The history of refusals (with reasons) stays."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    rejection_reason: Mapped[str] = mapped_column(Text, default="")  # empty when verified
+
+    organization: Mapped[Organization] = relationship()

@@ -1,6 +1,7 @@
 """Accounts: creating users, checking credentials, and which logins still hold."""
 import hmac
 
+from flask_babel import lazy_gettext as _l
 from werkzeug import security
 
 from ..errors import Conflict, ValidationFailed
@@ -47,12 +48,26 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def create_organizer(email: str, password: str, *, name: str = "") -> User:
-    """Raises Conflict when the address is taken, ValidationFailed for a short password."""
+def check_new_password(password: str, *, email: str) -> None:
+    """Every password a person chooses: long enough, and not their address (nor its part before the @)."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.", field="password")
+        raise ValidationFailed(_l("The password needs at least %(count)d characters.", count=MIN_PASSWORD_LENGTH),
+                               field="password")
+    typed, address = password.strip().lower(), normalize_email(email)
+    if typed and typed in (address, address.partition("@")[0]):
+        raise ValidationFailed(_l("Choose a password that is not your e-mail address."), field="password")
+
+
+def check_email_free(email: str) -> None:
     if find_user_by_email(email) is not None:
-        raise Conflict("A user with this e-mail address already exists.", field="email")
+        raise Conflict(_l("An account with this e-mail address already exists. Sign in, or ask for a new "
+                          "password if you forgot it."), field="email")
+
+
+def create_organizer(email: str, password: str, *, name: str = "") -> User:
+    """Raises Conflict when the address is taken, ValidationFailed for a weak password."""
+    check_new_password(password, email=email)
+    check_email_free(email)
     user = User(email=normalize_email(email), name=name, role=Role.ORGANIZER)
     user.set_password(password)
     db.session.add(user)

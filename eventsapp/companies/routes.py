@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ..accounts.models import User
 from ..extensions import db
+from ..hosting.queries import applications_of
 from ..registration.queries import shared_with_host
 from ..web.company import company_blueprint, require_company_lead
 from ..web.edge import confirmed_action
@@ -18,10 +19,12 @@ blueprint = company_blueprint("company", __name__)
 
 @blueprint.get("/")
 def dashboard():
-    members = db.session.scalars(select(User).where(User.organization_id == g.company.id).order_by(User.name, User.id))
+    members = db.session.scalars(select(User).where(User.organization_id == g.company.id, User.is_active_account)
+                                 .order_by(User.name, User.id))
     events = queries.hosted_events(g.company)
     return render_template("company/dashboard.html", company=g.company, members=list(members),
-                           hosted_events=events, counts=queries.sign_up_counts(events))
+                           applications=applications_of(g.company), hosted_events=events,
+                           counts=queries.sign_up_counts(events))
 
 
 @blueprint.get("/events/<id:event_id>")

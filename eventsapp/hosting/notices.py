@@ -1,7 +1,7 @@
 """The e-mails of the call for hosts: the company hears of each step of its application (received,
 withdrawn, accepted, declined), the organizers of each new one. Queued in the caller's transaction.
 
-A company's mail goes to its lead contacts, each in their own language when accounts keep one, and to
+A company's mail goes to its lead contacts, each in their own language, and to
 the application's contact address when that is not a lead's, in the application's language."""
 from datetime import datetime
 from enum import StrEnum
@@ -9,9 +9,7 @@ from functools import partial
 
 from flask_babel import lazy_gettext as _l
 
-from ..accounts.models import User
 from ..i18n import format_local_span
-from ..languages import DEFAULT_LANGUAGE
 from ..mail.addresses import normalize_email
 from ..mail.notices import Notice, queue_notice
 from ..site import external_url
@@ -26,15 +24,9 @@ class Step(StrEnum):
     DECLINED = "declined"
 
 
-def reader_language(user: User, fallback: str) -> str:
-    """The user's own language if accounts store one, else `fallback`."""
-    return getattr(user, "language", None) or fallback
-
-
 def company_readers(application: HostApplication) -> list[tuple[str, str]]:
     """(address, language) of everyone told of this application's steps, each address once."""
-    readers = {lead.email: reader_language(lead, application.language)
-               for lead in queries.lead_contacts(application.organization_id)}
+    readers = {lead.email: lead.language for lead in queries.lead_contacts(application.organization_id)}
     contact = normalize_email(application.contact_email)
     if contact and contact not in readers:
         readers[contact] = application.language
@@ -52,7 +44,7 @@ def tell_organizers(application: HostApplication, *, now: datetime) -> None:
     """Every organizer hears of a new application, with a link to review it."""
     compose = partial(new_application, application)
     for organizer in queries.active_organizers():
-        queue_notice(recipient=organizer.email, language=reader_language(organizer, DEFAULT_LANGUAGE),
+        queue_notice(recipient=organizer.email, language=organizer.language,
                      compose=compose, dedup_key=f"application-{application.id}-new-{organizer.id}", now=now)
 
 

@@ -1,6 +1,6 @@
 """The company area under /company/ (SPEC 4c). Each domain has its own company blueprint, made here so
 that every page of it is guarded the same way: a member acts only for their own organization."""
-from flask import Blueprint, abort, g
+from flask import Blueprint, abort, g, make_response, render_template
 from flask_login import current_user
 
 from ..extensions import login_manager
@@ -30,6 +30,15 @@ def require_company_lead() -> None:
 
 
 def require_verified_company() -> None:
-    """Applying to host and receiving seats wait for an organizer's check of the organization."""
+    """Applying to host and receiving seats wait for an organizer's check of the organization, and for the
+    member's own address to be confirmed."""
+    require_verified_address()
     if not current_user.acts_for_verified_company:
         abort(403)
+
+
+def require_verified_address() -> None:
+    """Pages beyond the dashboard wait until the member has confirmed their e-mail address: the page
+    says so and offers a new link (a member signs in before confirming, to see where they stand)."""
+    if current_user.email_verified_at is None:
+        abort(make_response(render_template("auth/confirm_first.html", email=current_user.email), 403))

@@ -21,7 +21,7 @@ def count_applications() -> int:
 @pytest.fixture
 def lead(make_company_member, make_company):
     return make_company_member(make_company(name_en="Shentong Metro"), name="王经理", email="lead@shentong.example",
-                               phone="+8613900139000")
+                               phone="+8613900139000", language="en")
 
 
 def test_the_campaign_page_invites_companies_while_the_call_is_open(client, make_call, now):
@@ -153,7 +153,7 @@ def test_no_edit_after_the_deadline_but_withdrawing_still_works(client, auth, le
     assert client.post(f"/company/applications/{application.id}/withdraw").status_code == 302
     db.session.expire_all()
     assert application.status == ApplicationStatus.WITHDRAWN and application.theme_en != "Too late"
-    assert outbox("lead@shentong.example")[-1].subject.startswith("承办申请已撤回")  # the application's language
+    assert outbox("lead@shentong.example")[-1].subject.startswith("Application withdrawn")  # the lead's language
 
 
 def test_withdrawing_twice_or_after_review_is_refused(client, auth, lead, make_application, make_user, now):

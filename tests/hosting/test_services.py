@@ -252,7 +252,7 @@ def test_each_step_is_mailed_once_in_the_applications_language(make_application,
 
 
 def test_accepted_and_withdrawn_mails(make_application, make_company_member, make_user, outbox, now):
-    lead = make_company_member(email="lead@company.example")
+    lead = make_company_member(email="lead@company.example", language="en")
     accepted = make_application(lead=lead, language="en", contact_email="lead@company.example")
     services.accept_application(accepted, reviewer=make_user(), now=now)
     withdrawn = make_application(lead=lead, language="en", contact_email="lead@company.example")
