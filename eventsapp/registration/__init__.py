@@ -8,6 +8,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     # Imported here: importing the package (for a model or a service) must not load its pages.
     from ..mail.worker import add_before_pass_hook
+    from .delegation_people import expire_unconfirmed
     from .event_changes import connect_receivers
     from .labels import REGISTRATION_STATUS_LABELS
     from .manage_routes import blueprint as attendee_pages
@@ -23,5 +24,6 @@ def init_app(app: Flask) -> None:
                                  can_be_cancelled=can_be_cancelled, registration_closes_at=registration_closes_at)
     connect_receivers()  # e-mails and seats follow the organizer's changes to an event
     add_before_pass_hook(app, queue_reminders)  # the mail worker queues "tomorrow" reminders first
+    add_before_pass_hook(app, expire_unconfirmed)  # a company's seat not confirmed in time goes back to it
     retention = timedelta(days=app.config["RETENTION_DAYS"])
     add_before_pass_hook(app, lambda now: purge_expired_personal_data(now=now, retention=retention))  # SPEC 8

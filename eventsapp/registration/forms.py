@@ -1,5 +1,4 @@
 """The sign-up form, and the form that asks for one's manage link again."""
-import re
 import secrets
 from typing import ClassVar
 
@@ -10,12 +9,10 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from ..catalogue.models import Event
 from ..web.forms import AppForm, strip_whitespace, validated
+from .people import LINK_PATTERN, PHONE_MESSAGE
 from .phones import InvalidPhone, normalize_phone
 from .services import Applicant
 
-# Something a mail client would turn into a link: a scheme, www., an address, or a host name.
-LINK_PATTERN = re.compile(r"://|www\.|@|\.(?:com|cn|net|org|info|io|me|cc|co|ly|top|xyz|site|shop|vip|ru)\b",
-                          re.IGNORECASE)
 TOO_LONG = _l("Please shorten this to %(max)d characters or fewer.")
 # What phones need to offer the right keyboard and fill the field in from the person's card.
 NAME_INPUT = {"autocomplete": "name", "spellcheck": "false"}
@@ -76,9 +73,7 @@ class SignUpForm(AppForm):
         try:
             normalize_phone(field.data)
         except InvalidPhone as error:
-            raise ValidationError(_l("Please enter an 11-digit mobile number (e.g. 138 0013 8000), or a number "
-                                     "from abroad starting with + and the country code (e.g. +49 151 1234 5678).")
-                                  ) from error
+            raise ValidationError(PHONE_MESSAGE) from error
 
     def validate_name(self, field):
         """The name is the one free text every sign-up mail carries: it must not carry a link."""

@@ -8,4 +8,5 @@ REGISTRATION_STATUS_LABELS = {
     RegistrationStatus.WAITLISTED.value: _l("Waiting list"),
     RegistrationStatus.CANCELLED.value: _l("Cancelled"),
     RegistrationStatus.CHECKED_IN.value: _l("Checked in"),
+    RegistrationStatus.INVITED.value: _l("Invited, not yet confirmed"),
 }
