@@ -70,13 +70,13 @@ def roster_problems(delegation: Delegation, roster: Sequence[Person]) -> list[Pr
         email = normalize_email(person.email)
         if email and email in first_line:
             found.append(Problem(person.line, "email", str(_l("%(email)s is already on line %(line)d.",
-                                                               email=person.email, line=first_line[email]))))
+                                                               email=email, line=first_line[email]))))
         first_line.setdefault(email, person.line)
     registered = set(db.session.scalars(select(Registration.email).where(
         Registration.event_id == event.id, Registration.status.in_(ACTIVE),
         Registration.email.in_(list(first_line)))))
     found += [Problem(person.line, "email", str(_l("%(email)s is already registered for this event.",
-                                                   email=person.email)))
+                                                   email=normalize_email(person.email))))
               for person in roster if normalize_email(person.email) in registered]
     return sorted(found, key=lambda problem: problem.line)
 
@@ -108,7 +108,7 @@ def add_person(delegation: Delegation, person: Person, *, invited: bool, languag
     event, company = delegation.event, delegation.organization
     email = normalize_email(person.email)
     registration = Registration(
-        event=event, delegation=delegation, email=email, name=person.name.strip(),
+        event=event, delegation_id=delegation.id, email=email, name=person.name.strip(),
         phone=normalize_phone(person.phone) if person.phone else "", job_title=person.job_title.strip(),
         organization=pick_language(company.name_zh, company.name_en, language), language=language,
         status=RegistrationStatus.INVITED if invited else RegistrationStatus.WAITLISTED,
@@ -141,7 +141,7 @@ def swap(registration: Registration, replacement: Person, *, language: str, acto
         raise NotAllowedInState(_l("Only a person holding a seat can be swapped."))
     problems = roster_problems(delegation, [replacement])
     if problems:
-        raise ValidationFailed(problems[0].message, problems[0].field)
+        raise RosterRejected(problems)
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = now
     registration.sequence += 1
@@ -179,6 +179,14 @@ def check_can_confirm(registration: Registration, *, now: datetime) -> None:
         raise NotAllowedInState(_l("This invitation is no longer open."))
     if registration.confirm_by is None or now >= registration.confirm_by or now >= registration.event.starts_at:
         raise NotAllowedInState(_l("The deadline to confirm has passed: the seat went back to your company."))
+
+
+def can_confirm(registration: Registration, *, now: datetime) -> bool:
+    try:
+        check_can_confirm(registration, now=now)
+    except NotAllowedInState:
+        return False
+    return True
 
 
 def confirm_invitation(registration: Registration, *, shares_with_host: bool, now: datetime) -> Registration:

@@ -57,6 +57,7 @@ class RosterFileError(ValueError):
 def problems_of(person: Person, *, phone_required: bool, job_title_required: bool) -> list[Problem]:
     """What is wrong with one person's details, field by field (empty when nothing is)."""
     found = []
+    person = stripped(person)
 
     def refuse(field: str, message) -> None:
         found.append(Problem(person.line, field, str(message)))
@@ -81,6 +82,12 @@ def problems_of(person: Person, *, phone_required: bool, job_title_required: boo
     elif not person.job_title and job_title_required:
         refuse("job_title", _l("Please enter the job title."))
     return found
+
+
+def stripped(person: Person) -> Person:
+    """Spaces around a value, from copy-paste or a spreadsheet cell, never make it wrong."""
+    return Person(name=person.name.strip(), email=person.email.strip(), phone=person.phone.strip(),
+                  job_title=person.job_title.strip(), line=person.line)
 
 
 def is_valid_email(email: str) -> bool:
