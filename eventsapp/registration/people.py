@@ -3,13 +3,14 @@ roster from an uploaded CSV or XLSX file. Pure: no request, no database."""
 import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass
+from itertools import islice
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
+from ..text import has_control_character
 from .phones import InvalidPhone, normalize_phone
 
 # Something a mail client would turn into a link: a scheme, www., an address, or a host name.
@@ -18,6 +19,7 @@ LINK_PATTERN = re.compile(r"://|www\.|@|\.(?:com|cn|net|org|info|io|me|cc|co|ly|
 PHONE_MESSAGE = _l("Please enter an 11-digit mobile number (e.g. 138 0013 8000), or a number from abroad starting "
                    "with + and the country code (e.g. +49 151 1234 5678).")
 MAX_ROSTER_ROWS = 500  # more than any event's seats: a bigger file is not a roster
+MAX_SCANNED_ROWS = 10 * MAX_ROSTER_ROWS  # of a spreadsheet, blank rows included
 # The columns of a roster file, by the headers people write in either language.
 HEADERS = {
     "name": {"姓名", "名字", "name", "full name"},
@@ -56,11 +58,19 @@ class RosterFileError(ValueError):
 
 def problems_of(person: Person, *, phone_required: bool, job_title_required: bool) -> list[Problem]:
     """What is wrong with one person's details, field by field (empty when nothing is)."""
-    found = []
+    found: list[Problem] = []
     person = stripped(person)
 
     def refuse(field: str, message) -> None:
         found.append(Problem(person.line, field, str(message)))
+
+    # A file is not a form: line breaks, tabs and NULs (which PostgreSQL cannot store) are refused here.
+    unreadable = [field for field in ("name", "email", "phone", "job_title")
+                  if has_control_character(getattr(person, field))]
+    for field in unreadable:
+        refuse(field, _l("This text contains characters that are not allowed."))
+    if unreadable:
+        return found
 
     if not person.name:
         refuse("name", _l("Please enter the name."))
@@ -168,13 +178,18 @@ def csv_rows(data: bytes):
 def xlsx_rows(data: bytes):
     from openpyxl import load_workbook  # type: ignore[import-untyped]  # (no stubs) loaded for spreadsheets only
 
+    unreadable = RosterFileError(_l("This file could not be read as an Excel workbook (.xlsx)."))
+    # Whatever a crafted or broken file makes the parser raise, it is the file's fault, not a server error.
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise RosterFileError(_l("This file could not be read as an Excel workbook (.xlsx).")) from error
+    except Exception as error:
+        raise unreadable from error
     try:
-        sheet = workbook.worksheets[0]
-        for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield line, list(cells)
+        # A small file may unpack to millions of rows: read no more than a roster can have (blank ones too).
+        rows = [(line, list(cells)) for line, cells in enumerate(
+            islice(workbook.worksheets[0].iter_rows(values_only=True), MAX_SCANNED_ROWS), start=1)]
+    except Exception as error:
+        raise unreadable from error
     finally:
         workbook.close()
+    yield from rows
