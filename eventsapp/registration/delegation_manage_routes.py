@@ -10,7 +10,7 @@ from ..extensions import db
 from ..web.backoffice import backoffice_blueprint
 from ..web.edge import commit_or_show
 from . import delegations
-from .delegation_forms import QuotaForm, WithdrawForm
+from .forms import QuotaForm, WithdrawForm
 from .models import Delegation
 from .seats import seat_summary
 

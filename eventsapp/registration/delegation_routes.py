@@ -17,7 +17,7 @@ from ..web.edge import confirmed_action
 from ..web.forms import ConfirmForm, attach_domain_error
 from . import delegation_people as people_services
 from . import delegations
-from .delegation_forms import RosterForm, SwapForm, UploadForm, show_problems
+from .forms import RosterForm, SwapForm, UploadForm, show_problems
 from .models import Delegation, Registration
 from .people import RosterFileError, read_roster_file
 

@@ -14,8 +14,7 @@ from ..site import base_url
 from ..web.edge import render_form
 from ..web.forms import ConfirmForm, attach_domain_error, validated
 from . import delegation_people, services
-from .delegation_forms import InvitationForm
-from .forms import ResendLinkForm, SignUpForm
+from .forms import InvitationForm, ResendLinkForm, SignUpForm
 from .models import TENTATIVE, Registration, RegistrationStatus
 from .personal_feed import find_personal_feed, person_scope, recipient_view, recipient_views, registration_scope
 
