@@ -38,7 +38,7 @@ class CompanyDetails:
 
 @dataclass(frozen=True)
 class Person:
-    """Who signs up or joins: `phone` in E.164 (registration/phones.normalize_phone)."""
+    """Who signs up or joins: `phone` in E.164 (phones.normalize_phone)."""
 
     name: str
     email: str

@@ -7,7 +7,7 @@ from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Option
 from ..catalogue.labels import SECTOR_LABELS
 from ..catalogue.models import Organization, Sector
 from ..errors import Conflict, DomainError
-from ..registration.phones import InvalidPhone, normalize_phone
+from ..phones import InvalidPhone, normalize_phone
 from ..web.forms import AppForm, bilingual_text, require_one_language, select_choices, strip_whitespace, text
 from . import companies
 from .companies import CompanyDetails, Person

@@ -1,12 +1,12 @@
 """What the company calendar shows: the events the company hosts (or co-hosts), and those it holds
 seats at for its people (a delegation), by the same rules as every other feed (feeds/selection.py)."""
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
-from ..catalogue.models import DeletedEvent, Organization
+from ..catalogue.models import DeletedEvent, Event, Organization
 from ..extensions import db
 from ..feeds.selection import Scope
-from ..registration.models import is_well_formed_token, new_token
+from ..registration.models import Delegation, is_well_formed_token, new_token
 from .models import CompanyFeed
 from .queries import hosted_by
 
@@ -39,5 +39,9 @@ def replace_company_feed_address(feed: CompanyFeed) -> CompanyFeed:
 
 
 def company_scope(organization: Organization) -> Scope:
-    return Scope(f"company:{organization.id}", hosted_by(organization), DeletedEvent.host_id == organization.id,
-                 owner=organization)
+    """Hosted events, and events where the organizers granted it seats (withdrawn seats leave the feed);
+    a change to its seats changes the feed."""
+    mine = Delegation.organization_id == organization.id
+    attending = select(Delegation.event_id).where(mine, Delegation.withdrawn_at.is_(None))
+    return Scope(f"company:{organization.id}", or_(hosted_by(organization), Event.id.in_(attending)),
+                 DeletedEvent.host_id == organization.id, owner=organization, also_shows=((Delegation, mine),))

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from ..accounts.models import User
 from ..extensions import db
 from ..hosting.queries import applications_of
+from ..registration.delegations import delegations_of
 from ..registration.queries import shared_with_host
 from ..web.company import company_blueprint, require_company_lead
 from ..web.edge import confirmed_action
@@ -24,6 +25,7 @@ def dashboard():
     events = queries.hosted_events(g.company)
     return render_template("company/dashboard.html", company=g.company, members=list(members),
                            applications=applications_of(g.company), hosted_events=events,
+                           delegations=delegations_of(g.company) if g.company.is_verified else [],
                            counts=queries.sign_up_counts(events))
 
 

@@ -10,7 +10,7 @@ from ..accounts.models import User
 from ..catalogue.forms import in_supported_years
 from ..catalogue.models import Venue
 from ..extensions import db
-from ..registration.phones import display_phone
+from ..phones import display_phone
 from ..timezones import DEFAULT_TIMEZONE, is_known_timezone, timezone_names
 from ..web.forms import (
     AppForm,

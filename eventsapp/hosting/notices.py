@@ -9,6 +9,7 @@ from functools import partial
 
 from flask_babel import lazy_gettext as _l
 
+from ..accounts.members import active_leads
 from ..i18n import format_local_span
 from ..mail.addresses import normalize_email
 from ..mail.notices import Notice, queue_notice
@@ -26,7 +27,7 @@ class Step(StrEnum):
 
 def company_readers(application: HostApplication) -> list[tuple[str, str]]:
     """(address, language) of everyone told of this application's steps, each address once."""
-    readers = {lead.email: lead.language for lead in queries.lead_contacts(application.organization_id)}
+    readers = {lead.email: lead.language for lead in active_leads(application.organization)}
     contact = normalize_email(application.contact_email)
     if contact and contact not in readers:
         readers[contact] = application.language

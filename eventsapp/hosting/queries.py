@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..accounts.models import CompanyRole, Role, User
+from ..accounts.models import Role, User
 from ..catalogue.models import Campaign, Organization
 from ..extensions import db
 from .models import ApplicationStatus, HostApplication, HostCall
@@ -56,13 +56,6 @@ def open_application(call: HostCall, organization: Organization) -> HostApplicat
     return db.session.scalar(select(HostApplication).where(
         HostApplication.call_id == call.id, HostApplication.organization_id == organization.id,
         HostApplication.status == ApplicationStatus.SUBMITTED))
-
-
-def lead_contacts(organization_id: int) -> list[User]:
-    """The people who act for a company: its lead contacts with an active account."""
-    return list(db.session.scalars(select(User).where(
-        User.organization_id == organization_id, User.role == Role.COMPANY_MEMBER,
-        User.company_role == CompanyRole.LEAD, User.is_active_account.is_(True)).order_by(User.id)))
 
 
 def active_organizers() -> list[User]:

@@ -18,7 +18,7 @@ from ..extensions import db
 from ..i18n import format_local_moment
 from ..languages import supported_language
 from ..mail.addresses import normalize_email
-from ..registration.phones import InvalidPhone, normalize_phone
+from ..phones import InvalidPhone, normalize_phone
 from . import queries
 from .details import ApplicationDetails, CallDetails
 from .models import ApplicationComment, ApplicationStatus, HostApplication, HostCall

@@ -12,8 +12,9 @@ from ..catalogue.models import Event, EventSession
 from ..errors import NotAllowedInState, ValidationFailed
 from ..extensions import db
 from . import notifications
-from .models import ACTIVE, Registration
-from .services import active_registrations, lock_event, promote_from_waitlist, seat_summary
+from .models import ACTIVE, Delegation, Registration
+from .seats import lock_event, promote_from_waitlist, seat_summary
+from .services import active_registrations
 
 
 def connect_receivers() -> None:
@@ -66,6 +67,10 @@ def refuse_unpublishing_with_attendees(event: Event, **_) -> None:
         Registration.event_id == event.id, Registration.status.in_(ACTIVE))))
     if has_attendees:
         raise NotAllowedInState(_l("People have signed up for this event: cancel it instead, so they are told."))
+    has_delegations = db.session.scalar(select(exists().where(
+        Delegation.event_id == event.id, Delegation.withdrawn_at.is_(None))))
+    if has_delegations:
+        raise NotAllowedInState(_l("Companies hold seats for this event: withdraw them first, or cancel the event."))
 
 
 def refuse_deleting_with_registrations(event: Event, **_) -> None:

@@ -1,6 +1,7 @@
 """Back-office routes for attendees: who signed up for an event, and cancelling on someone's behalf."""
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from ..catalogue.models import Event
@@ -29,6 +30,6 @@ def index(event_id: int):
 @blueprint.post("/registrations/<id:registration_id>/cancel")
 def cancel(registration_id: int):
     registration = db.get_or_404(Registration, registration_id)
-    return confirmed_action(services.cancel_registration, registration, now=utcnow(),
+    return confirmed_action(services.cancel_registration, registration, now=utcnow(), actor=current_user,
                             done=_("Registration cancelled; the attendee has been told."),
                             back=url_for("attendees.index", event_id=registration.event_id))

@@ -6,12 +6,13 @@ import re
 import secrets
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, ForeignKey, Index, String, func, select, text
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, UniqueConstraint, func, select, text
 from sqlalchemy import false as sa_false
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..catalogue.models import Event
+from ..accounts.models import User
+from ..catalogue.models import Event, Organization
 from ..database import TimestampMixin, UTCDateTime, enum_column
 from ..extensions import Model, db
 from ..languages import DEFAULT_LANGUAGE
@@ -22,11 +23,18 @@ class RegistrationStatus(enum.StrEnum):
     WAITLISTED = "waitlisted"
     CANCELLED = "cancelled"
     CHECKED_IN = "checked_in"  # at the door (SPEC 4d; no check-in pages yet): still holds its seat
+    # Named by their company within its quota: holds one of the company's seats until the person confirms
+    # (→ CONFIRMED) or declines, or confirm_by passes (→ CANCELLED).
+    INVITED = "invited"
 
 
 # Statuses that hold a seat, and those that count as "registered" for the one-per-e-mail rule.
 SEAT_HOLDING = (RegistrationStatus.CONFIRMED, RegistrationStatus.CHECKED_IN)
-ACTIVE = (*SEAT_HOLDING, RegistrationStatus.WAITLISTED)
+ACTIVE = (*SEAT_HOLDING, RegistrationStatus.WAITLISTED, RegistrationStatus.INVITED)
+# What holds one of a delegation's seats (its quota): the people named, confirmed or not.
+QUOTA_HOLDING = (RegistrationStatus.INVITED, *SEAT_HOLDING)
+# Not yet sure of a seat: their calendar shows the event TENTATIVE.
+TENTATIVE = (RegistrationStatus.WAITLISTED, RegistrationStatus.INVITED)
 
 
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")  # what new_token() makes; anything else is not ours
@@ -56,6 +64,7 @@ class Registration(TimestampMixin, Model):
     language: Mapped[str] = mapped_column(String(2), default=DEFAULT_LANGUAGE)  # of the e-mails we send
     # Set by the sign-up form: a second submission of the same form finds this registration.
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # When a tentative place last moved on: promoted from a waiting list, or an invitation confirmed.
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The event start a reminder was queued for: one reminder per start (again if the event moves).
     reminded_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -71,8 +80,14 @@ class Registration(TimestampMixin, Model):
     # When the person's details were deleted at their request (services.erase_personal_data): the row
     # stays, anonymised, so seat and attendance counts stay right.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A place named by a company within its quota (None: a public sign-up). Its waiting list is the
+    # company's own, and a seat it frees goes back to the company's pool.
+    delegation_id: Mapped[int | None] = mapped_column(ForeignKey("delegation.id"), index=True)
+    # An INVITED person's deadline to confirm (delegations.expire_unconfirmed).
+    confirm_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()
+    delegation: Mapped[Delegation | None] = relationship(back_populates="registrations")
 
     __table_args__ = (
         # SPEC 3.3: one active registration per (event, e-mail), enforced by the database.
@@ -95,9 +110,11 @@ class Registration(TimestampMixin, Model):
         """1 for the next person to get a seat; None when not on the waiting list."""
         if self.status != RegistrationStatus.WAITLISTED:
             return None
+        same_list = (Registration.delegation_id.is_(None) if self.delegation_id is None
+                     else Registration.delegation_id == self.delegation_id)  # the public one, or the company's
         ahead = select(func.count(Registration.id)).where(
             Registration.event_id == self.event_id, Registration.status == RegistrationStatus.WAITLISTED,
-            Registration.id < self.id)
+            same_list, Registration.id < self.id)
         return (db.session.scalar(ahead) or 0) + 1
 
 
@@ -111,3 +128,73 @@ class PersonalFeed(TimestampMixin, Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)  # normalized like Registration.email
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+
+
+class Delegation(TimestampMixin, Model):
+    """A company's seat quota for one event (SPEC 2): N seats held against the capacity from the grant on,
+    named, confirmed or not. Withdrawn, the row stays (its history does); a new grant revives it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    quota: Mapped[int]
+    # An invited person has this many days to confirm (never past the event's start).
+    confirm_days: Mapped[int] = mapped_column(default=3, server_default=text("3"))
+    # Naming and swapping people close then (default: a day before the event starts).
+    changes_close_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship()
+    organization: Mapped[Organization] = relationship()
+    registrations: Mapped[list[Registration]] = relationship(back_populates="delegation", order_by="Registration.id")
+
+    __table_args__ = (UniqueConstraint("event_id", "organization_id"),)
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class DelegationChangeKind(enum.StrEnum):
+    GRANTED = "granted"
+    QUOTA_CHANGED = "quota_changed"
+    WITHDRAWN = "withdrawn"
+    NAMED = "named"
+    NAMED_TO_WAITLIST = "named_to_waitlist"  # over the quota: on the company's own waiting list
+    PROMOTED = "promoted"  # from the company's waiting list to a seat (invited)
+    INVITATION_RESENT = "invitation_resent"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    SWAPPED = "swapped"
+    CANCELLED = "cancelled"
+
+
+class DelegationChange(Model):
+    """The history of a delegation: who did what, when, to whom. Written once, never edited."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delegation_id: Mapped[int] = mapped_column(ForeignKey("delegation.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[DelegationChangeKind] = mapped_column(enum_column(DelegationChangeKind))
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id"))
+    # A swap: the place handed over (registration_id is the colleague who got it).
+    replaced_registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id"))
+    # The organizer or lead contact who did it; None for the person themselves or the system (a deadline).
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    details: Mapped[str] = mapped_column(String(200), default="")
+
+    registration: Mapped[Registration | None] = relationship(foreign_keys=[registration_id])
+    replaced_registration: Mapped[Registration | None] = relationship(foreign_keys=[replaced_registration_id])
+    actor: Mapped[User | None] = relationship()
+
+
+def record_change(delegation: Delegation, kind: DelegationChangeKind, *, at: datetime, actor: User | None = None,
+                  registration: Registration | None = None, replaced: Registration | None = None,
+                  details: str = "") -> DelegationChange:
+    change = DelegationChange(delegation_id=delegation.id, kind=kind, registration=registration,
+                              replaced_registration=replaced, actor=actor, at=at, details=details)
+    db.session.add(change)
+    return change

@@ -15,6 +15,7 @@ from ..catalogue.changes import Change
 from ..catalogue.models import Event, EventSession
 from ..extensions import db
 from ..feeds.ical import build_calendar
+from ..i18n import format_local_moment
 from ..mail.models import OutboxMessage
 from ..mail.services import enqueue_message
 from ..site import base_url, external_url, organizer_address
@@ -33,6 +34,14 @@ SUBJECTS = {
     "event_cancelled": _l("Event cancelled: %(title)s"),
     "event_reinstated": _l("Event takes place after all: %(title)s"),
     "reminder": _l("Reminder: %(title)s"),
+    "invited": _l("Your company named you for %(title)s: please confirm"),
+    "company_promoted": _l("A seat of your company freed up for %(title)s: please confirm"),
+    "company_waitlisted": _l("You are on your company's waiting list: %(title)s"),
+    "declined": _l("You declined your place: %(title)s"),
+    "invitation_expired": _l("Your place was not confirmed in time: %(title)s"),
+    "handed_over": _l("Your place went to a colleague: %(title)s"),
+    "removed_by_company": _l("Your company withdrew your place: %(title)s"),
+    "delegation_withdrawn": _l("Your company's seats were withdrawn: %(title)s"),
 }
 HEADLINES = {
     "confirmed": _l("Hello %(name)s, your place is confirmed."),
@@ -49,9 +58,28 @@ HEADLINES = {
     "event_reinstated": _l("Hello %(name)s, good news: this event, which had been cancelled, takes place after all. "
                            "Your registration stands; the attached calendar file puts it back in your calendar."),
     "reminder": _l("Hello %(name)s, a reminder: your event is coming up soon. The details are below."),
+    "invited": _l("Hello %(name)s, %(company)s has named you to attend this event. Please confirm your place by "
+                  "%(deadline)s on your registration page (the link below), or decline it: until then the seat is "
+                  "held for you."),
+    "company_promoted": _l("Hello %(name)s, one of the seats of %(company)s for this event freed up and is held for "
+                           "you. Please confirm your place by %(deadline)s on your registration page (the link "
+                           "below), or decline it."),
+    "company_waitlisted": _l("Hello %(name)s, %(company)s has named you for this event, but its seats are all "
+                             "taken: you are number %(position)s on its waiting list. We will write as soon as one "
+                             "of its seats frees up."),
+    "declined": _l("Hello %(name)s, you declined your place at this event; the seat goes back to %(company)s."),
+    "invitation_expired": _l("Hello %(name)s, your place at this event was not confirmed by the deadline, so the "
+                             "seat went back to %(company)s. Ask them if you would still like to attend."),
+    "handed_over": _l("Hello %(name)s, %(company)s has handed your place at this event to a colleague: your "
+                      "registration is cancelled."),
+    "removed_by_company": _l("Hello %(name)s, %(company)s has withdrawn your place at this event: your registration "
+                             "is cancelled."),
+    "delegation_withdrawn": _l("Hello %(name)s, the organizers have withdrawn the seats of %(company)s for this "
+                               "event, so your registration is cancelled. We are sorry."),
 }
 # An invitation (REQUEST) puts the event in the calendar; CANCEL takes it out again.
-CANCELLING_KINDS = {"cancelled", "event_cancelled"}
+CANCELLING_KINDS = {"cancelled", "event_cancelled", "declined", "invitation_expired", "handed_over",
+                    "removed_by_company", "delegation_withdrawn"}
 RESEND_BUCKET_SECONDS = 600  # at most one "resend my link" mail per person per 10 minutes
 
 
@@ -77,6 +105,7 @@ def dedup_key(registration: Registration, kind: str, *, now: datetime, talk: Eve
         "agenda_changed": f"-talk{talk.id}-seq{talk.sequence}" if talk else "",
         "reminder": f"-{int(event.starts_at.timestamp())}",
         "manage_link": f"-{int(now.timestamp()) // RESEND_BUCKET_SECONDS}",
+        "invited": f"-{int(now.timestamp()) // RESEND_BUCKET_SECONDS}",  # the lead may send it again
     }.get(kind, "")
     return f"registration-{registration.id}-{kind}{suffix}"
 
@@ -132,9 +161,14 @@ def notify_calendar_replaced(feed: PersonalFeed, *, language: str, now: datetime
 def message_context(registration: Registration, kind: str) -> dict:
     position = registration.waitlist_position()
     feed = personal_feed_for(registration.email)
+    delegation = registration.delegation
+    deadline = registration.confirm_by
+    values = {"name": registration.name, "position": position,
+              "company": delegation.organization.name if delegation else "",
+              "deadline": format_local_moment(deadline, registration.event.timezone) if deadline else ""}
     return {
         "kind": kind,
-        "headline": str(HEADLINES[kind] % {"name": registration.name, "position": position}),
+        "headline": str(HEADLINES[kind] % values),
         "registration": registration,
         "event": registration.event,
         "manage_url": external_url("registration.manage", token=registration.token),

@@ -7,7 +7,7 @@ from ..catalogue.models import Event
 from ..extensions import db
 from ..feeds.ical import RecipientView
 from ..feeds.selection import Scope
-from .models import ACTIVE, PersonalFeed, Registration, RegistrationStatus, is_well_formed_token
+from .models import ACTIVE, TENTATIVE, PersonalFeed, Registration, is_well_formed_token
 
 
 def personal_feed_for(email: str) -> PersonalFeed:
@@ -44,8 +44,9 @@ def registration_scope(registration: Registration) -> Scope:
 
 
 def recipient_views(email: str) -> dict[int, RecipientView]:
-    """What this address's feed shows of each event it is registered for: TENTATIVE while waiting for
-    a seat, and the person's own changes in SEQUENCE and LAST-MODIFIED (feeds/ical.py)."""
+    """What this address's feed shows of each event it is registered for: TENTATIVE while waiting for a
+    seat or to confirm a company's invitation, and the person's own changes in SEQUENCE and LAST-MODIFIED
+    (feeds/ical.py)."""
     registrations = db.session.scalars(select(Registration).where(
         Registration.email == email, Registration.status.in_(ACTIVE)))
     return {registration.event_id: recipient_view(registration) for registration in registrations}
@@ -53,7 +54,7 @@ def recipient_views(email: str) -> dict[int, RecipientView]:
 
 def recipient_view(registration: Registration) -> RecipientView:
     """The registration's part of what its person's calendar shows, in the feed and in every mail."""
-    return RecipientView(waitlisted=registration.status == RegistrationStatus.WAITLISTED,
+    return RecipientView(waitlisted=registration.status in TENTATIVE,
                          sequence=registration.sequence,
                          changed_at=max(moment for moment in (registration.created_at, registration.promoted_at,
                                                               registration.cancelled_at) if moment is not None))

@@ -13,9 +13,9 @@ from ..i18n import current_language
 from ..site import base_url
 from ..web.edge import render_form
 from ..web.forms import ConfirmForm, attach_domain_error, validated
-from . import services
-from .forms import ResendLinkForm, SignUpForm
-from .models import Registration, RegistrationStatus
+from . import delegation_people, services
+from .forms import InvitationForm, ResendLinkForm, SignUpForm
+from .models import TENTATIVE, Registration, RegistrationStatus
 from .personal_feed import find_personal_feed, person_scope, recipient_view, recipient_views, registration_scope
 
 blueprint = Blueprint("registration", __name__)
@@ -95,13 +95,59 @@ def manage(token: str):
     """This one registration. Its link is shown to whoever filled in the form, who may not own the
     address: what spans the address's other registrations (the personal calendar) is only mailed."""
     registration = services.find_by_token(token) or abort(404)
+    return render_manage_page(registration)
+
+
+def render_manage_page(registration: Registration, invitation_form: InvitationForm | None = None):
+    now = utcnow()
+    invited = registration.status == RegistrationStatus.INVITED
     return render_template("registration/manage.html", registration=registration, event=registration.event,
                            position=registration.waitlist_position(),
-                           shows_details=services.shows_personal_details(registration, now=utcnow()),
+                           shows_details=services.shows_personal_details(registration, now=now),
                            calendar=calendar_links(registration.event, lang=registration.language,
-                                                   base_url=base_url(),
-                                                   waitlisted=registration.status == RegistrationStatus.WAITLISTED),
-                           in_wechat="MicroMessenger" in request.headers.get("User-Agent", ""))
+                                                   base_url=base_url(), waitlisted=registration.status in TENTATIVE),
+                           in_wechat="MicroMessenger" in request.headers.get("User-Agent", ""),
+                           invitation_form=invitation_form or InvitationForm(formdata=None),
+                           can_confirm=invited and delegation_people.can_confirm(registration, now=now),
+                           handed_over=delegation_people.handed_over_to(registration)
+                           if registration.status == RegistrationStatus.CANCELLED and registration.delegation_id
+                           else None, confirm=ConfirmForm()), 422 if invitation_form else 200
+
+
+@blueprint.post("/registrations/<token>/confirm")
+def confirm_invitation(token: str):
+    """The person confirms the place their company named them for, giving their own consent (SPEC 8)."""
+    registration = services.find_by_token(token) or abort(404)
+    form = InvitationForm()
+    if not form.validate():
+        return render_manage_page(registration, form)
+    try:
+        delegation_people.confirm_invitation(registration, shares_with_host=bool(form.shares_with_host.data),
+                                             now=utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("Your place is confirmed. We have sent you a confirmation."), "success")
+    return redirect(url_for("registration.manage", token=token))
+
+
+@blueprint.post("/registrations/<token>/decline")
+def decline_invitation(token: str):
+    registration = services.find_by_token(token) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        flash(_("Your form expired. Please try again."), "error")
+        return redirect(url_for("registration.manage", token=token))
+    try:
+        delegation_people.decline_invitation(registration, now=utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("You declined your place; your company can name someone else."), "success")
+    return redirect(url_for("registration.manage", token=token))
 
 
 @blueprint.get("/registrations/<token>.ics")

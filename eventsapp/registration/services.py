@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from ..accounts.models import User
 from ..catalogue.models import Event, EventStatus
 from ..errors import Conflict, DomainError, NotAllowedInState
 from ..extensions import db
@@ -22,13 +23,17 @@ from ..mail.services import erase_mail_to
 from . import notifications
 from .models import (
     ACTIVE,
-    SEAT_HOLDING,
     PersonalFeed,
     Registration,
     RegistrationStatus,
     is_well_formed_token,
     new_token,
 )
+from .seats import SeatSummary as SeatSummary  # where callers have always found the seat rule
+from .seats import lock_event as lock_event
+from .seats import promote_from_waitlist as promote_from_waitlist
+from .seats import release_place
+from .seats import seat_summary as seat_summary
 
 logger = logging.getLogger(__name__)
 
@@ -81,17 +86,6 @@ class Applicant:
     shares_with_host: bool = False  # the separate, optional consent to hand one's details to the host
 
 
-@dataclass(frozen=True)
-class SeatSummary:
-    capacity: int
-    taken: int
-    waitlist_length: int
-
-    @property
-    def seats_left(self) -> int:
-        return max(self.capacity - self.taken, 0)
-
-
 def registration_closes_at(event: Event) -> datetime:
     """The sign-up deadline: the organizer's, else the start; never after the start."""
     return min(event.registration_closes_at or event.starts_at, event.starts_at)
@@ -119,29 +113,6 @@ def check_registration_open(event: Event, *, now: datetime) -> None:
         raise RegistrationClosed(_l("This event has been cancelled."))
     if window == Window.CLOSED:
         raise RegistrationClosed(_l("Registration for this event has closed."))
-
-
-def lock_event(event_id: int) -> Event:
-    """Take the event's seat lock until the transaction ends, and return it freshly loaded.
-
-    PostgreSQL: a row lock (SELECT ... FOR UPDATE). SQLite has no row locks; a no-op UPDATE takes
-    its database write lock, which serializes writers just the same.
-    """
-    if db.session.get_bind().dialect.name == "sqlite":
-        # Keep updated_at as it is: taking a lock is not a change feeds should see.
-        db.session.execute(update(Event).where(Event.id == event_id)
-                           .values(id=Event.id, updated_at=Event.updated_at, revision=Event.revision))
-    query = select(Event).where(Event.id == event_id).with_for_update().execution_options(populate_existing=True)
-    return db.session.scalars(query).one()
-
-
-def seat_summary(event: Event) -> SeatSummary:
-    counts = dict(db.session.execute(
-        select(Registration.status, func.count(Registration.id))
-        .where(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
-        .group_by(Registration.status)).all())
-    return SeatSummary(capacity=event.capacity, taken=sum(counts.get(s, 0) for s in SEAT_HOLDING),
-                       waitlist_length=counts.get(RegistrationStatus.WAITLISTED, 0))
 
 
 def register(event_id: int, applicant: Applicant, *, now: datetime) -> Registration:
@@ -172,14 +143,14 @@ def register(event_id: int, applicant: Applicant, *, now: datetime) -> Registrat
         event=event, status=status, email=email, name=applicant.name.strip(), phone=applicant.phone,
         organization=applicant.organization.strip(), job_title=applicant.job_title.strip(),
         language=applicant.language, submission_key=applicant.submission_key,
-        sequence=_sequence_after_earlier_registrations(event, email),
+        sequence=sequence_after_earlier_registrations(event, email),
         shares_with_host=applicant.shares_with_host, shares_with_host_at=now if applicant.shares_with_host else None)
-    _insert(registration)
+    insert_registration(registration)
     notifications.notify(registration, status.value, now=now)
     return registration
 
 
-def _sequence_after_earlier_registrations(event: Event, email: str) -> int:
+def sequence_after_earlier_registrations(event: Event, email: str) -> int:
     """Signing up again after cancelling shows the event anew in the same calendar entry (same UID):
     its SEQUENCE must pass the CANCEL's, so the new registration counts on from the last one."""
     earlier = db.session.scalar(select(func.max(Registration.sequence)).where(
@@ -194,7 +165,7 @@ def check_sign_up_mail_quota(email: str, *, now: datetime) -> None:
                               "Please try again later."), "email")
 
 
-def _insert(registration: Registration) -> None:
+def insert_registration(registration: Registration) -> None:
     """The partial unique index is the last word on duplicates (e.g. a race on another path)."""
     try:
         with db.session.begin_nested():
@@ -233,39 +204,18 @@ def can_cancel(registration: Registration, *, now: datetime) -> bool:
     return True
 
 
-def cancel_registration(registration: Registration, *, now: datetime) -> Registration:
-    """Cancel and give the freed seat to the earliest waitlisted person. Cancelling twice is harmless."""
-    event = lock_event(registration.event_id)
+def cancel_registration(registration: Registration, *, now: datetime, actor: User | None = None,
+                        mail: str = "cancelled") -> Registration:
+    """Cancel and give the freed seat to the earliest waitlisted person: a company's seat to its own
+    waiting list (seats.release_place). `actor`: the organizer or lead contact doing it for the person.
+    Cancelling twice is harmless."""
+    lock_event(registration.event_id)
     db.session.refresh(registration)
     if registration.status == RegistrationStatus.CANCELLED:
         return registration
     check_can_cancel(registration, now=now)
-    registration.status = RegistrationStatus.CANCELLED
-    registration.cancelled_at = now
-    registration.sequence += 1  # the CANCEL must supersede the person's last invitation
-    db.session.flush()
-    notifications.notify(registration, "cancelled", now=now)
-    promote_from_waitlist(event, now=now)
+    release_place(registration, now=now, mail=mail, actor=actor)
     return registration
-
-
-def promote_from_waitlist(event: Event, *, now: datetime) -> list[Registration]:
-    """Fill free seats from the waiting list, first come first served. The caller holds lock_event."""
-    free = seat_summary(event).seats_left
-    if free <= 0 or event.status != EventStatus.PUBLISHED:
-        return []
-    promoted = list(db.session.scalars(
-        select(Registration).where(Registration.event_id == event.id,
-                                   Registration.status == RegistrationStatus.WAITLISTED,
-                                   ~Registration.is_erased)  # nobody left to tell
-        .order_by(Registration.id).limit(free)))
-    for registration in promoted:
-        registration.status = RegistrationStatus.CONFIRMED
-        registration.promoted_at = now
-        registration.sequence += 1  # TENTATIVE becomes CONFIRMED in the person's calendar
-        notifications.notify(registration, "promoted", now=now)
-    db.session.flush()
-    return promoted
 
 
 def replace_calendar_address(feed: PersonalFeed, *, language: str, now: datetime) -> PersonalFeed:

@@ -6,6 +6,8 @@ from icalendar import Calendar
 
 from eventsapp.accounts.models import CompanyRole
 from eventsapp.catalogue.models import EventStatus
+from eventsapp.extensions import db
+from eventsapp.registration.delegations import QuotaTerms, grant_quota, withdraw
 
 
 def feed_path(client) -> str:
@@ -68,3 +70,19 @@ def test_another_companys_members_see_their_own_feed_only(client, auth, make_com
 def test_a_malformed_or_unknown_token_is_not_found(client):
     assert client.get("/feeds/companies/short.ics").status_code == 404
     assert client.get("/feeds/companies/" + "A" * 32 + ".ics").status_code == 404
+
+
+def test_events_where_the_company_holds_seats_join_the_feed_and_leave_it_when_withdrawn(
+        client, auth, make_company_member, make_event, now):
+    member = make_company_member()
+    event = make_event(title_en="Where we send people", capacity=20)
+    delegation = grant_quota(event, member.organization, QuotaTerms(quota=4), actor=None, now=now)
+    db.session.commit()
+    auth.login_as(member)
+    path = feed_path(client)
+    first = client.get(path + "?lang=en")
+    assert summaries(first) == {"Where we send people"}
+    withdraw(delegation, actor=None, now=now)
+    db.session.commit()
+    after = client.get(path + "?lang=en", headers={"If-None-Match": first.headers["ETag"]})
+    assert after.status_code == 200 and summaries(after) == set()

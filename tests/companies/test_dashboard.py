@@ -1,5 +1,7 @@
 """The company area: who may enter /company/, and what the dashboard shows (SPEC 3.7, 4c)."""
 from eventsapp.accounts.models import CompanyRole
+from eventsapp.extensions import db
+from eventsapp.registration.delegations import QuotaTerms, grant_quota
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client):
@@ -31,3 +33,17 @@ def test_logging_in_leads_a_member_to_their_dashboard(auth, make_company_member)
 def test_an_unverified_company_is_told_it_waits_for_the_organizers(client, auth, make_company_member, make_company):
     auth.login_as(make_company_member(make_company(verified=False)))
     assert "have not verified" in client.get("/company/?lang=en").get_data(as_text=True)
+
+
+def test_the_dashboard_shows_the_companys_delegations_with_their_counts(client, auth, make_company_member,
+                                                                        make_event, now):
+    member = make_company_member()
+    event = make_event(title_en="Where we send people", capacity=20)
+    grant_quota(event, member.organization, QuotaTerms(quota=4), actor=None, now=now)
+    grant_quota(make_event(title_en="Others go"), make_company_member().organization, QuotaTerms(quota=2),
+                actor=None, now=now)
+    db.session.commit()
+    auth.login_as(member)
+    page = client.get("/company/?lang=en").get_data(as_text=True)
+    assert "Where we send people" in page and "0 of 4 seats confirmed, 0 named" in page
+    assert "Others go" not in page

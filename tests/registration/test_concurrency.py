@@ -2,17 +2,12 @@
 
 Runs on SQLite and, in CI's second pass, on PostgreSQL (the case that matters with several processes).
 """
-import threading
-import urllib.error
-import urllib.parse
-import urllib.request
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from sqlalchemy import select
 
 from eventsapp.extensions import db
 from eventsapp.registration.models import Registration, RegistrationStatus
+from tests.registration.helpers import fire_together, post
 
 SIGN_UPS = 200
 SEATS = 50
@@ -23,32 +18,6 @@ def live_server(serve_app, database_url):
     # Enough connections for every request thread on PostgreSQL (SQLite serializes writers anyway).
     pool = {"pool_size": 40, "max_overflow": 40, "pool_timeout": 60} if database_url.startswith("postgres") else {}
     return serve_app(SQLALCHEMY_ENGINE_OPTIONS=pool).url
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def post(url: str, data: dict) -> int:
-    opener = urllib.request.build_opener(NoRedirect)
-    body = urllib.parse.urlencode(data).encode()
-    try:
-        return opener.open(urllib.request.Request(url, data=body, method="POST"), timeout=120).status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
-def fire_together(calls) -> list[int]:
-    """Start every call at the same moment, each in its own thread."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        barrier.wait()
-        return call()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(run, calls))
 
 
 def sign_up_data(i: int) -> dict:

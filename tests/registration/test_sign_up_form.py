@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from eventsapp.catalogue.models import EventStatus
 from eventsapp.extensions import db
+from eventsapp.phones import InvalidPhone, display_phone, normalize_phone
 from eventsapp.registration.models import Registration
-from eventsapp.registration.phones import InvalidPhone, display_phone, normalize_phone
 from eventsapp.registration.services import Applicant, register
 
 
