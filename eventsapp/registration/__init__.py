@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     from .event_changes import connect_receivers
     from .labels import DELEGATION_CHANGE_LABELS, REGISTRATION_STATUS_LABELS
     from .manage_routes import blueprint as attendee_pages
+    from .queries import count_people_to_tell
     from .routes import blueprint as public_pages
     from .routes import can_be_cancelled, signup_state
     from .services import purge_expired_personal_data, queue_reminders, registration_closes_at
@@ -26,7 +27,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["phone"] = display_phone
     app.jinja_env.globals.update(REGISTRATION_STATUS_LABELS=REGISTRATION_STATUS_LABELS,
                                  DELEGATION_CHANGE_LABELS=DELEGATION_CHANGE_LABELS, signup_state=signup_state,
-                                 can_be_cancelled=can_be_cancelled, registration_closes_at=registration_closes_at)
+                                 can_be_cancelled=can_be_cancelled, registration_closes_at=registration_closes_at,
+                                 count_people_to_tell=count_people_to_tell)
     connect_receivers()  # e-mails and seats follow the organizer's changes to an event
     add_before_pass_hook(app, queue_reminders)  # the mail worker queues "tomorrow" reminders first
     add_before_pass_hook(app, expire_unconfirmed)  # a company's seat not confirmed in time goes back to it

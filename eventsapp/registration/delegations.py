@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ..accounts.members import active_leads
 from ..accounts.models import User
@@ -232,3 +232,28 @@ def delegation_grid(event: Event) -> list[DelegationState]:
 def history(delegation: Delegation) -> list[DelegationChange]:
     return list(db.session.scalars(select(DelegationChange).where(DelegationChange.delegation_id == delegation.id)
                                    .order_by(DelegationChange.id.desc())))
+
+
+def active_delegations(event: Event) -> list[Delegation]:
+    return list(db.session.scalars(select(Delegation).where(Delegation.event_id == event.id,
+                                                            Delegation.withdrawn_at.is_(None))
+                                   .order_by(Delegation.id)))
+
+
+def follow_event_move(event: Event, *, moved_by: timedelta) -> None:
+    """The event moved: each company's cut-off moves with it (it was set relative to the start), and no
+    invited person's deadline lies after the new start. The caller holds lock_event."""
+    for delegation in active_delegations(event):
+        delegation.changes_close_at = min(delegation.changes_close_at + moved_by, event.starts_at)
+    db.session.execute(update(Registration).where(
+        Registration.event_id == event.id, Registration.status == RegistrationStatus.INVITED,
+        Registration.confirm_by > event.starts_at).values(confirm_by=event.starts_at)
+        .execution_options(synchronize_session="fetch"))
+    db.session.flush()
+
+
+def fill_company_seats(event: Event, *, now: datetime) -> list[Registration]:
+    """Each company's waiting list takes the seats its people freed (e.g. while the event was cancelled).
+    The caller holds lock_event."""
+    return [promoted for delegation in active_delegations(event)
+            for promoted in promote_from_company_waitlist(delegation, now=now)]

@@ -12,6 +12,7 @@ from ..catalogue.models import Event, EventSession
 from ..errors import NotAllowedInState, ValidationFailed
 from ..extensions import db
 from . import notifications
+from .delegations import fill_company_seats, follow_event_move
 from .models import ACTIVE, Delegation, Registration
 from .seats import lock_event, promote_from_waitlist, seat_summary
 from .services import active_registrations
@@ -29,6 +30,10 @@ def connect_receivers() -> None:
 
 
 def tell_attendees_event_changed(event: Event, *, now: datetime, change: Change, **_) -> None:
+    """Also: company seats follow a move (their cut-off and invitation deadlines), before anyone is told."""
+    moved_by = change.after.starts_at - change.before.starts_at
+    if moved_by:
+        follow_event_move(lock_event(event.id), moved_by=moved_by)
     for registration in active_registrations(event):
         notifications.notify(registration, "event_changed", now=now, change=change)
 
@@ -48,7 +53,9 @@ def tell_attendees_event_reinstated(event: Event, *, now: datetime, **_) -> None
     promoted to a cancelled event) go to the waiting list, as any freed seat does (SPEC 3.2)."""
     for registration in active_registrations(event):
         notifications.notify(registration, "event_reinstated", now=now)
-    promote_from_waitlist(lock_event(event.id), now=now)
+    locked = lock_event(event.id)
+    fill_company_seats(locked, now=now)
+    promote_from_waitlist(locked, now=now)
 
 
 def keep_seats_consistent(event: Event, *, now: datetime, **_) -> None:

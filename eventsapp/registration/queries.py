@@ -1,9 +1,17 @@
-"""What other pages may read of registrations: the host company's view of its attendees."""
-from sqlalchemy import select
+"""What other pages may read of registrations: how many people an event's change reaches, and the host
+company's view of its attendees."""
+from sqlalchemy import func, select
 
 from ..catalogue.models import Event
 from ..extensions import db
 from .models import ACTIVE, Registration
+
+
+def count_people_to_tell(event: Event) -> int:
+    """Everyone an organizer's change to the event is mailed to: confirmed, waiting or invited by their
+    company (not a company's seats nobody holds yet, nor anyone whose details were erased)."""
+    return db.session.scalar(select(func.count(Registration.id)).where(
+        Registration.event_id == event.id, Registration.status.in_(ACTIVE), ~Registration.is_erased)) or 0
 
 
 def shared_with_host(event: Event) -> list[Registration]:

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from eventsapp.catalogue.models import Event, EventStatus
 from eventsapp.extensions import db
 from eventsapp.mail.models import OutboxMessage
+from eventsapp.registration.delegations import QuotaTerms, grant_quota
 from eventsapp.registration.services import Applicant, cancel_registration, register
 from tests.catalogue.helpers import field_error, page_of
 
@@ -81,3 +82,13 @@ def test_a_confirmed_cancellation_with_one_reason_tells_everyone_once(client, or
     mails = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.id > mails_before)))
     assert sorted(mail.recipient for mail in mails) == ["p0@example.com", "p1@example.com", "p2@example.com"]
     assert all(mail.ics_method == "CANCEL" and "Typhoon warning" in mail.body_text for mail in mails)  # zh too
+
+
+def test_seats_a_company_holds_but_nobody_has_taken_are_not_people_to_tell(client, organizer, make_event,
+                                                                            make_company, now):
+    event = make_event(capacity=10)
+    grant_quota(event, make_company(), QuotaTerms(quota=5), actor=None, now=now)
+    register(event.id, Applicant(name="P", email="p@example.com", phone="+8613800138000", organization="M"), now=now)
+    db.session.commit()
+    assert "I understand that 1 person registered for this event will be told by e-mail." in page_of(
+        client.get(f"/manage/events/{event.id}", query_string={"lang": "en"}))

@@ -1,6 +1,7 @@
 """Delegations (SPEC 3.1, 4c): a company's quota is held against the capacity; its people are named all or
 nothing, confirm themselves, and give their seat back to the company; the organizer grants, changes and
 withdraws the quota. Called directly, as the pages call them; on SQLite and PostgreSQL."""
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,8 @@ from flask_babel import force_locale
 from icalendar import Calendar
 from sqlalchemy import select
 
+from eventsapp.catalogue import services as catalogue
+from eventsapp.catalogue.details import EventDetails
 from eventsapp.catalogue.models import EventStatus
 from eventsapp.errors import Conflict, NotAllowedInState, ValidationFailed
 from eventsapp.extensions import db
@@ -71,11 +74,6 @@ def test_the_company_waiting_list_is_not_the_publics(make_event, grant, colleagu
 
 
 def test_capacity_cannot_drop_below_public_seats_plus_quotas(make_event, grant, applicant, now):
-    from dataclasses import replace
-
-    from eventsapp.catalogue import services as catalogue
-    from eventsapp.catalogue.details import EventDetails
-
     event = make_event(capacity=10)
     grant(event, quota=4)
     sign_up(event, applicant, now)
@@ -398,3 +396,44 @@ def test_delegations_of_a_company_counts_its_people(make_event, make_company, gr
     (state,) = delegations.delegations_of(company)
     assert (state.invited, state.confirmed, state.waitlisted, state.named, state.unnamed) == (1, 1, 1, 2, 0)
     assert delegations.delegations_of(make_company()) == []
+
+
+# --- The event moves, is cancelled, takes place after all ---------------------------------------------------
+
+def move(event, by: timedelta, now) -> None:
+    catalogue.save_event(event, replace(EventDetails.of(event), starts_at=event.starts_at + by,
+                                        ends_at=event.ends_at + by), now=now)
+    db.session.commit()
+
+
+def test_a_moved_event_takes_the_cut_off_along_and_no_deadline_outlasts_the_start(
+        make_event, grant, name_people, colleagues, now):
+    event = make_event(capacity=10, starts_in=timedelta(days=10))
+    delegation = grant(event, quota=2)
+    assert delegation.changes_close_at == event.starts_at - timedelta(days=1)
+    [invited] = name_people(delegation, colleagues(1))
+    assert invited.confirm_by == now + timedelta(days=3)
+    move(event, timedelta(days=7), now)
+    db.session.expire_all()
+    assert delegation.changes_close_at == event.starts_at - timedelta(days=1)
+    move(event, -timedelta(days=15), now)  # now two days away: sooner than the person's deadline
+    db.session.expire_all()
+    assert event.starts_at == now + timedelta(days=2)
+    assert delegation.changes_close_at == event.starts_at - timedelta(days=1)
+    assert invited.confirm_by == event.starts_at
+
+
+def test_seats_freed_while_the_event_was_cancelled_go_to_the_companys_waiting_list_on_reinstatement(
+        make_event, grant, name_people, colleagues, now):
+    event = make_event(capacity=10)
+    delegation = grant(event, quota=1)
+    first, second = name_people(delegation, colleagues(2), put_extra_on_waitlist=True)
+    catalogue.cancel_event(event, reason_zh="暂停", reason_en="", now=now)
+    db.session.commit()
+    cancel_registration(first, now=now)  # nobody is promoted to a cancelled event
+    db.session.commit()
+    assert statuses([first, second]) == [CANCELLED, WAITLISTED]
+    catalogue.reinstate_event(event, now=now)
+    db.session.commit()
+    assert statuses([first, second]) == [CANCELLED, INVITED]
+    assert history_kinds(delegation)[-1] == DelegationChangeKind.PROMOTED
