@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select
 
+from .accounts.models import User
 from .accounts.services import create_organizer, find_user_by_email
 from .catalogue.details import (
     CampaignDetails,
@@ -31,6 +32,7 @@ from .catalogue.services import (
 )
 from .catalogue.uscc import uscc_check_character
 from .database import utcnow
+from .demo_companies import COMPANY_PASSWORD, LEAD_EMAIL, load_demo_companies
 from .extensions import db
 from .timezones import local_to_utc, utc_to_local
 
@@ -40,7 +42,8 @@ ORGANIZER_PASSWORD = "demo-organizer-2026"
 BUREAU_ZH, BUREAU_EN = "上海市质量发展局", "Shanghai Municipal Quality Development Bureau"
 # What the summary counts, singular and plural.
 KINDS = (("campaign", "campaigns"), ("organization", "organizations"), ("venue", "venues"), ("event", "events"),
-         ("session", "sessions"), ("organizer account", "organizer accounts"))
+         ("session", "sessions"), ("organizer account", "organizer accounts"), ("company account", "company accounts"),
+         ("host application", "host applications"), ("delegation", "delegations"))
 
 # uscc: the first 17 characters (authority, type, division code, organization code); the check is added.
 ORGANIZATIONS = {
@@ -370,7 +373,8 @@ def load_demo(*, now: datetime) -> str:
     today = utc_to_local(now, TIMEZONE).date()
     for spec in EVENTS_CURRENT:
         _ensure_event(current, spec, today + timedelta(days=spec["day"]), organizations, venues, tally, now=now)
-    _ensure_organizer(tally)
+    organizer = _ensure_organizer(tally)
+    load_demo_companies(campaign=current, organizer=organizer, tally=tally, now=now)
     return _summary(tally)
 
 
@@ -436,10 +440,10 @@ def _ensure_event(campaign: Campaign, spec: dict, day: date, organizations: dict
     return event
 
 
-def _ensure_organizer(tally: Counter) -> None:
+def _ensure_organizer(tally: Counter) -> User:
     found = find_user_by_email(ORGANIZER_EMAIL)
-    if not _record(tally, "organizer accounts", found):
-        create_organizer(ORGANIZER_EMAIL, ORGANIZER_PASSWORD, name="Demo Organizer")
+    return _record(tally, "organizer accounts", found) or create_organizer(ORGANIZER_EMAIL, ORGANIZER_PASSWORD,
+                                                                            name="Demo Organizer")
 
 
 Found = TypeVar("Found")
@@ -461,4 +465,5 @@ def _summary(tally: Counter) -> str:
         return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts if n) or "nothing"
 
     return (f"Demo data — created: {part('created')}; already present: {part('present')}. "
-            f"Organizer login: {ORGANIZER_EMAIL} / {ORGANIZER_PASSWORD}")
+            f"Organizer login: {ORGANIZER_EMAIL} / {ORGANIZER_PASSWORD}; "
+            f"company login: {LEAD_EMAIL} / {COMPANY_PASSWORD}")

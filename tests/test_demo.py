@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from eventsapp.accounts.members import active_members
 from eventsapp.accounts.services import authenticate
 from eventsapp.catalogue.models import (
     Campaign,
@@ -18,8 +19,13 @@ from eventsapp.catalogue.models import (
 )
 from eventsapp.catalogue.queries import campaign_events
 from eventsapp.catalogue.uscc import is_valid_uscc
+from eventsapp.companies.services import pending_companies
 from eventsapp.demo import ORGANIZER_EMAIL, ORGANIZER_PASSWORD, load_demo
+from eventsapp.demo_companies import COMPANY_PASSWORD, LEAD_EMAIL
 from eventsapp.extensions import db
+from eventsapp.hosting.models import ApplicationStatus, HostApplication
+from eventsapp.hosting.queries import applications_of
+from eventsapp.registration.delegations import delegations_of
 
 EMERGING_SECTORS = {Sector.INTEGRATED_CIRCUITS, Sector.SOFTWARE, Sector.BIOTECH, Sector.NEW_MEDIA,
                     Sector.INTELLIGENT_MANUFACTURING}
@@ -46,7 +52,7 @@ def test_loading_twice_creates_nothing_new(app_ctx, now):
     second = load(now)
 
     assert row_counts() == counts
-    assert counts["campaign"] == 2 and counts["event"] == 9 and counts["user"] == 1
+    assert counts["campaign"] == 2 and counts["event"] == 10 and counts["user"] == 4
     assert "created: nothing" not in first
     assert "created: nothing" in second and "2 campaigns" in second
 
@@ -88,28 +94,39 @@ def test_current_campaign_lies_ahead_with_a_draft_and_a_cancellation(app_ctx, no
     events = current.events
     by_status = {status: [e for e in events if e.status == status] for status in EventStatus}
 
-    assert 4 <= len(events) <= 5
+    assert 5 <= len(events) <= 6
     assert all(event.starts_at > now for event in events)
-    assert len(by_status[EventStatus.DRAFT]) == 1
+    assert len(by_status[EventStatus.DRAFT]) == 2  # one of them made from a company's accepted application
     assert len(by_status[EventStatus.CANCELLED]) == 1
     cancelled = by_status[EventStatus.CANCELLED][0]
     assert cancelled.cancellation_reason_zh and cancelled.cancellation_reason_en
-    assert len(by_status[EventStatus.PUBLISHED]) == len(events) - 2
+    assert len(by_status[EventStatus.PUBLISHED]) == len(events) - 3
     for event in events:
         local = event.starts_at.astimezone(ZoneInfo(event.timezone))
         assert (local.hour, local.minute) == (14, 0)
-        assert event.registration_closes_at <= event.starts_at
+        assert (event.registration_closes_at or event.starts_at) <= event.starts_at
         assert all(event.starts_at <= s.starts_at < s.ends_at <= event.ends_at for s in event.sessions)
 
 
+def made_by_companies() -> set[tuple[str, int]]:
+    """What companies typed in one language (a sign-up, an application): organizers complete it later."""
+    application = db.session.scalar(select(HostApplication).where(HostApplication.event_id.is_not(None)))
+    return {("Organization", pending.organization.id) for pending in pending_companies()} | {
+        ("Event", application.event_id), ("Venue", application.event.venue_id)}
+
+
 def test_every_bilingual_field_is_filled(app_ctx, now):
+    """The demo's own data; what its companies typed through their forms is in one language."""
     load(now)
+    skipped = made_by_companies()
     checks = ((Campaign, ("name", "description", "organizing_body")), (Organization, ("name", "description")),
               (Venue, ("name", "address", "district", "city", "directions")), (Event, ("title", "description")),
               (EventSession, ("title", "abstract")), (Room, ("name",)),
               (Speaker, ("name", "job_title", "organization")))
     for model, fields in checks:
         for row in db.session.scalars(select(model)):
+            if (model.__name__, row.id) in skipped:
+                continue
             for field in fields:
                 assert getattr(row, f"{field}_zh") and getattr(row, f"{field}_en"), (model.__name__, row.id, field)
 
@@ -144,4 +161,22 @@ def test_cli_demo_command_is_idempotent(app):
     assert "created: nothing" in second.output
     with app.app_context():
         assert row_counts() == counts
-        assert counts["event"] == 9
+        assert counts["event"] == 10
+
+
+def test_the_demo_shows_both_sides_of_a_company(app_ctx, now):
+    """A verified company with a lead and a colleague, its accepted application (a draft event it hosts),
+    a delegation of three at a coming event (one confirmed), and a newcomer waiting for verification."""
+    load(now)
+    lead = authenticate(LEAD_EMAIL, COMPANY_PASSWORD)
+    assert lead is not None and lead.is_company_lead and lead.acts_for_verified_company
+    company = lead.organization
+    assert len(active_members(company)) == 2
+    [application] = applications_of(company)
+    assert application.status == ApplicationStatus.ACCEPTED and application.event.status == EventStatus.DRAFT
+    assert application.event.host_id == company.id
+    [state] = delegations_of(company)
+    assert (state.delegation.quota, state.named, state.confirmed) == (5, 3, 1)
+    assert state.delegation.event.starts_at > now and state.delegation.event.status == EventStatus.PUBLISHED
+    [pending] = pending_companies()
+    assert not pending.organization.is_verified and is_valid_uscc(pending.organization.uscc)

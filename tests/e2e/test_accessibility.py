@@ -1,14 +1,22 @@
 """axe-core (tests/e2e/axe, `make install-axe`) finds no serious or critical accessibility problem on
 the public pages, the privacy notice, an attendee's page and its "delete my data" step, and the sign-up
-form, empty and refused, in Chinese and in English."""
+form, empty and refused; on the company pages and the organizers' pages about companies; in Chinese and
+in English."""
+import re
+
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from eventsapp.accounts.services import find_user_by_email
 from eventsapp.catalogue.models import Campaign, Event, EventStatus
+from eventsapp.companies.services import pending_companies
 from eventsapp.database import utcnow
-from eventsapp.demo import load_demo
+from eventsapp.demo import ORGANIZER_EMAIL, ORGANIZER_PASSWORD, load_demo
+from eventsapp.demo_companies import COMPANY_PASSWORD, LEAD_EMAIL
 from eventsapp.extensions import db
+from eventsapp.hosting.queries import applications_of
+from eventsapp.registration.delegations import delegations_of
 from eventsapp.registration.services import Applicant, register
 from tests.e2e.helpers import AXE_SCRIPT, problems
 
@@ -53,4 +61,47 @@ def test_public_pages_and_sign_up_form_pass_axe(live_server, new_page, demo, axe
     page.locator("form.stack-form button[type=submit]").click()  # empty: refused, every error shown
     expect(page.locator(".form-errors")).to_be_visible()
     found["refused sign-up"] = problems(page, axe_source)
+    assert {where: lines for where, lines in found.items() if lines} == {}
+
+
+@pytest.fixture
+def company_demo(app_ctx) -> dict[str, list[str]]:
+    """The demo's company pages: as its lead contact, as an organizer, and the account forms anyone opens."""
+    now = utcnow()
+    load_demo(now=now)
+    db.session.commit()
+    lead = find_user_by_email(LEAD_EMAIL)
+    [state] = delegations_of(lead.organization)
+    [application] = applications_of(lead.organization)
+    [pending] = pending_companies()
+    campaign = application.call.campaign
+    return {
+        "anyone": ["/auth/register", "/auth/join", "/auth/reset", "/auth/login"],
+        "lead": ["/company/", "/company/applications", f"/company/applications/{application.id}",
+                 f"/company/applications/new?campaign={campaign.slug}", "/company/delegations",
+                 f"/company/delegations/{state.delegation.id}", "/company/members", "/company/profile",
+                 "/company/calendar", f"/company/events/{application.event_id}"],
+        "organizer": ["/manage/companies", f"/manage/companies/{pending.organization.id}",
+                      f"/manage/campaigns/{campaign.slug}/applications", f"/manage/applications/{application.id}",
+                      f"/manage/campaigns/{campaign.slug}/call",
+                      f"/manage/events/{state.delegation.event_id}/delegations"],
+    }
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_company_and_back_office_company_pages_pass_axe(live_server, new_page, company_demo, axe_source, lang):
+    found = {}
+    for who, login in (("anyone", None), ("lead", (LEAD_EMAIL, COMPANY_PASSWORD)),
+                       ("organizer", (ORGANIZER_EMAIL, ORGANIZER_PASSWORD))):
+        page = new_page()
+        if login:
+            page.goto(f"{live_server.url}/auth/login?lang=en")
+            page.get_by_label("E-mail").fill(login[0])
+            page.get_by_label("Password").fill(login[1])
+            page.get_by_role("button", name="Sign in").click()
+            expect(page).not_to_have_url(re.compile(r"/auth/login"))
+        for path in company_demo[who]:
+            response = page.goto(f"{live_server.url}{path}{'&' if '?' in path else '?'}lang={lang}")
+            assert response.status == 200, (who, path)
+            found[f"{who} {path}"] = problems(page, axe_source)
     assert {where: lines for where, lines in found.items() if lines} == {}

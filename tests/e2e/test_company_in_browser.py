@@ -12,6 +12,8 @@ from eventsapp.catalogue.uscc import uscc_check_character
 from eventsapp.extensions import db
 from eventsapp.hosting import services as hosting
 from eventsapp.hosting.details import CallDetails
+from eventsapp.registration.delegations import QuotaTerms, grant_quota
+from eventsapp.registration.models import Registration, RegistrationStatus
 from eventsapp.timezones import utc_to_local
 from tests.e2e.helpers import deliver_outbox, sign_in
 
@@ -100,3 +102,50 @@ def test_a_company_signs_up_is_verified_applies_to_host_and_is_accepted(
     deliver_outbox(live_server)
     subjects = [message["Subject"] for message in mail_to(smtp_server, LEAD_EMAIL)]
     assert any("accepted" in subject.lower() for subject in subjects), subjects
+
+
+def test_a_lead_names_three_colleagues_and_one_confirms(live_server, smtp_server, new_page, make_event,
+                                                         make_company_member, app_ctx, now):
+    lead = make_company_member(email=LEAD_EMAIL, password=LEAD_PASSWORD, language="en")
+    event = make_event(title_en="Delegation Day", capacity=20)
+    delegation = grant_quota(event, lead.organization, QuotaTerms(quota=3), actor=None, now=now)
+    db.session.commit()
+    page = new_page()
+    page.goto(f"{live_server.url}/auth/login?lang=en")
+    page.get_by_label("E-mail").fill(LEAD_EMAIL)
+    page.get_by_label("Password").fill(LEAD_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Delegations", exact=True).first.click()
+    page.get_by_role("link", name="Delegation Day").click()
+    colleagues = [("李明", "li@zhiheng.example", "138 0013 8001"),
+                  ("Anna Schmidt", "anna@zhiheng.example", "+49 151 23456789"),
+                  ("赵强", "zhao@zhiheng.example", "138 0013 8003")]
+    for row, (name, email, mobile) in enumerate(colleagues, start=1):
+        page.get_by_label(f"Full name {row}", exact=True).fill(name)
+        page.get_by_label(f"E-mail {row}", exact=True).fill(email)
+        page.get_by_label(f"Mobile phone {row}", exact=True).fill(mobile)
+    page.get_by_role("button", name="Name these people").click()
+    for name, _email, _mobile in colleagues:
+        expect(page.get_by_role("cell", name=name)).to_be_visible()
+
+    deliver_outbox(live_server)
+    [invitation] = mail_to(smtp_server, "anna@zhiheng.example")
+    colleague = new_page()
+    colleague.goto(link_in(invitation, rf"{re.escape(live_server.url)}/registrations/[\w-]+"))
+    colleague.get_by_role("checkbox", name=re.compile(r"^I agree")).check()
+    colleague.get_by_role("button", name="Confirm my place").click()
+    expect(colleague.get_by_text("Your place is confirmed.", exact=True)).to_be_visible()
+
+    page.reload()
+    states = {registration.email: registration.status for registration in people_of(delegation)}
+    assert states == {"li@zhiheng.example": RegistrationStatus.INVITED,
+                      "anna@zhiheng.example": RegistrationStatus.CONFIRMED,
+                      "zhao@zhiheng.example": RegistrationStatus.INVITED}
+    deliver_outbox(live_server)
+    assert [message["Subject"] for message in mail_to(smtp_server, "anna@zhiheng.example")][-1] == \
+        "Your place is confirmed: Delegation Day"
+
+
+def people_of(delegation) -> list[Registration]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Registration).where(Registration.delegation_id == delegation.id)))
