@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..database import utcnow
 from ..i18n import current_language
-from ..web.company import company_blueprint, require_company_lead, require_verified_address
+from ..web.company import company_blueprint, require_company_lead
 from ..web.edge import commit_or_show, confirmed_action, render_form
 from ..web.forms import ConfirmForm, validated
 from . import companies, invitations, members
@@ -15,7 +15,6 @@ from .forms import InviteForm, ProfileForm
 from .models import CompanyRole, Invitation, JoinRequest, User
 
 blueprint = company_blueprint("company_account", __name__)
-blueprint.before_request(require_verified_address)
 
 
 def back() -> str:

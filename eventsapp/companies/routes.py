@@ -31,10 +31,12 @@ def dashboard():
 
 @blueprint.get("/events/<id:event_id>")
 def hosted_event(event_id: int):
-    """A hosted event's numbers, and the people who agreed to share their details with the host (PIPL Art. 23)."""
+    """A hosted event's numbers, and the people who agreed to share their details with the host (PIPL Art. 23):
+    only once the organizers verified that this account speaks for the host."""
     event = queries.hosted_event(g.company, event_id) or abort(404)
     counts = queries.sign_up_counts([event]).get(event.id, queries.SignUpCounts())
-    return render_template("company/hosted_event.html", event=event, counts=counts, attendees=shared_with_host(event))
+    attendees = shared_with_host(event) if g.company.is_verified else None
+    return render_template("company/hosted_event.html", event=event, counts=counts, attendees=attendees)
 
 
 @blueprint.get("/calendar")

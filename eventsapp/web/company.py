@@ -1,6 +1,6 @@
 """The company area under /company/ (SPEC 4c). Each domain has its own company blueprint, made here so
 that every page of it is guarded the same way: a member acts only for their own organization."""
-from flask import Blueprint, abort, g, make_response, render_template
+from flask import Blueprint, abort, g, make_response, render_template, request
 from flask_login import current_user
 
 from ..extensions import login_manager
@@ -12,13 +12,21 @@ def company_blueprint(name: str, import_name: str) -> Blueprint:
     return blueprint
 
 
+# The one company page open before the member has confirmed their address: it says where they stand.
+OPEN_BEFORE_CONFIRMATION = {"company.dashboard"}
+
+
 def require_company_member():
-    """Every company page: anonymous → login page; an organizer or a user of no company → 403.
-    `g.company` is the member's organization: pages look rows up through it, never by a bare id."""
+    """Every company page: anonymous → login page; an organizer or a user of no company → 403; a member
+    whose address is not confirmed yet sees only the dashboard (someone who joined with another
+    person's address must not read what the company sees). `g.company` is the member's organization:
+    pages look rows up through it, never by a bare id."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if not current_user.is_company_member:
         abort(403)
+    if request.endpoint not in OPEN_BEFORE_CONFIRMATION:
+        require_verified_address()
     g.company = current_user.organization
     return None
 

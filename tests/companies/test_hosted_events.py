@@ -63,3 +63,28 @@ def test_company_pages_are_for_company_members_only(client, auth, make_event, ma
     for path in ("/company/", f"/company/events/{event.id}", "/company/calendar"):
         assert client.get(path).status_code == 403, path
     assert client.post("/company/calendar/replace").status_code == 403
+
+
+def test_a_member_without_a_confirmed_address_sees_only_the_dashboard(client, auth, make_company_member,
+                                                                      make_event):
+    """Someone who joined with another person's address must not read what the company sees."""
+    member = make_company_member(role=CompanyRole.MEMBER, email_verified_at=None)
+    event = make_event(host=member.organization)
+    add_registration(event, "shares@example.com", shares=True)
+    auth.login_as(member)
+    assert client.get("/company/").status_code == 200
+    for path in (f"/company/events/{event.id}", "/company/calendar", "/company/members", "/company/applications",
+                 "/company/delegations"):
+        response = client.get(path + "?lang=en")
+        assert response.status_code == 403 and "Confirm your address" in response.get_data(as_text=True), path
+        assert "shares@example.com" not in response.get_data(as_text=True)
+
+
+def test_an_unverified_company_sees_counts_but_no_attendee(client, auth, make_company_member, make_company,
+                                                           make_event):
+    member = make_company_member(make_company(verified=False))
+    event = make_event(host=member.organization)
+    add_registration(event, "shares@example.com", shares=True)
+    auth.login_as(member)
+    page = client.get(f"/company/events/{event.id}?lang=en").get_data(as_text=True)
+    assert "shares@example.com" not in page and "once the organizers have verified" in page
