@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
@@ -98,6 +99,18 @@ def check_can_change(application: HostApplication, *, now: datetime) -> None:
     check_accepting(application.call, now=now)
 
 
+def lock_application(application: HostApplication) -> HostApplication:
+    """Take the application's row lock until the transaction ends, and read it afresh: an organizer's
+    review and the company's withdrawal or edit happen one after the other, each seeing the other's end.
+
+    PostgreSQL: SELECT ... FOR UPDATE. SQLite has no row locks: a write takes its database lock first."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(update(HostApplication).where(HostApplication.id == application.id)
+                           .values(status=HostApplication.status).execution_options(synchronize_session=False))
+    return db.session.scalars(select(HostApplication).where(HostApplication.id == application.id)
+                              .with_for_update().execution_options(populate_existing=True)).one()
+
+
 def check_under_review(application: HostApplication) -> None:
     if application.status == ApplicationStatus.WITHDRAWN:
         raise NotAllowedInState(_l("This application was withdrawn."))
@@ -174,6 +187,7 @@ def submit_application(call: HostCall, organization: Organization, details: Appl
 
 def update_application(application: HostApplication, details: ApplicationDetails, *,
                        now: datetime) -> HostApplication:
+    lock_application(application)
     check_can_change(application, now=now)
     copy_columns(check_application(details), application)
     db.session.flush()
@@ -182,6 +196,7 @@ def update_application(application: HostApplication, details: ApplicationDetails
 
 def withdraw_application(application: HostApplication, *, now: datetime) -> HostApplication:
     """Possible until the organizers review it, also after the deadline."""
+    lock_application(application)
     check_under_review(application)
     application.status = ApplicationStatus.WITHDRAWN
     application.withdrawn_at = now
@@ -205,6 +220,7 @@ def add_comment(application: HostApplication, *, author: User, text: str, now: d
 def accept_application(application: HostApplication, *, reviewer: User, now: datetime) -> Event:
     """A draft event in the campaign, hosted by the company and filled in from the application; at a
     new venue made from its address when it proposed a new site. Every catalogue rule applies."""
+    lock_application(application)
     check_under_review(application)
     venue = application.venue or catalogue.save_venue(Venue(), venue_details(application), now=now)
     event = catalogue.save_event(Event(), event_details(application, venue), now=now)
@@ -216,6 +232,7 @@ def accept_application(application: HostApplication, *, reviewer: User, now: dat
 
 
 def decline_application(application: HostApplication, *, reviewer: User, reason: str, now: datetime) -> None:
+    lock_application(application)
     check_under_review(application)
     if not reason.strip():
         raise ValidationFailed(_l("Tell the company why, in a few words."), "reason")
