@@ -72,9 +72,13 @@ def roster_problems(delegation: Delegation, roster: Sequence[Person]) -> list[Pr
             found.append(Problem(person.line, "email", str(_l("%(email)s is already on line %(line)d.",
                                                                email=email, line=first_line[email]))))
         first_line.setdefault(email, person.line)
+    # Only well-formed addresses are looked up: a malformed one (say with a NUL, which PostgreSQL
+    # refuses outright) is reported above already.
+    malformed = {problem.line for problem in found if problem.field == "email"}
+    well_formed = [email for email, line in first_line.items() if email and line not in malformed]
     registered = set(db.session.scalars(select(Registration.email).where(
         Registration.event_id == event.id, Registration.status.in_(ACTIVE),
-        Registration.email.in_(list(first_line)))))
+        Registration.email.in_(well_formed)))) if well_formed else set()
     found += [Problem(person.line, "email", str(_l("%(email)s is already registered for this event.",
                                                    email=normalize_email(person.email))))
               for person in roster if normalize_email(person.email) in registered]

@@ -101,10 +101,11 @@ def promote_from_waitlist(event: Event, *, now: datetime) -> list[Registration]:
 
 def promote_from_company_waitlist(delegation: Delegation, *, now: datetime) -> list[Registration]:
     """Fill the delegation's free seats from its own waiting list, in order: each one is invited and
-    must confirm, like anyone the company names. The caller holds lock_event."""
+    must confirm, like anyone the company names. Not after the cut-off: the list is fixed then (the
+    venue needs it), and a freed place would be a swap by another name. The caller holds lock_event."""
     event = delegation.event
     free = free_in_quota(delegation)
-    if free <= 0 or event.status != EventStatus.PUBLISHED or now >= event.starts_at:
+    if free <= 0 or event.status != EventStatus.PUBLISHED or now >= min(event.starts_at, delegation.changes_close_at):
         return []
     promoted = list(db.session.scalars(
         select(Registration).where(Registration.delegation_id == delegation.id,

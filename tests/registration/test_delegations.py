@@ -323,6 +323,17 @@ def test_the_lead_removing_someone_tells_them_and_refills_from_the_company_list(
     assert removal.kind == DelegationChangeKind.CANCELLED and removal.actor_id == lead.id
 
 
+def test_after_the_cut_off_a_removal_frees_the_seat_but_invites_nobody(make_event, make_company_member, grant,
+                                                                      colleagues, name_people, now):
+    """The list is fixed at the cut-off: removing someone then is no back door to a swap."""
+    delegation = grant(make_event(starts_in=timedelta(days=10)), quota=1)
+    lead = make_company_member(delegation.organization)
+    named = name_people(delegation, colleagues(2), put_extra_on_waitlist=True)
+    delegation_people.remove_person(named[0], actor=lead, now=delegation.changes_close_at + timedelta(minutes=1))
+    db.session.commit()
+    assert statuses(named) == [CANCELLED, WAITLISTED]
+
+
 def test_unconfirmed_invitations_expire_back_to_the_company(make_event, make_company_member, grant, colleagues,
                                                            name_people, now, outbox):
     delegation = grant(make_event(starts_in=timedelta(days=10)), quota=1, confirm_days=3)
