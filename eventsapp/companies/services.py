@@ -5,16 +5,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from ..accounts.companies import latest_verification_request
 from ..accounts.mails import mail_organization_rejected, mail_organization_verified
 from ..accounts.members import active_leads, has_members
 from ..accounts.models import Invitation, JoinRequest, JoinStatus, User, VerificationRequest
-from ..catalogue.models import Event, Organization, Sector
+from ..catalogue.models import Event, Organization, Sector, event_co_host
 from ..catalogue.uscc import is_valid_uscc
 from ..errors import NotAllowedInState, ValidationFailed
 from ..extensions import db
+from ..hosting.models import HostApplication
+from ..registration.models import Delegation
+from .models import CompanyFeed
 
 # What a merged organization takes from the account when its own is empty.
 MERGED_FIELDS = ("name_zh", "name_en", "website", "contact_phone", "contact_email", "description_zh",
@@ -104,16 +107,52 @@ def check_merge(pending: Organization, target: Organization) -> None:
                                    organization=target.name), "target")
     if db.session.scalar(select(Event.id).where(Event.host_id == pending.id).limit(1)) is not None:
         raise NotAllowedInState(_l("This account already hosts events; it cannot be merged."), "target")
+    if unhandled_references(pending):
+        raise NotAllowedInState(_l("Other records refer to this account; it cannot be merged."), "target")
+
+
+def unhandled_references(organization: Organization) -> list[str]:
+    """Tables that point at the organization but that merging does not carry over (a table added later,
+    say): merging must not let the database's cascade delete their rows silently."""
+    handled = {model.__table__ for model in MOVED_WITH_THE_ACCOUNT} | {Event.__table__, event_co_host,
+                                                                        CompanyFeed.__table__}
+    references = [key.parent for table in db.metadata.sorted_tables if table not in handled
+                  for key in table.foreign_keys if key.column.table is Organization.__table__]
+    return [column.table.name for column in references
+            if db.session.execute(select(column).where(column == organization.id).limit(1)).first()]
+
+
+def move_co_hosting(pending: Organization, target: Organization) -> None:
+    """Events that name the account as a co-host name the organization instead (once)."""
+    already = select(event_co_host.c.event_id).where(event_co_host.c.organization_id == target.id)
+    db.session.execute(delete(event_co_host).where(event_co_host.c.organization_id == pending.id,
+                                                   event_co_host.c.event_id.in_(already)))
+    db.session.execute(update(event_co_host).where(event_co_host.c.organization_id == pending.id)
+                       .values(organization_id=target.id))
+
+
+def move_company_feed(pending: Organization, target: Organization) -> None:
+    """Its members' subscriptions keep working: the calendar address moves, unless the target has one."""
+    if db.session.scalar(select(CompanyFeed.id).where(CompanyFeed.organization_id == target.id)) is None:
+        db.session.execute(update(CompanyFeed).where(CompanyFeed.organization_id == pending.id)
+                           .values(organization_id=target.id))
+
+
+# Rows that belong to a company account and go with its people to the organization it is merged into.
+MOVED_WITH_THE_ACCOUNT = (User, Invitation, JoinRequest, VerificationRequest, HostApplication, Delegation)
 
 
 def merge_organization(pending: Organization, target: Organization, *, organizer: User,
                        now: datetime) -> Organization:
-    """The account's people, invitations and requests move to `target`, which takes the code and any
-    field it lacks, and is verified; the account's own organization is deleted."""
+    """The account's people, invitations and requests (and anything else of it: co-hosted events, its
+    calendar address) move to `target`, which takes the code and any field it lacks, and is verified;
+    the account's own organization is deleted."""
     check_merge(pending, target)
-    for model in (User, Invitation, JoinRequest, VerificationRequest):
+    for model in MOVED_WITH_THE_ACCOUNT:
         db.session.execute(update(model).where(model.organization_id == pending.id)
                            .values(organization_id=target.id).execution_options(synchronize_session=False))
+    move_co_hosting(pending, target)
+    move_company_feed(pending, target)
     db.session.execute(update(VerificationRequest).where(VerificationRequest.organization_id == target.id,
                                                          VerificationRequest.decided_at.is_(None))
                        .values(decided_at=now, decided_by_id=organizer.id))

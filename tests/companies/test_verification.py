@@ -4,8 +4,9 @@ import pytest
 from sqlalchemy import select
 
 from eventsapp.accounts.models import CompanyRole, Invitation, JoinRequest, JoinStatus, User, VerificationRequest
-from eventsapp.catalogue.models import Organization
+from eventsapp.catalogue.models import Event, Organization
 from eventsapp.companies import services
+from eventsapp.companies.feed import company_feed_for
 from eventsapp.errors import NotAllowedInState
 from eventsapp.extensions import db
 from tests.accounts.helpers import join_data, mails_to, signup_data, uscc
@@ -99,6 +100,22 @@ def test_merging_is_refused_into_an_organization_with_members_or_another_code(cl
     db.session.expire_all()
     still_pending = db.session.get(Organization, pending.id)
     assert still_pending is not None and not still_pending.is_verified
+
+
+def test_merging_carries_co_hosted_events_and_the_calendar_address_over(pending, make_organization, make_event,
+                                                                        now):
+    """Nothing of the account is lost to the database's cascade: an event that names it as co-host names
+    the organization, and its members' subscribed calendar keeps its address."""
+    target = make_organization(name_en="Catalogue Org", verified_at=now)
+    event = make_event()
+    event.co_hosts.append(pending)
+    feed_token = company_feed_for(pending).token
+    db.session.commit()
+    services.merge_organization(pending, target, organizer=make_organizer(), now=now)
+    db.session.commit()
+    db.session.expire_all()
+    assert [host.id for host in db.session.get(Event, event.id).co_hosts] == [target.id]
+    assert company_feed_for(db.session.get(Organization, target.id)).token == feed_token
 
 
 def make_organizer() -> User:
