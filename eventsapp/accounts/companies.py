@@ -16,7 +16,7 @@ from ..text import has_control_character
 from .mails import mail_join_request_to_leads, mail_verification_link
 from .members import active_leads
 from .models import CompanyRole, JoinRequest, JoinStatus, Role, User, VerificationRequest
-from .services import check_email_free, check_new_password, find_user_by_email
+from .services import check_email_free, check_new_password, find_user_by_email, insert_account
 from .tokens import LinkRefused, read_verification_token
 
 USCC_LENGTH = 18
@@ -102,8 +102,7 @@ def register_company(company: CompanyDetails, person: Person, *, language: str, 
     user = User(email=normalize_email(person.email), name=person.name, phone=person.phone, language=language,
                 role=Role.COMPANY_MEMBER, company_role=CompanyRole.LEAD, organization=organization)
     user.set_password(person.password)
-    db.session.add_all([organization, user, VerificationRequest(organization=organization)])
-    db.session.flush()
+    insert_account(organization, user, VerificationRequest(organization=organization))
     mail_verification_link(user, now=now)
     return user
 

@@ -17,7 +17,7 @@ from ..mail.addresses import normalize_email
 from ..text import has_control_character
 from .mails import mail_invitation
 from .models import CompanyRole, Invitation, Role, User
-from .services import check_email_free, check_new_password
+from .services import check_email_free, check_new_password, insert_account
 from .tokens import LinkExpired, LinkRefused
 
 INVITATION_LIFETIME = timedelta(days=7)
@@ -108,7 +108,7 @@ def accept_invitation(token: str, invitee: Invitee, *, language: str, now: datet
                 role=Role.COMPANY_MEMBER, company_role=CompanyRole.MEMBER, organization=invitation.organization,
                 email_verified_at=now)
     user.set_password(invitee.password)
+    insert_account(user)
     invitation.accepted_at = now
-    db.session.add(user)
     db.session.flush()
     return user

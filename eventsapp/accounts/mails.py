@@ -75,21 +75,24 @@ def mail_join_request_to_leads(join_request: JoinRequest, leads: Iterable[User],
 
 
 def mail_join_outcome(join_request: JoinRequest, user: User | None, *, now: datetime) -> None:
-    """Approved: with a link that confirms the address (the user is made now). Refused: just that."""
+    """Approved: with a link that confirms the address (the user is made now). Refused: just that.
+    Written in the requester's language (the organization's name too), not the decider's."""
     organization = join_request.organization
-    if user is not None:
-        url = external_url("auth.verify_email", token=verification_token(user, now=now))
-        paragraphs = [_l("Your request to join %(organization)s was approved.", organization=organization.name),
-                      _l("Confirm your address, then sign in with the password you chose.")]
-        subject, label = _l("Welcome to %(organization)s", organization=organization.name), _l("Confirm my address")
-    else:
-        url, label = "", ""
-        subject = _l("Your request to join %(organization)s", organization=organization.name)
-        paragraphs = [_l("Your request to join %(organization)s was not approved. If you think this is a "
-                         "mistake, please contact the organization.", organization=organization.name)]
+    url = external_url("auth.verify_email", token=verification_token(user, now=now)) if user is not None else ""
+
+    def compose() -> Notice:
+        if user is not None:
+            return Notice(subject=_l("Welcome to %(organization)s", organization=organization.name),
+                          paragraphs=[_l("Your request to join %(organization)s was approved.",
+                                         organization=organization.name),
+                                      _l("Confirm your address, then sign in with the password you chose.")],
+                          action_label=_l("Confirm my address"), action_url=url)
+        return Notice(subject=_l("Your request to join %(organization)s", organization=organization.name),
+                      paragraphs=[_l("Your request to join %(organization)s was not approved. If you think this is "
+                                     "a mistake, please contact the organization.", organization=organization.name)])
+
     queue_notice(recipient=join_request.email, language=join_request.language, now=now,
-                 dedup_key=f"join-request-{join_request.id}-{join_request.status}",
-                 compose=lambda: Notice(subject=subject, paragraphs=paragraphs, action_label=label, action_url=url))
+                 dedup_key=f"join-request-{join_request.id}-{join_request.status}", compose=compose)
 
 
 def mail_organization_verified(organization: Organization, leads: Iterable[User], *, now: datetime) -> None:

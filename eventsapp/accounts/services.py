@@ -2,6 +2,7 @@
 import hmac
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from werkzeug import security
 
 from ..errors import Conflict, ValidationFailed
@@ -62,6 +63,20 @@ def check_email_free(email: str) -> None:
     if find_user_by_email(email) is not None:
         raise Conflict(_l("An account with this e-mail address already exists. Sign in, or ask for a new "
                           "password if you forgot it."), field="email")
+
+
+def insert_account(*rows: object) -> None:
+    """Add a new account's rows. The unique address (and code) is the last word when the same form is
+    sent twice at once: the second gets the Conflict that check_email_free gives, not an error page.
+    The failed transaction is rolled back here (no savepoint: on SQLite, a SAVEPOINT that opens the
+    transaction would commit it on release)."""
+    db.session.add_all(rows)
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise Conflict(_l("An account with this e-mail address already exists. Sign in, or ask for a new "
+                          "password if you forgot it."), field="email") from error
 
 
 def create_organizer(email: str, password: str, *, name: str = "") -> User:

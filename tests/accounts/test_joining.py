@@ -35,6 +35,7 @@ def test_asking_to_join_tells_the_lead_who_approves_and_the_person_signs_in(clie
     assert user.phone == "+8613900001111" and user.email_verified_at is None
     [outcome] = mails_to("li.ming@shmetro.example")
     assert "/auth/verify/" in outcome.body_text
+    assert outcome.subject == "Welcome to Shentong Metro"  # the requester's language, not the lead's page's
     auth.logout()
     assert client.post("/auth/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
 
@@ -147,3 +148,21 @@ def test_an_invitation_accepted_after_the_address_got_an_account_is_refused(app_
     with pytest.raises(Conflict) as refused:
         accept_invitation(token, Invitee("赵六", "+8613800138000", PASSWORD), language="zh", now=now)
     assert refused.value.field == "email"
+
+
+def test_the_same_invitation_accepted_twice_at_once_makes_one_account(client, app_ctx, make_company_member, make_user,
+                                                                       now, monkeypatch):
+    """A double-click on "Create my account": both requests pass the early check before either commits.
+    Simulated by letting the early check pass an address that has an account: the database refuses the
+    second, and the person reads a message, not an error page."""
+    lead = make_company_member()
+    invite_colleague(lead.organization, "colleague@example.com", inviter=lead, language="en", now=now)
+    path = link_in(mails_to("colleague@example.com")[0], "/auth/invitations/")
+    db.session.commit()
+    make_user(email="colleague@example.com")
+    monkeypatch.setattr("eventsapp.accounts.invitations.check_email_free", lambda email: None)
+    response = client.post(path + "?lang=en", data={"name": "赵六", "phone": "138 0013 8000", "password": PASSWORD,
+                                                    "password_again": PASSWORD})
+    assert response.status_code == 409 and "already exists" in page_of(response)
+    db.session.expire_all()
+    assert db.session.scalar(select(Invitation)).accepted_at is None

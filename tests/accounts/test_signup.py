@@ -105,3 +105,17 @@ def test_the_new_lead_can_sign_in_with_the_password(client, app_ctx):
     client.post("/auth/logout")
     response = client.post("/auth/login", data={"email": "wang.fang@shmetro.example", "password": PASSWORD})
     assert response.status_code == 302 and response.headers["Location"] == "/company/"
+
+
+def test_the_sign_up_form_sent_twice_at_once_makes_one_company(client, app_ctx, make_company_member, monkeypatch):
+    """Both requests pass the early checks before either commits (simulated by skipping them for an
+    address and a code that are taken): the database refuses the second with a message, no error page."""
+    taken = make_company_member()
+    monkeypatch.setattr("eventsapp.accounts.companies.check_email_free", lambda email: None)
+    monkeypatch.setattr("eventsapp.accounts.companies.check_uscc_free", lambda code, organization=None: None)
+    before = db.session.scalar(select(func.count(Organization.id)))
+    response = client.post("/auth/register?lang=en", data=signup_data(email=taken.email,
+                                                                       uscc=taken.organization.uscc))
+    assert response.status_code == 409
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Organization.id))) == before
