@@ -35,14 +35,14 @@ COLLEAGUES = (Colleague("周敏", "zhou.min@yunheng.example", "+8613800138101", 
 
 def load_demo_companies(*, campaign: Campaign, organizer: User, tally: Counter, now: datetime) -> None:
     if find_user_by_email(LEAD_EMAIL) is not None:
-        tally["company accounts", "present"] += 2
+        tally["company accounts", "present"] += 3
         return
     company = db.session.scalar(select(Organization).where(Organization.name_en.startswith("Shanghai Yunheng")))
     assert company is not None and company.uscc, "the demo's hosts come first"
     lead = _join(company, organizer, "林晓", LEAD_EMAIL, "+8613900139001", now=now)
     _join(company, lead, "胡静", "hu.jing@yunheng.example", "+8613900139002", now=now)
     _register_newcomer(now=now)
-    tally["company accounts", "created"] += 2
+    tally["company accounts", "created"] += 3
     _apply_and_accept(campaign, company, lead, organizer, now=now)
     tally["host applications", "created"] += 1
     _send_delegation(campaign, company, lead, now=now)
