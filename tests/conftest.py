@@ -1,5 +1,6 @@
 """Fixtures: an app on a fresh schema per test (SQLite file, or DATABASE_URL's PostgreSQL)."""
 import contextvars
+import functools
 import os
 import threading
 from contextlib import contextmanager
@@ -11,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event as sa_event
 from sqlalchemy import text
+from werkzeug import security
 from werkzeug.serving import make_server
 
 from eventsapp import create_app
@@ -216,13 +218,26 @@ def _save(obj):
 
 @pytest.fixture
 def make_user(app_ctx):
+    """`make_user(email, role, password, **fields)`. The password is stored with a cheap hash unless
+    `production_hash=True`: scrypt costs about 80 ms to make and as much at each login, which over a
+    thousand tests is minutes. Login checks any scheme the hash names, so the flows are the same; the
+    sign-up, invitation and reset tests keep the production scheme, as they make their users themselves."""
+
     def make(email: str = "organizer@example.com", role: Role = Role.ORGANIZER, password: str = ORGANIZER_PASSWORD,
-             **fields) -> User:
+             production_hash: bool = False, **fields) -> User:
         user = User(email=email, role=role, **fields)
-        user.set_password(password)
+        if production_hash:
+            user.set_password(password)
+        else:
+            user.password_hash = cheap_password_hash(password)
         return _save(user)
 
     return make
+
+
+@functools.cache
+def cheap_password_hash(password: str) -> str:
+    return security.generate_password_hash(password, method="pbkdf2:sha256:1000")
 
 
 @pytest.fixture

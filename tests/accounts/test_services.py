@@ -26,8 +26,9 @@ def password_checks(monkeypatch):
     ("active@example.com", "active password"),
 ])
 def test_every_login_attempt_costs_one_password_check(app_ctx, make_user, password_checks, email, password):
-    make_user(email="active@example.com", password="active password")
-    make_user(email="retired@example.com", password="retired password", is_active_account=False)
+    make_user(email="active@example.com", password="active password", production_hash=True)
+    make_user(email="retired@example.com", password="retired password", is_active_account=False,
+              production_hash=True)
     user = authenticate(email, password)
     assert len(password_checks) == 1
     assert password_checks[0].startswith(security.generate_password_hash("x").split("$")[0])  # a hash like theirs
