@@ -2,9 +2,8 @@
 calendar feed, its members. Applications and delegations have their own pages (hosting, registration)."""
 from flask import abort, g, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from ..accounts.models import User
+from ..accounts.members import active_members
 from ..extensions import db
 from ..hosting.queries import applications_of
 from ..registration.delegations import delegations_of
@@ -20,10 +19,8 @@ blueprint = company_blueprint("company", __name__)
 
 @blueprint.get("/")
 def dashboard():
-    members = db.session.scalars(select(User).where(User.organization_id == g.company.id, User.is_active_account)
-                                 .order_by(User.name, User.id))
     events = queries.hosted_events(g.company)
-    return render_template("company/dashboard.html", company=g.company, members=list(members),
+    return render_template("company/dashboard.html", company=g.company, members=active_members(g.company),
                            applications=applications_of(g.company), hosted_events=events,
                            delegations=delegations_of(g.company) if g.company.is_verified else [],
                            counts=queries.sign_up_counts(events))
