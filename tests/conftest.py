@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event as sa_event
-from sqlalchemy import text
+from sqlalchemy import select, text
 from werkzeug import security
 from werkzeug.serving import make_server
 
@@ -22,6 +22,7 @@ from eventsapp.catalogue.models import Campaign, Event, EventSession, EventStatu
 from eventsapp.catalogue.uscc import uscc_check_character
 from eventsapp.config import TestConfig
 from eventsapp.extensions import db
+from eventsapp.mail.models import OutboxMessage
 
 ORGANIZER_PASSWORD = "correct horse battery"
 
@@ -299,6 +300,20 @@ class AuthActions:
 @pytest.fixture
 def auth(client, make_user):
     return AuthActions(client, make_user)
+
+
+@pytest.fixture
+def outbox(app_ctx):
+    """The queued messages, oldest first, read fresh from the database."""
+
+    def read(recipient: str | None = None) -> list[OutboxMessage]:
+        db.session.expire_all()
+        query = select(OutboxMessage).order_by(OutboxMessage.id)
+        if recipient:
+            query = query.where(OutboxMessage.recipient == recipient)
+        return list(db.session.scalars(query))
+
+    return read
 
 
 @pytest.fixture

@@ -2,13 +2,11 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
 from eventsapp.extensions import db
 from eventsapp.hosting import services
 from eventsapp.hosting.details import ApplicationDetails, CallDetails
 from eventsapp.hosting.models import HostApplication, HostCall
-from eventsapp.mail.models import OutboxMessage
 
 
 @pytest.fixture
@@ -57,16 +55,3 @@ def make_application(app_ctx, make_call, make_company_member, now):
 
     return make
 
-
-@pytest.fixture
-def outbox(app_ctx):
-    """The queued messages, oldest first, read fresh from the database."""
-
-    def read(recipient: str | None = None) -> list[OutboxMessage]:
-        db.session.expire_all()
-        query = select(OutboxMessage).order_by(OutboxMessage.id)
-        if recipient:
-            query = query.where(OutboxMessage.recipient == recipient)
-        return list(db.session.scalars(query))
-
-    return read

@@ -1,8 +1,6 @@
 import pytest
-from sqlalchemy import select
 
 from eventsapp.extensions import db
-from eventsapp.mail.models import OutboxMessage
 from eventsapp.registration.services import Applicant
 
 
@@ -20,19 +18,6 @@ def applicant():
 
     return make
 
-
-@pytest.fixture
-def outbox(app_ctx):
-    """The queued messages, oldest first, read fresh from the database."""
-
-    def read(recipient: str | None = None) -> list[OutboxMessage]:
-        db.session.expire_all()
-        query = select(OutboxMessage).order_by(OutboxMessage.id)
-        if recipient:
-            query = query.where(OutboxMessage.recipient == recipient)
-        return list(db.session.scalars(query))
-
-    return read
 
 
 @pytest.fixture
