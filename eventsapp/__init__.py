@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 def create_app(config: type[Config] = Config, **overrides) -> Flask:
     from flask import Flask
 
-    from . import accounts, catalogue, cli, companies, feeds, hosting, mail, registration, site_settings, web
+    from . import accounts, catalogue, cli, companies, exports, feeds, hosting, mail, registration, site_settings, web
 
     app = Flask(__name__, instance_relative_config=True, template_folder="../templates", static_folder="../static")
     app.config.from_object(config)
@@ -35,6 +35,7 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     accounts.init_app(app)  # login; the `create-organizer` command
     companies.init_app(app)  # the company area under /company/
     hosting.init_app(app)  # the call for hosts: calls, companies' applications, their review
+    exports.init_app(app)  # attendee lists as CSV and XLSX
     cli.init_app(app)  # the `demo` command
     warn_about_deployment(app)
     return app

@@ -35,7 +35,7 @@ def company_urls(app) -> list[tuple[str, str]]:
 def test_there_are_company_routes_of_every_domain(app):
     urls = {url for _method, url in company_urls(app)}
     for expected in ("/company/", "/company/members", "/company/applications", "/company/delegations",
-                     "/company/calendar"):
+                     "/company/calendar", "/company/events/1/attendees.1"):
         assert expected in urls
 
 
@@ -72,7 +72,7 @@ def other_companys_ids(app_ctx, now) -> dict[str, int]:
     person = db.session.scalar(select(Registration).where(Registration.delegation_id == state.delegation.id)
                                .limit(1))
     colleague = next(member for member in active_members(company) if member.id != lead.id)
-    return {"application_id": application.id, "delegation_id": state.delegation.id,
+    return {"file_format": "csv", "application_id": application.id, "delegation_id": state.delegation.id,
             "event_id": application.event_id, "invitation_id": invitation.id, "registration_id": person.id,
             "request_id": join_request.id, "user_id": colleague.id}
 
@@ -93,7 +93,8 @@ def test_another_company_reaches_none_of_its_rows_by_any_route(client, app, auth
             continue
         url = rule.rule
         for argument in rule.arguments:
-            url = url.replace(f"<id:{argument}>", str(other_companys_ids[argument]))
+            url = url.replace(f"<id:{argument}>", str(other_companys_ids[argument])).replace(
+                f"<{argument}>", str(other_companys_ids[argument]))
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             response = client.open(url, method=method, data={"name": "x", "email": "x@example.com"})
             assert response.status_code in (403, 404), (method, url, response.status_code)

@@ -1,0 +1,79 @@
+"""Attendee lists as tables for export (issue 12): an event's or a campaign's for the organizers, and an
+event's for its host company, which holds only the people who agreed to share their details with it
+(SPEC 8, PIPL Art. 23) and only the fields they agreed to share."""
+from collections.abc import Iterable
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..catalogue.models import Campaign, Event
+from ..extensions import db
+from ..phones import display_phone
+from ..registration.labels import REGISTRATION_STATUS_LABELS
+from ..registration.models import Delegation, Registration
+from ..registration.queries import shared_with_host
+from ..timezones import utc_to_local
+from .spreadsheets import Cell, Table
+
+ERASED = "—"  # a row whose details were deleted still counts; it shows this instead of them
+
+PERSON_HEADERS = (_l("Full name"), _l("E-mail"), _l("Mobile phone"), _l("Organization"), _l("Job title"))
+ORGANIZER_HEADERS = ("#", *PERSON_HEADERS, _l("Company seats of"), _l("Status"), _l("Registered at"),
+                     _l("Shares details with the host"))
+
+
+def event_table(event: Event) -> Table:
+    """Every registration of the event, cancelled ones too, in sign-up order."""
+    return Table(event.title, [str(header) for header in ORGANIZER_HEADERS],
+                 [organizer_row(registration, event) for registration in registrations_of([event.id])])
+
+
+def campaign_table(campaign: Campaign) -> Table:
+    """Every registration of every event of the campaign, event by event in date order."""
+    events = {event.id: event for event in campaign.events}
+    headers = [str(_l("Event")), str(_l("Event date")), *(str(header) for header in ORGANIZER_HEADERS)]
+    rows = [[events[registration.event_id].title, local_date(events[registration.event_id]),
+             *organizer_row(registration, events[registration.event_id])]
+            for registration in registrations_of(list(events))]
+    return Table(campaign.name, headers, rows)
+
+
+def host_table(event: Event) -> Table:
+    """For the host company: the people who consented, with what they consented to share."""
+    return Table(event.title, [str(header) for header in (*PERSON_HEADERS, _l("Status"))],
+                 [[*person_cells(registration), str(REGISTRATION_STATUS_LABELS[registration.status])]
+                  for registration in shared_with_host(event)])
+
+
+def registrations_of(event_ids: Iterable[int]) -> list[Registration]:
+    """One query, whatever the number of rows (with each delegation's company)."""
+    ids = list(event_ids)
+    if not ids:
+        return []
+    return list(db.session.scalars(
+        select(Registration).where(Registration.event_id.in_(ids))
+        .options(selectinload(Registration.delegation).selectinload(Delegation.organization))
+        .order_by(Registration.event_id, Registration.id)))
+
+
+def organizer_row(registration: Registration, event: Event) -> list[Cell]:
+    company = registration.delegation.organization.name if registration.delegation else ""
+    consent = str(_l("yes")) if registration.shares_with_host else str(_l("no"))
+    return [registration.id, *person_cells(registration), company,
+            str(REGISTRATION_STATUS_LABELS[registration.status]), local_moment(registration, event), consent]
+
+
+def person_cells(registration: Registration) -> list[Cell]:
+    if registration.is_erased:
+        return [ERASED] * len(PERSON_HEADERS)
+    return [registration.name, registration.email, display_phone(registration.phone), registration.organization,
+            registration.job_title]
+
+
+def local_moment(registration: Registration, event: Event) -> str:
+    return utc_to_local(registration.created_at, event.timezone).strftime("%Y-%m-%d %H:%M")
+
+
+def local_date(event: Event) -> str:
+    return utc_to_local(event.starts_at, event.timezone).strftime("%Y-%m-%d")
