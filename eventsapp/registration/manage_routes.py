@@ -2,7 +2,6 @@
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from ..catalogue.models import Event
 from ..database import utcnow
@@ -10,21 +9,29 @@ from ..extensions import db
 from ..web.backoffice import backoffice_blueprint
 from ..web.edge import confirmed_action
 from ..web.forms import ConfirmForm
-from . import services
-from .models import Registration, RegistrationStatus
+from . import queries, services
+from .delegations import delegation_grid
+from .models import Registration
 
 blueprint = backoffice_blueprint("attendees", __name__)
 
 
 @blueprint.get("/events/<id:event_id>/registrations")
 def index(event_id: int):
+    """The attendee list: by status and company, searched by name, e-mail, organization or the last four
+    digits of a mobile number, with the counts at the top. A GET form: the link is the view."""
     event = db.get_or_404(Event, event_id)
-    status = request.args.get("status")
-    query = select(Registration).where(Registration.event_id == event.id).order_by(Registration.id)
-    if status in {s.value for s in RegistrationStatus}:
-        query = query.where(Registration.status == status)
-    return render_template("manage/registrations.html", event=event, registrations=db.session.scalars(query),
-                           seats=services.seat_summary(event), status=status, confirm=ConfirmForm())
+    wanted = queries.AttendeeFilter.of(request.args)
+    return render_template("manage/registrations.html", event=event, wanted=wanted,
+                           registrations=queries.find_attendees(event, wanted),
+                           counts=queries.attendee_counts(event), companies=companies_with_seats(event),
+                           seats=services.seat_summary(event), confirm=ConfirmForm())
+
+
+def companies_with_seats(event: Event) -> list[tuple[str, str]]:
+    """(value, label) of the company filter: the companies that have or had seats at the event."""
+    return [(str(state.delegation.organization_id), state.delegation.organization.name)
+            for state in delegation_grid(event)]
 
 
 @blueprint.post("/registrations/<id:registration_id>/cancel")

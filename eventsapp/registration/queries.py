@@ -1,10 +1,66 @@
-"""What other pages may read of registrations: how many people an event's change reaches, and the host
-company's view of its attendees."""
-from sqlalchemy import func, select
+"""What other pages may read of registrations: the organizer's attendee list (filters, search, counts),
+how many people an event's change reaches, and the host company's view of its attendees."""
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from ..catalogue.models import Event
 from ..extensions import db
-from .models import ACTIVE, Registration
+from .models import ACTIVE, Delegation, Registration, RegistrationStatus
+
+LAST_DIGITS = re.compile(r"\d{4}")
+PUBLIC = "public"  # the company filter's value for people who signed up themselves
+
+
+@dataclass(frozen=True)
+class AttendeeFilter:
+    """What the organizer's attendee list shows; each part optional. Values no link makes are dropped."""
+
+    status: str = ""
+    company: str = ""  # an organization id (its delegation), PUBLIC, or empty for everyone
+    search: str = ""  # part of a name, e-mail or organization, or the last four digits of a mobile
+
+    @classmethod
+    def of(cls, args) -> "AttendeeFilter":
+        status = args.get("status", "")
+        company = args.get("company", "")
+        return cls(status=status if status in set(RegistrationStatus) else "",
+                   company=company if company == PUBLIC or company.isdigit() else "",
+                   search=" ".join(args.get("q", "").split())[:100])
+
+
+def find_attendees(event: Event, wanted: AttendeeFilter) -> list[Registration]:
+    """The event's registrations the filter keeps, in sign-up order, with their delegation's company."""
+    query = (select(Registration).where(Registration.event_id == event.id)
+             .options(selectinload(Registration.delegation).selectinload(Delegation.organization))
+             .order_by(Registration.id))
+    if wanted.status:
+        query = query.where(Registration.status == wanted.status)
+    if wanted.company == PUBLIC:
+        query = query.where(Registration.delegation_id.is_(None))
+    elif wanted.company:
+        query = query.where(Registration.delegation.has(Delegation.organization_id == int(wanted.company)))
+    if wanted.search:
+        query = query.where(matching(wanted.search))
+    return list(db.session.scalars(query))
+
+
+def matching(term: str) -> ColumnElement[bool]:
+    """Case-insensitive on both databases; % and _ are taken literally. Four digits also match the end
+    of a mobile number (the way Chinese check-in desks look people up)."""
+    found = or_(Registration.name.icontains(term, autoescape=True), Registration.email.icontains(term, autoescape=True),
+                Registration.organization.icontains(term, autoescape=True))
+    if LAST_DIGITS.fullmatch(term):
+        found = or_(found, Registration.phone.endswith(term, autoescape=True))
+    return found
+
+
+def attendee_counts(event: Event) -> dict[str, int]:
+    """How many registrations of the event are in each status, in one query."""
+    return dict(db.session.execute(select(Registration.status, func.count(Registration.id))
+                                   .where(Registration.event_id == event.id).group_by(Registration.status)).all())
 
 
 def count_people_to_tell(event: Event) -> int:
