@@ -8,7 +8,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 
 from ..catalogue.models import Organization
-from ..mail.notices import Notice, queue_notice
+from ..mail.notices import Notice, queue_notice, queue_notice_to_each
 from ..site import external_url
 from .models import Invitation, JoinRequest, User
 from .tokens import reset_token, verification_token
@@ -63,15 +63,12 @@ def mail_invitation(invitation: Invitation, token: str, *, language: str, now: d
 
 def mail_join_request_to_leads(join_request: JoinRequest, leads: Iterable[User], *, now: datetime) -> None:
     url = external_url("company_account.members")
-    for lead in leads:
-        queue_notice(recipient=lead.email, language=lead.language, now=now,
-                     dedup_key=f"join-request-{join_request.id}-to-{lead.id}",
-                     compose=lambda: Notice(
-                         subject=_l("%(name)s asks to join your organization", name=join_request.name),
-                         paragraphs=[_l("%(name)s (%(email)s) asks to join %(organization)s. Approve or refuse "
-                                        "the request on the members page.", name=join_request.name,
-                                        email=join_request.email, organization=join_request.organization.name)],
-                         action_label=_l("Members"), action_url=url))
+    queue_notice_to_each(leads, now=now, dedup_key=f"join-request-{join_request.id}", compose=lambda: Notice(
+        subject=_l("%(name)s asks to join your organization", name=join_request.name),
+        paragraphs=[_l("%(name)s (%(email)s) asks to join %(organization)s. Approve or refuse the request on the "
+                       "members page.", name=join_request.name, email=join_request.email,
+                       organization=join_request.organization.name)],
+        action_label=_l("Members"), action_url=url))
 
 
 def mail_join_outcome(join_request: JoinRequest, user: User | None, *, now: datetime) -> None:
@@ -97,26 +94,20 @@ def mail_join_outcome(join_request: JoinRequest, user: User | None, *, now: date
 
 def mail_organization_verified(organization: Organization, leads: Iterable[User], *, now: datetime) -> None:
     url = external_url("company.dashboard")
-    for lead in leads:
-        queue_notice(recipient=lead.email, language=lead.language, now=now,
-                     dedup_key=f"organization-{organization.id}-verified-to-{lead.id}",
-                     compose=lambda: Notice(
-                         subject=_l("%(organization)s is verified", organization=organization.name),
-                         paragraphs=[_l("The organizers have verified %(organization)s. You can now apply to host "
-                                        "events and receive seats for your colleagues.",
-                                        organization=organization.name)],
-                         action_label=_l("Your company page"), action_url=url))
+    queue_notice_to_each(leads, now=now, dedup_key=f"organization-{organization.id}-verified", compose=lambda: Notice(
+        subject=_l("%(organization)s is verified", organization=organization.name),
+        paragraphs=[_l("The organizers have verified %(organization)s. You can now apply to host events and receive "
+                       "seats for your colleagues.", organization=organization.name)],
+        action_label=_l("Your company page"), action_url=url))
 
 
 def mail_organization_rejected(organization: Organization, request_id: int, reason: str, leads: Iterable[User],
                                *, now: datetime) -> None:
     url = external_url("company_account.profile")
-    for lead in leads:
-        queue_notice(recipient=lead.email, language=lead.language, now=now,
-                     dedup_key=f"verification-request-{request_id}-rejected-to-{lead.id}",
-                     compose=lambda: Notice(
-                         subject=_l("%(organization)s could not be verified", organization=organization.name),
-                         paragraphs=[_l("The organizers could not verify %(organization)s, for this reason:",
-                                        organization=organization.name), reason,
-                                     _l("Correct your organization's details and ask again on its profile page.")],
-                         action_label=_l("Your organization's details"), action_url=url))
+    rejected = f"verification-request-{request_id}-rejected"
+    queue_notice_to_each(leads, now=now, dedup_key=rejected, compose=lambda: Notice(
+        subject=_l("%(organization)s could not be verified", organization=organization.name),
+        paragraphs=[_l("The organizers could not verify %(organization)s, for this reason:",
+                       organization=organization.name), reason,
+                    _l("Correct your organization's details and ask again on its profile page.")],
+        action_label=_l("Your organization's details"), action_url=url))

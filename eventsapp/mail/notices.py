@@ -2,9 +2,10 @@
 a greeting, a few paragraphs and at most one button, in the reader's language, queued in the outbox.
 
 Attendees' messages about an event, with their calendar file, are registration/notifications.py."""
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from flask import render_template
 from flask_babel import force_locale
@@ -33,3 +34,18 @@ def queue_notice(*, recipient: str, language: str, compose: Callable[[], Notice]
         subject = str(notice.subject)
     return enqueue_message(recipient=recipient, subject=subject, body_text=body_text, body_html=body_html,
                            dedup_key=dedup_key, now=now)
+
+
+class Reader(Protocol):
+    id: int
+    email: str
+    language: str
+
+
+def queue_notice_to_each(readers: Iterable[Reader], *, compose: Callable[[], Notice], dedup_key: str,
+                         now: datetime) -> None:
+    """The same notice to several account holders (a company's lead contacts), each in their own language;
+    each reader's dedup key is `dedup_key` plus who they are."""
+    for reader in readers:
+        queue_notice(recipient=reader.email, language=reader.language, compose=compose,
+                     dedup_key=f"{dedup_key}-to-{reader.id}", now=now)

@@ -15,7 +15,7 @@ from ..errors import Conflict, NotAllowedInState, ValidationFailed
 from ..extensions import db
 from ..languages import pick_language
 from ..mail.addresses import normalize_email
-from ..mail.notices import Notice, queue_notice
+from ..mail.notices import Notice, queue_notice_to_each
 from ..phones import normalize_phone
 from ..site import external_url
 from . import notifications
@@ -241,13 +241,14 @@ def expire_unconfirmed(*, now: datetime) -> int:
 def tell_leads_expired(registration: Registration, *, now: datetime) -> None:
     delegation = registration.delegation
     assert delegation is not None
-    for lead in active_leads(delegation.organization):
-        def compose() -> Notice:
-            return Notice(
-                subject=str(_l("Not confirmed in time: %(title)s", title=registration.event.title)),
-                paragraphs=[str(_l("%(name)s did not confirm their place by the deadline, so the seat went back to "
-                                   "your company's pool.", name=registration.name)), registration.event.title],
-                action_label=str(_l("Open your delegation")),
-                action_url=external_url("company_delegations.roster", delegation_id=delegation.id))
-        queue_notice(recipient=lead.email, language=lead.language, compose=compose,
-                     dedup_key=f"registration-{registration.id}-expired-lead-{lead.id}", now=now)
+
+    def compose() -> Notice:
+        return Notice(
+            subject=str(_l("Not confirmed in time: %(title)s", title=registration.event.title)),
+            paragraphs=[str(_l("%(name)s did not confirm their place by the deadline, so the seat went back to "
+                               "your company's pool.", name=registration.name)), registration.event.title],
+            action_label=str(_l("Open your delegation")),
+            action_url=external_url("company_delegations.roster", delegation_id=delegation.id))
+
+    queue_notice_to_each(active_leads(delegation.organization), compose=compose,
+                         dedup_key=f"registration-{registration.id}-expired", now=now)

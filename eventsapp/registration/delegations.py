@@ -15,7 +15,7 @@ from ..accounts.models import User
 from ..catalogue.models import Event, EventStatus, Organization
 from ..errors import Conflict, NotAllowedInState, ValidationFailed
 from ..extensions import db
-from ..mail.notices import Notice, queue_notice
+from ..mail.notices import Notice, queue_notice_to_each
 from ..site import external_url
 from . import notifications
 from .models import (
@@ -171,17 +171,18 @@ LEAD_NOTICES = {
 
 
 def tell_leads(delegation: Delegation, change: DelegationChange, *, now: datetime) -> None:
-    """A plain notice to the company's lead contacts, in the site's default language (accounts keep none)."""
+    """A plain notice to the company's lead contacts, each in their own language."""
     subject, text = LEAD_NOTICES[change.kind]
     event = delegation.event
-    for lead in active_leads(delegation.organization):
-        def compose() -> Notice:
-            values = {"title": event.title, "company": delegation.organization.name, "quota": delegation.quota}
-            return Notice(subject=str(subject % values), paragraphs=[str(text % values), event.title],
-                          action_label=str(_l("Open your delegation")),
-                          action_url=external_url("company_delegations.roster", delegation_id=delegation.id))
-        queue_notice(recipient=lead.email, language=lead.language, compose=compose,
-                     dedup_key=f"delegation-change-{change.id}-lead-{lead.id}", now=now)
+
+    def compose() -> Notice:
+        values = {"title": event.title, "company": delegation.organization.name, "quota": delegation.quota}
+        return Notice(subject=str(subject % values), paragraphs=[str(text % values), event.title],
+                      action_label=str(_l("Open your delegation")),
+                      action_url=external_url("company_delegations.roster", delegation_id=delegation.id))
+
+    queue_notice_to_each(active_leads(delegation.organization), compose=compose,
+                         dedup_key=f"delegation-change-{change.id}", now=now)
 
 
 @dataclass(frozen=True)
