@@ -117,6 +117,7 @@ def add_person(delegation: Delegation, person: Person, *, invited: bool, languag
         organization=pick_language(company.name_zh, company.name_en, language), language=language,
         status=RegistrationStatus.INVITED if invited else RegistrationStatus.WAITLISTED,
         confirm_by=invitation_deadline(delegation, now=now) if invited else None,
+        waitlisted_at=None if invited else now,
         sequence=sequence_after_earlier_registrations(event, email))
     insert_registration(registration)
     if replacing is not None:
@@ -199,7 +200,7 @@ def confirm_invitation(registration: Registration, *, shares_with_host: bool, no
     db.session.refresh(registration)
     check_can_confirm(registration, now=now)
     registration.status = RegistrationStatus.CONFIRMED
-    registration.promoted_at = now
+    registration.promoted_at = registration.seated_at = now
     registration.sequence += 1  # TENTATIVE becomes CONFIRMED in their calendar
     registration.shares_with_host = shares_with_host
     registration.shares_with_host_at = now if shares_with_host else None

@@ -69,6 +69,11 @@ class Registration(TimestampMixin, Model):
     # The event start a reminder was queued for: one reminder per start (again if the event moves).
     reminded_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the person first held a seat (confirmed at sign-up, promoted, or their invitation confirmed) and
+    # when they joined a waiting list: with cancelled_at, the dashboards' seats and waiting list over time.
+    seated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # at the door (SPEC 4d)
     # This person's own changes to what their calendar shows of the event (promoted, cancelled, signed
     # up again): the SEQUENCE of their invitations and personal feed is the event's plus this
     # (feeds/ical.py). A new registration after a cancelled one continues from it.

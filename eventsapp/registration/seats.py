@@ -92,7 +92,7 @@ def promote_from_waitlist(event: Event, *, now: datetime) -> list[Registration]:
         .order_by(Registration.id).limit(free)))
     for registration in promoted:
         registration.status = RegistrationStatus.CONFIRMED
-        registration.promoted_at = now
+        registration.promoted_at = registration.seated_at = now
         registration.sequence += 1  # TENTATIVE becomes CONFIRMED in the person's calendar
         notifications.notify(registration, "promoted", now=now)
     db.session.flush()

@@ -144,7 +144,9 @@ def register(event_id: int, applicant: Applicant, *, now: datetime) -> Registrat
         organization=applicant.organization.strip(), job_title=applicant.job_title.strip(),
         language=applicant.language, submission_key=applicant.submission_key,
         sequence=sequence_after_earlier_registrations(event, email),
-        shares_with_host=applicant.shares_with_host, shares_with_host_at=now if applicant.shares_with_host else None)
+        shares_with_host=applicant.shares_with_host, shares_with_host_at=now if applicant.shares_with_host else None,
+        seated_at=now if status == RegistrationStatus.CONFIRMED else None,
+        waitlisted_at=now if status == RegistrationStatus.WAITLISTED else None)
     insert_registration(registration)
     notifications.notify(registration, status.value, now=now)
     return registration

@@ -117,6 +117,19 @@ def test_cancelling_promotes_the_earliest_waitlisted(make_event, applicant, now,
     assert any(s.startswith("A seat freed up") for s in subjects), subjects
 
 
+def test_each_place_remembers_when_it_was_seated_and_waitlisted(make_event, applicant, now):
+    """The dashboards draw seats and the waiting list over time from these moments."""
+    event = make_event(capacity=1)
+    holder = sign_up(event, applicant, now)
+    waiting = sign_up(event, applicant, now)
+    assert (holder.seated_at, holder.waitlisted_at) == (now, None)
+    assert (waiting.seated_at, waiting.waitlisted_at) == (None, now)
+    later = now + timedelta(hours=2)
+    cancel_registration(holder, now=later)
+    db.session.commit()
+    assert (waiting.seated_at, waiting.waitlisted_at, holder.cancelled_at) == (later, now, later)
+
+
 def test_cancelling_twice_changes_nothing_more(make_event, applicant, now, outbox):
     event = make_event(capacity=1)
     holder = sign_up(event, applicant, now)
