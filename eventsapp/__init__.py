@@ -19,7 +19,20 @@ if TYPE_CHECKING:
 def create_app(config: type[Config] = Config, **overrides) -> Flask:
     from flask import Flask
 
-    from . import accounts, catalogue, cli, companies, exports, feeds, hosting, mail, registration, site_settings, web
+    from . import (
+        accounts,
+        audit,
+        catalogue,
+        cli,
+        companies,
+        exports,
+        feeds,
+        hosting,
+        mail,
+        registration,
+        site_settings,
+        web,
+    )
 
     app = Flask(__name__, instance_relative_config=True, template_folder="../templates", static_folder="../static")
     app.config.from_object(config)
@@ -36,6 +49,7 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     companies.init_app(app)  # the company area under /company/
     hosting.init_app(app)  # the call for hosts: calls, companies' applications, their review
     exports.init_app(app)  # attendee lists as CSV and XLSX
+    audit.init_app(app)  # the audit log page (the log itself is written by audit/trail.py on every change)
     cli.init_app(app)  # the `demo` command
     warn_about_deployment(app)
     return app

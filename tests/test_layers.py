@@ -33,7 +33,7 @@ from tests.import_graph import (
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The packages under eventsapp/ but web.
-DOMAINS = ("accounts", "catalogue", "companies", "exports", "feeds", "hosting", "mail", "registration")
+DOMAINS = ("accounts", "audit", "catalogue", "companies", "exports", "feeds", "hosting", "mail", "registration")
 SERIALIZER = ("eventsapp.feeds.ical", "eventsapp.feeds.agenda")
 MAIL_WORKER = ("eventsapp.mail.worker", "eventsapp.mail.cli")
 

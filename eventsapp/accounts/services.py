@@ -2,6 +2,7 @@
 import hmac
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug import security
 
@@ -88,3 +89,9 @@ def create_organizer(email: str, password: str, *, name: str = "") -> User:
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def names_for_audit_log(ids: set[int]) -> dict[int, str]:
+    """Who acted, as the audit log shows them: name and address (organizers and company members)."""
+    users = db.session.scalars(select(User).where(User.id.in_(ids)))
+    return {user.id: f"{user.name} <{user.email}>" if user.name else user.email for user in users}

@@ -5,12 +5,15 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     # Imported here: importing the package (for a model or a service) must not load its pages.
+    from ..audit import trail as audit
     from .labels import SECTOR_LABELS, STATUS_LABELS, event_ordinal
     from .manage_routes import blueprint as back_office
     from .manage_routes import can_be_reinstated
+    from .queries import titles_for_audit_log
     from .routes import blueprint as public_pages
 
     app.register_blueprint(public_pages)
     app.register_blueprint(back_office)
+    audit.name_with("event", titles_for_audit_log)
     app.jinja_env.globals.update(STATUS_LABELS=STATUS_LABELS, SECTOR_LABELS=SECTOR_LABELS,
                                  event_ordinal=event_ordinal, can_be_reinstated=can_be_reinstated)

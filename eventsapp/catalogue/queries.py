@@ -148,3 +148,7 @@ def archived_campaigns(year: int, *, now: datetime) -> list[tuple[Campaign, list
         if numbered:
             archived.append((events[0].campaign, numbered))
     return archived
+
+
+def titles_for_audit_log(ids: set[int]) -> dict[int, str]:
+    return {event.id: event.title for event in db.session.scalars(select(Event).where(Event.id.in_(ids)))}

@@ -4,6 +4,7 @@ from flask import abort, g, render_template, url_for
 from flask_babel import gettext as _
 
 from ..accounts.members import active_members
+from ..audit import trail as audit
 from ..extensions import db
 from ..hosting.queries import applications_of
 from ..registration.delegations import delegations_of
@@ -33,7 +34,12 @@ def hosted_event(event_id: int):
     event = queries.hosted_event(g.company, event_id) or abort(404)
     counts = queries.sign_up_counts([event]).get(event.id, queries.SignUpCounts())
     attendees = shared_with_host(event) if g.company.is_verified else None
-    return render_template("company/hosted_event.html", event=event, counts=counts, attendees=attendees)
+    page = render_template("company/hosted_event.html", event=event, counts=counts, attendees=attendees)
+    if attendees is not None:  # recorded once the page is made: the commit would expire the rows it reads
+        audit.record("attendees.viewed", subject_type="attendees", event_id=event.id, label=event.title,
+                     details={"rows": len(attendees)})
+        db.session.commit()
+    return page
 
 
 @blueprint.get("/calendar")

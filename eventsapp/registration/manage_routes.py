@@ -3,6 +3,7 @@ from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..audit import trail as audit
 from ..catalogue.models import Event
 from ..database import utcnow
 from ..extensions import db
@@ -22,10 +23,16 @@ def index(event_id: int):
     digits of a mobile number, with the counts at the top. A GET form: the link is the view."""
     event = db.get_or_404(Event, event_id)
     wanted = queries.AttendeeFilter.of(request.args)
-    return render_template("manage/registrations.html", event=event, wanted=wanted,
-                           registrations=queries.find_attendees(event, wanted),
+    registrations = queries.find_attendees(event, wanted)
+    page = render_template("manage/registrations.html", event=event, wanted=wanted, registrations=registrations,
                            counts=queries.attendee_counts(event), companies=companies_with_seats(event),
                            seats=services.seat_summary(event), confirm=ConfirmForm())
+    # Recorded once the page is made: the commit would expire the rows the page reads.
+    audit.record("attendees.viewed", subject_type="attendees", event_id=event.id, label=event.title,
+                 details={"rows": len(registrations), "status": wanted.status, "company": wanted.company,
+                          "searched": bool(wanted.search)})  # not what: a name searched for is personal data
+    db.session.commit()
+    return page
 
 
 def companies_with_seats(event: Event) -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
+from ..audit import trail as audit
 from ..catalogue.models import Event, Organization
 from ..database import TimestampMixin, UTCDateTime, enum_column
 from ..extensions import Model, db
@@ -203,3 +204,13 @@ def record_change(delegation: Delegation, kind: DelegationChangeKind, *, at: dat
                               replaced_registration=replaced, actor=actor, at=at, details=details)
     db.session.add(change)
     return change
+
+
+# The audit log (eventsapp/audit): a registration's status changes are its entries' kinds
+# ("registration.cancelled"); the person's details are recorded as changed, never their values.
+audit.watch(Registration, "registration", fields=("status", "delegation_id", "shares_with_host"),
+            state_field="status", private_fields=("name", "email", "phone", "organization", "job_title"),
+            erased_field="erased_at", event_id=lambda registration: registration.event_id)
+audit.watch(Delegation, "delegation", fields=("organization_id", "quota", "confirm_days", "changes_close_at",
+                                              "withdrawn_at"),
+            event_id=lambda delegation: delegation.event_id)

@@ -2,7 +2,9 @@
 how many people an event's change reaches, and the host company's view of its attendees."""
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -76,3 +78,26 @@ def shared_with_host(event: Event) -> list[Registration]:
     return list(db.session.scalars(select(Registration).where(
         Registration.event_id == event.id, Registration.status.in_(ACTIVE), Registration.shares_with_host.is_(True),
         ~Registration.is_erased).order_by(Registration.id)))
+
+
+def names_for_audit_log(ids: set[int]) -> dict[int, str]:
+    """What the audit log calls these registrations now: the person's name, until it is erased."""
+    rows = db.session.execute(select(Registration.id, Registration.name, Registration.erased_at)
+                              .where(Registration.id.in_(ids)))
+    return {row.id: str(_l("details deleted")) if row.erased_at else row.name for row in rows}
+
+
+def companies_for_audit_log(ids: set[int]) -> dict[int, str]:
+    """The company whose seats each delegation is."""
+    delegations = db.session.scalars(select(Delegation).where(Delegation.id.in_(ids))
+                                     .options(selectinload(Delegation.organization)))
+    return {delegation.id: delegation.organization.name for delegation in delegations}
+
+
+def due_for_purge(*, now: datetime, retention: timedelta) -> list[tuple[Event, int]]:
+    """The events whose attendees' details the retention rule deletes now, with how many registrations."""
+    rows = db.session.execute(
+        select(Event, func.count(Registration.id)).join(Registration, Registration.event_id == Event.id)
+        .where(Event.ends_at < now - retention, ~Registration.is_erased)
+        .group_by(Event.id).order_by(Event.ends_at))
+    return [(event, count) for event, count in rows]

@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
+from ..audit import trail as audit
 from ..catalogue.models import Event, EventStatus
 from ..errors import Conflict, DomainError, NotAllowedInState
 from ..extensions import db
@@ -350,12 +351,25 @@ def erased_email(registration: Registration) -> str:
     return f"erased-{registration.id}@invalid"
 
 
+def purge_date(event: Event, *, retention: timedelta) -> datetime:
+    """When the retention rule deletes the attendees' details of this event (SPEC 8, RETENTION_DAYS)."""
+    return event.ends_at + retention
+
+
 def purge_expired_personal_data(*, now: datetime, retention: timedelta) -> int:
     """SPEC 8: personal data goes `retention` after the event ends (RETENTION_DAYS); the anonymous rows
-    stay, so every count does. Runs before each mail-worker pass: cheap when nothing is due."""
+    stay, so every count does. Each event purged gets one entry in the audit log, beside its
+    registrations' "details deleted" entries. Runs before each mail-worker pass: cheap when nothing is due."""
     ended = select(Event.id).where(Event.ends_at < now - retention)
     due = list(db.session.scalars(select(Registration).where(
         Registration.event_id.in_(ended), ~Registration.is_erased).order_by(Registration.id)))
+    per_event: dict[int, int] = {}
     for registration in due:
         erase_personal_data(registration, now=now, reason="at the end of the retention period")
+        per_event[registration.event_id] = per_event.get(registration.event_id, 0) + 1
+    for event_id, count in per_event.items():
+        event = db.session.get_one(Event, event_id)
+        audit.record("personal_data.purged", subject_type="personal_data", event_id=event_id, label=event.title,
+                     details={"registrations": count, "retention_days": retention.days}, now=now)
+    db.session.flush()
     return len(due)
