@@ -142,12 +142,22 @@ def _entries_of_flush(session: Session) -> list[dict[str, Any]]:
         elif watched.state_field and watched.state_field in changes:
             kind = changes[watched.state_field][1]
         entries.append(_entry(row, watched, kind, changes, at=at, actor=actor))
+    for row, watched, gone in session.info.pop(DELETED_KEY, []):
+        entries.append(_entry(row, watched, "deleted", gone, at=at, actor=actor))
+    return entries
+
+
+DELETED_KEY = "audit_deleted"  # session.info: what the rows being deleted held, read before they go
+
+
+@event.listens_for(Session, "before_flush")
+def remember_deleted_rows(session: Session, flush_context, instances) -> None:
+    """A deleted row's values, read while it is still there (after the flush, reading one would fail)."""
     for row in session.deleted:
         watched = WATCHED.get(type(row))
         if watched:
             gone = {name: plain(getattr(row, name)) for name in watched.fields}
-            entries.append(_entry(row, watched, "deleted", gone, at=at, actor=actor))
-    return entries
+            session.info.setdefault(DELETED_KEY, []).append((row, watched, gone))
 
 
 @event.listens_for(Session, "after_flush")

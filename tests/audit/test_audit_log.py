@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from eventsapp.acting import Origin
 from eventsapp.audit.models import AuditEntry
+from eventsapp.catalogue.models import Event, EventStatus
 from eventsapp.extensions import db
 from eventsapp.registration.delegations import QuotaTerms, change_quota, grant_quota
 from eventsapp.registration.models import Registration, RegistrationStatus
@@ -252,3 +253,14 @@ def test_a_host_companys_look_at_its_consenting_attendees_is_recorded(client, au
     (viewed,) = entries("attendees.viewed")
     assert (viewed.actor_id, viewed.origin, viewed.event_id, viewed.details) == (
         lead.id, Origin.COMPANY, event.id, {"rows": 1})
+
+
+def test_deleting_a_row_read_in_an_earlier_transaction_records_what_it_held(make_event, make_session):
+    event = make_event(status=EventStatus.DRAFT, title_en="Draft day")
+    make_session(event, title_en="Keynote")
+    db.session.commit()  # every row expired: deleting must not read them after they are gone
+    db.session.delete(db.session.get(Event, event.id))
+    db.session.commit()
+    (gone,) = entries("event.deleted")
+    assert gone.details["title_en"] == "Draft day" and gone.subject_id == event.id
+    assert entries("session.deleted")[0].details["title_en"] == "Keynote"

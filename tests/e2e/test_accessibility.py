@@ -84,7 +84,8 @@ def company_demo(app_ctx) -> dict[str, list[str]]:
         "organizer": ["/manage/companies", f"/manage/companies/{pending.organization.id}",
                       f"/manage/campaigns/{campaign.slug}/applications", f"/manage/applications/{application.id}",
                       f"/manage/campaigns/{campaign.slug}/call",
-                      f"/manage/events/{state.delegation.event_id}/delegations"],
+                      f"/manage/events/{state.delegation.event_id}/delegations",
+                      "/manage/audit", f"/manage/events/{state.delegation.event_id}"],
     }
 
 
