@@ -25,6 +25,7 @@ KIND_LABELS = {
     "delegation.updated": _l("Company seats changed"),
     "attendees.viewed": _l("Attendee list viewed"),
     "attendees.exported": _l("Attendee list downloaded"),
+    "attendees.printed": _l("Sign-in sheet opened for printing"),
     "personal_data.purged": _l("Personal data purged after the retention period"),
 }
 KIND_GROUP_LABELS = {
@@ -55,4 +56,5 @@ FIELD_LABELS = {
     "job_title": _l("Job title"), "format": _l("Format"), "rows": _l("Rows"), "scope": _l("Scope"),
     "searched": _l("Searched"), "company": _l("Company"), "registrations": _l("Registrations"),
     "organization_id": _l("Company"), "retention_days": _l("Retention period (days)"),
+    "order": _l("Order"),
 }

@@ -33,3 +33,8 @@ document.addEventListener("DOMContentLoaded", () => {
   if (document.activeElement !== first) first.focus({ preventScroll: true });
   (first.closest(".field") || first).scrollIntoView({ block: "center" });
 });
+
+// Print the page (the sign-in sheet): <button data-print>.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});

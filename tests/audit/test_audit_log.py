@@ -264,3 +264,18 @@ def test_deleting_a_row_read_in_an_earlier_transaction_records_what_it_held(make
     (gone,) = entries("event.deleted")
     assert gone.details["title_en"] == "Draft day" and gone.subject_id == event.id
     assert entries("session.deleted")[0].details["title_en"] == "Keynote"
+
+
+def test_printing_the_sign_in_sheet_and_a_companys_download_are_recorded(client, auth, make_event, make_company,
+                                                                        now):
+    auth.login()
+    event = make_event()
+    register(event.id, Applicant(name="王芳", email="wang@example.com"), now=now)
+    db.session.commit()
+    assert client.get(f"/manage/events/{event.id}/sign-in-sheet?order=company").status_code == 200
+    company = make_company()
+    assert client.get(f"/manage/companies/{company.id}/attendees.csv").status_code == 200
+    (printed,) = entries("attendees.printed")
+    assert (printed.event_id, printed.details) == (event.id, {"order": "company", "rows": 1})
+    (exported,) = entries("attendees.exported")
+    assert exported.label == f"company-{company.id}-attendees.csv" and exported.details["rows"] == 0
