@@ -19,7 +19,20 @@ if TYPE_CHECKING:
 def create_app(config: type[Config] = Config, **overrides) -> Flask:
     from flask import Flask
 
-    from . import accounts, catalogue, cli, companies, exports, feeds, hosting, mail, registration, site_settings, web
+    from . import (
+        accounts,
+        catalogue,
+        cli,
+        companies,
+        dashboards,
+        exports,
+        feeds,
+        hosting,
+        mail,
+        registration,
+        site_settings,
+        web,
+    )
 
     app = Flask(__name__, instance_relative_config=True, template_folder="../templates", static_folder="../static")
     app.config.from_object(config)
@@ -36,6 +49,7 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     companies.init_app(app)  # the company area under /company/
     hosting.init_app(app)  # the call for hosts: calls, companies' applications, their review
     exports.init_app(app)  # attendee lists as CSV and XLSX
+    dashboards.init_app(app)  # charts of an event and a campaign, the campaign report, the public summary
     cli.init_app(app)  # the `demo` command
     warn_about_deployment(app)
     return app
