@@ -110,14 +110,14 @@ def seats_and_waiting_list_changes(event: Event) -> dict[str, dict[date, int]]:
 def per_day(parts: list[tuple[str, Any, ColumnElement[bool]]],
             event: Event) -> dict[str, dict[date, int]]:
     """One statement: for each (kind, instant, condition), kind being a constant name, how many of the event's
-    registrations meet the condition, per local day of the instant."""
-    selects = [select(literal_column(f"'{kind}'", String).label("kind"),
-                      local_day(moment, event.timezone, event.starts_at).label("day"))
-               .where(Registration.event_id == event.id, condition) for kind, moment, condition in parts]
-    moments = union_all(*selects).subquery() if len(selects) > 1 else selects[0].subquery()
+    registrations meet the condition, per local day of the instant. The event's rows are read once (a CTE
+    with one local day per kind, NULL where the condition fails), then counted per kind and day."""
+    days = select(*(case((condition, local_day(moment, event.timezone, event.starts_at))).label(kind)
+                    for kind, moment, condition in parts)).where(Registration.event_id == event.id).cte("days")
+    counts = [select(literal_column(f"'{kind}'", String).label("kind"), days.c[kind].label("day"), func.count())
+              .where(days.c[kind].is_not(None)).group_by(days.c[kind]) for kind, _moment, _condition in parts]
     found: dict[str, dict[date, int]] = {}
-    for kind, day, count in db.session.execute(
-            select(moments.c.kind, moments.c.day, func.count()).group_by(moments.c.kind, moments.c.day)):
+    for kind, day, count in db.session.execute(union_all(*counts) if len(counts) > 1 else counts[0]):
         found.setdefault(kind, {})[as_date(day)] = count
     return found
 
