@@ -32,6 +32,7 @@ from .catalogue.services import (
 )
 from .catalogue.uscc import uscc_check_character
 from .database import utcnow
+from .demo_attendance import load_demo_attendance
 from .demo_companies import COMPANY_PASSWORD, LEAD_EMAIL, load_demo_companies
 from .extensions import db
 from .timezones import local_to_utc, utc_to_local
@@ -43,7 +44,8 @@ BUREAU_ZH, BUREAU_EN = "上海市质量发展局", "Shanghai Municipal Quality D
 # What the summary counts, singular and plural.
 KINDS = (("campaign", "campaigns"), ("organization", "organizations"), ("venue", "venues"), ("event", "events"),
          ("session", "sessions"), ("organizer account", "organizer accounts"), ("company account", "company accounts"),
-         ("host application", "host applications"), ("delegation", "delegations"))
+         ("host application", "host applications"), ("delegation", "delegations"),
+         ("registration", "registrations"))
 
 # uscc: the first 17 characters (authority, type, division code, organization code); the check is added.
 ORGANIZATIONS = {
@@ -367,8 +369,9 @@ def load_demo(*, now: datetime) -> str:
     organizations = {key: _ensure_organization(fields, tally) for key, fields in ORGANIZATIONS.items()}
     venues = {key: _ensure_venue(fields, tally, now=now) for key, fields in VENUES.items()}
     past = _ensure_campaign(_campaign_details(2017, "2017-shanghai"), tally)
-    for spec in EVENTS_2017:
-        _ensure_event(past, spec, spec["day"], organizations, venues, tally, now=now)
+    past_events = [_ensure_event(past, spec, spec["day"], organizations, venues, tally, now=now)
+                   for spec in EVENTS_2017]
+    load_demo_attendance(past_events, organizations, tally)  # what the dashboards draw
     current = _ensure_campaign(_campaign_details(now.year, f"{now.year}-shanghai"), tally)
     today = utc_to_local(now, TIMEZONE).date()
     for spec in EVENTS_CURRENT:

@@ -99,3 +99,26 @@ def offset_label(offset: timedelta) -> str:
 def zone_label(moment: datetime, tz_name: str) -> str:
     """'Asia/Shanghai, UTC+8' — the IANA name plus the offset at that moment."""
     return f"{tz_name}, {offset_label(_offset(moment.astimezone(ZoneInfo(tz_name))))}"
+
+
+def offset_changes(tz_name: str, start: datetime, end: datetime) -> list[tuple[datetime, timedelta]]:
+    """The zone's UTC offset at `start` and each change of it up to `end`: [(since, offset), ...], the first
+    `since` being `start`; each later one exact to the second. Changes less than a day apart (none in the
+    tz database since 1945) would be seen as one."""
+    zone = ZoneInfo(tz_name)
+    periods = [(start, _offset(start.astimezone(zone)))]
+    day, moment = timedelta(days=1), start
+    while moment < end:
+        following = min(moment + day, end)
+        if _offset(following.astimezone(zone)) != periods[-1][1]:
+            before, after = moment, following
+            while after - before > timedelta(seconds=1):  # bisect to the first second of the new offset
+                middle = before + (after - before) / 2
+                if _offset(middle.astimezone(zone)) == periods[-1][1]:
+                    before = middle
+                else:
+                    after = middle
+            change = before.replace(microsecond=0) + timedelta(seconds=1)  # the whole second after `before`
+            periods.append((change, _offset(change.astimezone(zone))))
+        moment = following
+    return periods

@@ -33,7 +33,11 @@ from tests.import_graph import (
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The packages under eventsapp/ but web.
-DOMAINS = ("accounts", "audit", "catalogue", "companies", "exports", "feeds", "hosting", "mail", "registration")
+DOMAINS = ("accounts", "audit", "catalogue", "companies", "dashboards", "exports", "feeds", "hosting", "mail",
+           "registration")
+# The packages a reporting domain reads from (plus core modules); and nothing but the app factory imports it.
+READS_ONLY = {"dashboards": {"catalogue", "companies", "registration", "web"}}
+PURE_CHARTS = ("eventsapp.dashboards.charts",)
 SERIALIZER = ("eventsapp.feeds.ical", "eventsapp.feeds.agenda")
 MAIL_WORKER = ("eventsapp.mail.worker", "eventsapp.mail.cli")
 
@@ -54,6 +58,19 @@ def test_the_calendar_serializer_reaches_no_flask_package(graph):
 
 def test_the_mail_worker_reaches_no_routes(graph):
     assert routes_reached_from(graph, MAIL_WORKER) == []
+
+
+def test_the_dashboards_read_the_domains_they_draw_and_nothing_imports_them(graph):
+    edges = component_edges(graph)
+    for package, allowed in READS_ONLY.items():
+        reached = {target.split(".")[1] for target in edges[f"eventsapp.{package}"] if target in graph.packages}
+        assert reached <= allowed, f"eventsapp.{package} imports {sorted(reached - allowed)}"
+        importers = sorted(source for source, targets in edges.items() if f"eventsapp.{package}" in targets)
+        assert importers == [], f"{importers} import eventsapp.{package}"
+
+
+def test_the_charts_reach_no_flask_package(graph):
+    assert flask_reached_from(graph, PURE_CHARTS) == []
 
 
 def test_packages_form_no_cycle(graph):

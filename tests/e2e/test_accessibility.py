@@ -106,3 +106,29 @@ def test_company_and_back_office_company_pages_pass_axe(live_server, new_page, c
             assert response.status == 200, (who, path)
             found[f"{who} {path}"] = problems(page, axe_source)
     assert {where: lines for where, lines in found.items() if lines} == {}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_dashboards_campaign_report_and_public_summary_pass_axe(live_server, new_page, app_ctx, axe_source, lang):
+    """The demo's 2017 campaign has sign-ups, a waiting list, company seats and check-ins to draw; a coming
+    event has almost nothing (empty charts, attendance not yet)."""
+    load_demo(now=utcnow())
+    db.session.commit()
+    past = db.session.scalar(select(Campaign).where(Campaign.slug == "2017-shanghai"))
+    coming = db.session.scalar(select(Event.id).where(Event.status == EventStatus.PUBLISHED,
+                                                      Event.starts_at > utcnow()).limit(1))
+    page = new_page()
+    found = {}
+    for path in (f"/campaigns/{past.slug}/summary", "login", f"/manage/campaigns/{past.slug}/report",
+                 f"/manage/events/{past.events[0].id}/dashboard", f"/manage/events/{coming}/dashboard"):
+        if path == "login":
+            page.goto(f"{live_server.url}/auth/login?lang=en")
+            page.get_by_label("E-mail").fill(ORGANIZER_EMAIL)
+            page.get_by_label("Password").fill(ORGANIZER_PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            expect(page).not_to_have_url(re.compile(r"/auth/login"))
+            continue
+        response = page.goto(f"{live_server.url}{path}?lang={lang}")
+        assert response.status == 200, path
+        found[path] = problems(page, axe_source)
+    assert {where: lines for where, lines in found.items() if lines} == {}
