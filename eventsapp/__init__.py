@@ -49,7 +49,8 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     accounts.init_app(app)  # login; the `create-organizer` command
     companies.init_app(app)  # the company area under /company/
     hosting.init_app(app)  # the call for hosts: calls, companies' applications, their review
-    exports.init_app(app)  # attendee lists as CSV and XLSX
+    exports.init_app(app)  # attendee lists as CSV and XLSX, the sign-in sheet
+    audit.init_app(app)  # the audit log page (the log itself is written by audit/trail.py on every change)
     dashboards.init_app(app)  # charts of an event and a campaign, the campaign report, the public summary
     cli.init_app(app)  # the `demo` command
     warn_about_deployment(app)
