@@ -21,6 +21,7 @@ KIND_LABELS = {
     "registration.cancelled": _l("Registration cancelled"),
     "registration.checked_in": _l("Checked in"),
     "registration.erased": _l("Personal details deleted"),
+    "registration.deadlines_moved": _l("Confirmation deadlines moved with the event"),
     "delegation.created": _l("Company seats granted"),
     "delegation.updated": _l("Company seats changed"),
     "attendees.viewed": _l("Attendee list viewed"),
@@ -57,4 +58,5 @@ FIELD_LABELS = {
     "searched": _l("Searched"), "company": _l("Company"), "registrations": _l("Registrations"),
     "organization_id": _l("Company"), "retention_days": _l("Retention period (days)"),
     "order": _l("Order"),
+    "co_host_ids": _l("Co-hosts"), "speakers": _l("Speakers"), "confirm_by": _l("Confirm by"),
 }

@@ -22,7 +22,7 @@ class AuditEntry(Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     actor_id: Mapped[int | None] = mapped_column(index=True)  # the user; None for the public or the system
     origin: Mapped[Origin] = mapped_column(enum_column(Origin))
-    # e.g. "event.updated", "registration.cancelled", "attendees.exported" (kinds.py lists them)
+    # e.g. "event.updated", "registration.cancelled", "attendees.exported" (labels.py names them)
     kind: Mapped[str] = mapped_column(String(64))
     subject_type: Mapped[str] = mapped_column(String(32))  # "event", "registration", "campaign", ...
     subject_id: Mapped[int | None]

@@ -11,12 +11,12 @@ from ..extensions import db
 from .models import AuditEntry
 
 PAGE_SIZE = 100
-KIND_GROUPS = ("campaign", "event", "session", "registration", "delegation", "attendees", "personal_data",
-               "announcement")
+KIND_GROUPS = ("campaign", "event", "session", "registration", "delegation", "attendees", "personal_data")
 
 
 def _positive_int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
+    """"42" → 42; anything else (also "²", which str.isdigit() accepts and int() refuses) → None."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 @dataclass(frozen=True)

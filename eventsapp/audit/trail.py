@@ -7,6 +7,7 @@ Actions that change no row (an export, a look at an attendee list, a purge) are 
 Both write in the transaction of the change: a rollback takes its entries with it.
 
 Who did it is set by the web layer for each request (eventsapp/acting.py); outside a request it is the system.
+The one thing this module reads of Flask is that (flask.g, through acting.py): no request, no user.
 """
 from __future__ import annotations
 
@@ -122,7 +123,10 @@ def _entry(row: Any, watched: Watched, kind: str, details: dict[str, Any], *, at
             "label": (watched.label(row) or "")[:300], "details": details}
 
 
-def _entries_of_flush(session: Session) -> list[dict[str, Any]]:
+Gone = tuple[Any, Watched, dict[str, Any]]  # a deleted row, what is watched of it, and the values it held
+
+
+def _entries_of_flush(session: Session, deleted: list[Gone]) -> list[dict[str, Any]]:
     at, actor, entries = utcnow(), current_actor(), []
     for row in session.new:
         watched = WATCHED.get(type(row))
@@ -142,22 +146,23 @@ def _entries_of_flush(session: Session) -> list[dict[str, Any]]:
         elif watched.state_field and watched.state_field in changes:
             kind = changes[watched.state_field][1]
         entries.append(_entry(row, watched, kind, changes, at=at, actor=actor))
-    for row, watched, gone in session.info.pop(DELETED_KEY, []):
+    for row, watched, gone in deleted:
         entries.append(_entry(row, watched, "deleted", gone, at=at, actor=actor))
     return entries
 
 
-DELETED_KEY = "audit_deleted"  # session.info: what the rows being deleted held, read before they go
+DELETED_KEY = "audit_deleted"  # flush_context.attributes: what the rows being deleted held
 
 
 @event.listens_for(Session, "before_flush")
 def remember_deleted_rows(session: Session, flush_context, instances) -> None:
-    """A deleted row's values, read while it is still there (after the flush, reading one would fail)."""
+    """A deleted row's values, read while it is still there (after the flush, reading one would fail). Kept
+    with this flush only: a flush that fails takes them along, so a delete rolled back records nothing."""
     for row in session.deleted:
         watched = WATCHED.get(type(row))
         if watched:
             gone = {name: plain(getattr(row, name)) for name in watched.fields}
-            session.info.setdefault(DELETED_KEY, []).append((row, watched, gone))
+            flush_context.attributes.setdefault(DELETED_KEY, []).append((row, watched, gone))
 
 
 @event.listens_for(Session, "after_flush")
@@ -165,6 +170,6 @@ def record_watched_changes(session: Session, flush_context) -> None:
     """After the flush the rows have ids, and their attribute history still holds the old values."""
     if not WATCHED:
         return
-    entries = _entries_of_flush(session)
+    entries = _entries_of_flush(session, flush_context.attributes.get(DELETED_KEY, []))
     if entries:
         session.connection().execute(insert(AuditEntry), entries)

@@ -256,20 +256,21 @@ class DeletedEvent(Model):
     deleted_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-def _both(zh: str, en: str) -> str:
+def audit_label(zh: str, en: str) -> str:
+    """What the audit log calls a campaign, an event or a talk: both names."""
     return " / ".join(name for name in (zh, en) if name)
 
 
 # The audit log (eventsapp/audit) records every change of these fields, with the old and new values.
 audit.watch(Campaign, "campaign", fields=("slug", "year", "name_zh", "name_en", "organizing_body_zh",
                                           "organizing_body_en", "description_zh", "description_en"),
-            event_id=lambda campaign: None, label=lambda campaign: _both(campaign.name_zh, campaign.name_en))
+            event_id=lambda campaign: None, label=lambda campaign: audit_label(campaign.name_zh, campaign.name_en))
 audit.watch(Event, "event",
             fields=("title_zh", "title_en", "campaign_id", "host_id", "venue_id", "starts_at", "ends_at", "timezone",
                     "capacity", "status", "registration_opens_at", "registration_closes_at", "waitlist_enabled",
                     "cancellation_reason_zh", "cancellation_reason_en", "description_zh", "description_en",
                     "phone_required", "organization_required", "job_title_required"),
-            event_id=lambda event: event.id, label=lambda event: _both(event.title_zh, event.title_en))
+            event_id=lambda event: event.id, label=lambda event: audit_label(event.title_zh, event.title_en))
 audit.watch(EventSession, "session",
             fields=("title_zh", "title_en", "starts_at", "ends_at", "room_id", "abstract_zh", "abstract_en"),
-            event_id=lambda talk: talk.event_id, label=lambda talk: _both(talk.title_zh, talk.title_en))
+            event_id=lambda talk: talk.event_id, label=lambda talk: audit_label(talk.title_zh, talk.title_en))

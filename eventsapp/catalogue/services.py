@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ..audit import trail as audit
 from ..errors import NotAllowedInState, ValidationFailed
 from ..extensions import db
 from ..text import has_control_character
@@ -35,6 +36,7 @@ from .models import (
     Room,
     Speaker,
     Venue,
+    audit_label,
 )
 from .queries import public_events
 from .uscc import is_valid_uscc
@@ -370,6 +372,11 @@ def _replace_co_hosts(event: Event, co_host_ids: tuple[int, ...], *, now: dateti
         return
     if event.id:
         _leave_scopes(event, host_ids=[org.id for org in event.co_hosts if org not in co_hosts], now=now)
+        # The link table is not a watched column: the audit log is told here.
+        audit.record("event.updated", subject_type="event", subject_id=event.id, event_id=event.id,
+                     label=audit_label(event.title_zh, event.title_en),
+                     details={"co_host_ids": [sorted(org.id for org in event.co_hosts),
+                                              sorted(org.id for org in co_hosts)]})
     event.co_hosts = co_hosts
     event.updated_at = now  # the link table has no timestamp; feeds must still see the change
 
@@ -466,6 +473,7 @@ def save_session(session: EventSession, details: SessionDetails, *, event: Event
     if details.room_id is not None and details.room_id not in {room.id for room in event.venue.rooms}:
         raise ValidationFailed(_l("Choose a room of this event's venue."), "room_id")
     before = TalkFacts.of(session, event.timezone) if session.id else None
+    speakers_before = [speaker.name_zh or speaker.name_en for speaker in session.speakers] if session.id else []
     copy_columns(details, session, skip=("speakers",))
     session.event = event
     session.updated_at = event.updated_at = now  # speakers live in their own table: mark the change
@@ -473,6 +481,11 @@ def save_session(session: EventSession, details: SessionDetails, *, event: Event
     session.speakers = [Speaker(position=position) for position in range(len(named))]
     for row, speaker in zip(session.speakers, named, strict=True):
         copy_columns(speaker, row)
+    speakers_after = [speaker.name_zh or speaker.name_en for speaker in named]
+    if session.id and speakers_after != speakers_before:  # their own table: the audit log is told here
+        audit.record("session.updated", subject_type="session", subject_id=session.id, event_id=event.id,
+                     label=audit_label(session.title_zh, session.title_en),
+                     details={"speakers": [", ".join(speakers_before), ", ".join(speakers_after)]})
     db.session.add(session)
     db.session.flush()
     if before is not None:

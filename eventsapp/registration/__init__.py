@@ -18,7 +18,7 @@ def init_app(app: Flask) -> None:
     from .event_changes import connect_receivers
     from .labels import DELEGATION_CHANGE_LABELS, REGISTRATION_STATUS_LABELS
     from .manage_routes import blueprint as attendee_pages
-    from .queries import companies_for_audit_log, count_people_to_tell, names_for_audit_log
+    from .queries import companies_for_audit_log, count_people_to_tell, holds_personal_data, names_for_audit_log
     from .routes import blueprint as public_pages
     from .routes import can_be_cancelled, signup_state
     from .services import purge_date, purge_expired_personal_data, queue_reminders, registration_closes_at
@@ -41,9 +41,11 @@ def init_app(app: Flask) -> None:
     retention = timedelta(days=app.config["RETENTION_DAYS"])
 
     def personal_data_purge(event) -> tuple:
-        """(when the retention rule deletes the event's attendees' details, whether that is past)."""
+        """(when the retention rule deletes the event's attendees' details, "coming", "due" or "done")."""
         on = purge_date(event, retention=retention)
-        return on, on <= utcnow()
+        if on > utcnow():
+            return on, "coming"
+        return on, "due" if holds_personal_data(event) else "done"
 
     app.jinja_env.globals.update(personal_data_purge=personal_data_purge, retention_days=retention.days)
     add_before_pass_hook(app, lambda now: purge_expired_personal_data(now=now, retention=retention))  # SPEC 8

@@ -6,12 +6,15 @@ Every decision is made holding the event's seat lock (seats.lock_event); service
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 
 from ..accounts.members import active_leads
 from ..accounts.models import User
+from ..audit import trail as audit
+from ..audit.trail import plain
 from ..catalogue.models import Event, EventStatus, Organization
 from ..errors import Conflict, NotAllowedInState, ValidationFailed
 from ..extensions import db
@@ -246,10 +249,13 @@ def follow_event_move(event: Event, *, moved_by: timedelta) -> None:
     invited person's deadline lies after the new start. The caller holds lock_event."""
     for delegation in active_delegations(event):
         delegation.changes_close_at = min(delegation.changes_close_at + moved_by, event.starts_at)
-    db.session.execute(update(Registration).where(
+    moved = cast(CursorResult, db.session.execute(update(Registration).where(
         Registration.event_id == event.id, Registration.status == RegistrationStatus.INVITED,
         Registration.confirm_by > event.starts_at).values(confirm_by=event.starts_at)
-        .execution_options(synchronize_session="fetch"))
+        .execution_options(synchronize_session="fetch")))
+    if moved.rowcount:  # a bulk update passes the audit log's session hook by: it is told here
+        audit.record("registration.deadlines_moved", subject_type="event", subject_id=event.id, event_id=event.id,
+                     details={"registrations": moved.rowcount, "confirm_by": plain(event.starts_at)})
     db.session.flush()
 
 

@@ -101,3 +101,9 @@ def due_for_purge(*, now: datetime, retention: timedelta) -> list[tuple[Event, i
         .where(Event.ends_at < now - retention, ~Registration.is_erased)
         .group_by(Event.id).order_by(Event.ends_at))
     return [(event, count) for event, count in rows]
+
+
+def holds_personal_data(event: Event) -> bool:
+    """Is anyone's name and address still kept for this event (not erased yet)?"""
+    return db.session.scalar(select(Registration.id).where(Registration.event_id == event.id, ~Registration.is_erased)
+                             .limit(1)) is not None

@@ -366,10 +366,11 @@ def purge_expired_personal_data(*, now: datetime, retention: timedelta) -> int:
     per_event: dict[int, int] = {}
     for registration in due:
         erase_personal_data(registration, now=now, reason="at the end of the retention period")
-        per_event[registration.event_id] = per_event.get(registration.event_id, 0) + 1
+        if registration.erased_at == now:  # not by another worker purging at the same time
+            per_event[registration.event_id] = per_event.get(registration.event_id, 0) + 1
     for event_id, count in per_event.items():
         event = db.session.get_one(Event, event_id)
         audit.record("personal_data.purged", subject_type="personal_data", event_id=event_id, label=event.title,
                      details={"registrations": count, "retention_days": retention.days}, now=now)
     db.session.flush()
-    return len(due)
+    return sum(per_event.values())

@@ -7,6 +7,7 @@ def init_app(app: Flask) -> None:
     # Imported here, when the app is made: a route importing web.forms loads only what forms need.
     from werkzeug.middleware.proxy_fix import ProxyFix
 
+    from ..acting import find_actor_with
     from ..extensions import babel
     from .errors import register_error_handlers
     from .locale import select_locale
@@ -23,3 +24,16 @@ def init_app(app: Flask) -> None:
     register_error_handlers(app)
     register_template_helpers(app)
     register_security_headers(app)
+    find_actor_with(app, signed_in_actor)
+
+
+def signed_in_actor():
+    """Who the audit log says made a change in this request: the signed-in organizer or company member, also
+    on a public page (an organizer opening an attendee's link acts as themselves)."""
+    from flask_login import current_user
+
+    from ..acting import Origin
+
+    if not current_user.is_authenticated:
+        return None
+    return current_user.id, Origin.ORGANIZER if current_user.is_organizer else Origin.COMPANY

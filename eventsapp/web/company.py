@@ -3,7 +3,6 @@ that every page of it is guarded the same way: a member acts only for their own 
 from flask import Blueprint, abort, g, make_response, render_template, request
 from flask_login import current_user
 
-from ..acting import Origin, act_as
 from ..extensions import login_manager
 
 
@@ -29,7 +28,6 @@ def require_company_member():
     if request.endpoint not in OPEN_BEFORE_CONFIRMATION:
         require_verified_address()
     g.company = current_user.organization
-    act_as(current_user, Origin.COMPANY)  # what this request changes, the audit log says they did
     return None
 
 

@@ -191,7 +191,8 @@ def test_the_log_filters_by_event_person_and_kind(client, logged_event):
 
 
 @pytest.mark.parametrize("query", ["event=abc", "actor=-1", "kind=%27;drop", "subject=registration:x", "before=0",
-                                   "event=99999999999999", "subject=:5"])
+                                   "event=99999999999999", "subject=:5", "event=%C2%B2", "actor=%C2%B2",
+                                   "before=%C2%B2", "subject=registration:%C2%B2"])
 def test_links_that_make_no_sense_show_the_log_never_an_error(client, logged_event, query):
     assert client.get(f"/manage/audit?{query}").status_code == 200
 
@@ -222,6 +223,11 @@ def test_the_event_page_says_when_its_attendees_details_are_deleted(client, auth
     page = page_of(client.get(f"/manage/events/{coming.id}?lang=en"))
     assert "180 days after the event" in page and "deleted on" in page
     past = make_event(starts_at=now - timedelta(days=400))
+    register(past.id, Applicant(name="Ann", email="ann@example.com"), now=past.starts_at - timedelta(days=3))
+    db.session.commit()
+    assert "due for deletion since" in page_of(client.get(f"/manage/events/{past.id}?lang=en"))  # no worker yet
+    purge_expired_personal_data(now=now, retention=timedelta(days=180))
+    db.session.commit()
     assert "deleted since" in page_of(client.get(f"/manage/events/{past.id}?lang=en"))
 
 
@@ -279,3 +285,91 @@ def test_printing_the_sign_in_sheet_and_a_companys_download_are_recorded(client,
     assert (printed.event_id, printed.details) == (event.id, {"order": "company", "rows": 1})
     (exported,) = entries("attendees.exported")
     assert exported.label == f"company-{company.id}-attendees.csv" and exported.details["rows"] == 0
+
+
+def test_co_hosts_and_speakers_are_recorded_though_they_live_in_their_own_tables(
+        client, auth, make_event, make_organization, make_session):
+    from eventsapp.catalogue.details import SessionDetails, SpeakerDetails
+    from eventsapp.catalogue.services import save_session
+
+    auth.login()
+    event = make_event()
+    partner = make_organization(name_en="Partner")
+    client.post(f"/manage/events/{event.id}/edit", data=event_form(event, capacity=str(event.capacity),
+                                                                    co_host_ids=str(partner.id), send="yes"))
+    (co_hosts,) = [e for e in entries("event.updated") if "co_host_ids" in e.details]
+    assert co_hosts.details["co_host_ids"] == [[], [partner.id]]
+    talk = make_session(event, title_en="Keynote", speakers=[("王芳", "Wang Fang", "")])
+    details = SessionDetails(title_zh="", title_en="Keynote", starts_at=talk.starts_at, ends_at=talk.ends_at,
+                             room_id=None, speakers=(SpeakerDetails(name_zh="李雷", name_en="Li Lei"),))
+    save_session(talk, details, event=event, now=talk.starts_at)
+    db.session.commit()
+    (speakers,) = [e for e in entries("session.updated") if "speakers" in e.details]
+    assert speakers.details["speakers"] == ["王芳", "李雷"]
+
+
+def test_a_delete_rolled_back_with_its_savepoint_is_not_recorded(make_event, make_session, make_campaign):
+    from sqlalchemy.exc import IntegrityError
+
+    from eventsapp.catalogue.models import Campaign, EventSession
+
+    event = make_event(capacity=10)
+    talk = make_session(event, title_en="Still here")
+    taken = make_campaign().slug
+    db.session.commit()
+    try:
+        with db.session.begin_nested():
+            db.session.delete(talk)
+            db.session.add(Campaign(slug=taken, year=2030, name_en="Clash"))
+            db.session.flush()
+    except IntegrityError:
+        pass
+    event.capacity = 11
+    db.session.commit()
+    assert db.session.get(EventSession, talk.id) is not None
+    assert entries("session.deleted") == []
+
+
+def test_an_organizer_using_an_attendees_link_is_recorded_as_the_organizer(client, auth, make_user, make_event):
+    event = make_event()
+    registration = sign_up(client, event)
+    organizer = make_user()
+    auth.login_as(organizer)
+    client.post(f"/registrations/{registration.token}/cancel")
+    (cancelled,) = entries("registration.cancelled")
+    assert (cancelled.actor_id, cancelled.origin) == (organizer.id, Origin.ORGANIZER)
+
+
+def test_a_company_reading_its_roster_is_recorded_and_the_log_names_the_company(
+        client, auth, make_event, make_company, make_company_member, now):
+    company = make_company(name_en="Zhenhua Heavy Industries")
+    lead = make_company_member(company)
+    event = make_event(capacity=10)
+    delegation = grant_quota(event, company, QuotaTerms(quota=2), actor=None, now=now)
+    db.session.commit()
+    auth.login_as(lead)
+    assert client.get(f"/company/delegations/{delegation.id}").status_code == 200
+    (viewed,) = entries("attendees.viewed")
+    assert (viewed.actor_id, viewed.subject_type, viewed.subject_id) == (lead.id, "delegation", delegation.id)
+    auth.logout()
+    auth.login()
+    page = page_of(client.get("/manage/audit?kind=delegation&lang=en"))
+    assert "Seats of Zhenhua Heavy Industries" in page
+
+
+def test_a_purge_counts_only_what_it_erased_itself(make_event, now, monkeypatch):
+    """Two workers purging at once: the second finds the rows erased by the first and records nothing."""
+    from eventsapp.registration import services
+
+    event = make_event(starts_at=now - timedelta(days=200))
+    register(event.id, Applicant(name="Ann", email="ann@example.com"), now=event.starts_at - timedelta(days=3))
+    db.session.commit()
+    erase = services.erase_personal_data
+
+    def erased_first_by_another_worker(registration, *, now, reason):
+        erase(registration, now=now - timedelta(seconds=1), reason=reason)
+        return erase(registration, now=now, reason=reason)
+
+    monkeypatch.setattr(services, "erase_personal_data", erased_first_by_another_worker)
+    assert purge_expired_personal_data(now=now, retention=timedelta(days=180)) == 0
+    assert entries("personal_data.purged") == []
