@@ -9,6 +9,7 @@ def init_app(app: Flask) -> None:
     # Imported here: importing the package (for a model or a service) must not load its pages.
     from ..mail.worker import add_before_pass_hook
     from ..phones import display_phone
+    from .announcement_routes import blueprint as announcement_pages
     from .delegation_manage_routes import blueprint as delegation_pages
     from .delegation_people import expire_unconfirmed
     from .delegation_routes import blueprint as company_delegation_pages
@@ -22,6 +23,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(public_pages)
     app.register_blueprint(attendee_pages)
+    app.register_blueprint(announcement_pages)
     app.register_blueprint(delegation_pages)
     app.register_blueprint(company_delegation_pages)
     app.jinja_env.filters["phone"] = display_phone
