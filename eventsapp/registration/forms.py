@@ -32,7 +32,7 @@ from .announcements import Message
 from .delegations import MAX_CONFIRM_DAYS, QuotaTerms, default_changes_close_at
 from .models import Delegation
 from .people import LINK_PATTERN, PHONE_MESSAGE, Person
-from .queries import AttendeeFilter
+from .queries import AttendeeFilter, is_small_number
 from .services import Applicant
 
 TOO_LONG = _l("Please shorten this to %(max)d characters or fewer.")
@@ -174,7 +174,7 @@ class AnnouncementForm(AppForm):
 
     def expected_count(self) -> int | None:
         value = self.expected.data or ""
-        return int(value) if value.isdigit() and len(value) < 9 else None
+        return int(value) if is_small_number(value) else None
 
 
 class ResendLinkForm(AppForm):

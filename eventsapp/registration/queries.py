@@ -36,8 +36,13 @@ class AttendeeFilter:
         status = args.get("status", "")
         company = args.get("company", "")
         return cls(status=status if status in set(RegistrationStatus) else "",
-                   company=company if company == PUBLIC or company.isdigit() else "",
+                   company=company if company == PUBLIC or is_small_number(company) else "",
                    search=" ".join(args.get("q", "").split())[:100])
+
+
+def is_small_number(text: str) -> bool:
+    """Digits an id can be: ASCII ("²" is a digit to Python, not to int()), and within a database integer."""
+    return text.isascii() and text.isdigit() and len(text) <= 9
 
 
 def find_attendees(event: Event, wanted: AttendeeFilter) -> list[Registration]:
