@@ -11,7 +11,8 @@ from ..extensions import db
 from .models import AuditEntry
 
 PAGE_SIZE = 100
-KIND_GROUPS = ("campaign", "event", "session", "registration", "delegation", "attendees", "personal_data")
+KIND_GROUPS = ("campaign", "event", "session", "registration", "delegation", "announcement", "attendees",
+               "personal_data")
 
 
 def _positive_int(value: str | None) -> int | None:

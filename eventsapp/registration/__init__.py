@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
     from ..database import utcnow
     from ..mail.worker import add_before_pass_hook
     from ..phones import display_phone
+    from .announcement_routes import blueprint as announcement_pages
     from .cli import purge_personal_data_command
     from .delegation_manage_routes import blueprint as delegation_pages
     from .delegation_people import expire_unconfirmed
@@ -25,6 +26,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(public_pages)
     app.register_blueprint(attendee_pages)
+    app.register_blueprint(announcement_pages)
     app.register_blueprint(delegation_pages)
     app.register_blueprint(company_delegation_pages)
     app.cli.add_command(purge_personal_data_command)

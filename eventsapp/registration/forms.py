@@ -18,17 +18,21 @@ from wtforms import (
     SelectField,
     StringField,
     TelField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..catalogue.models import Event, Organization
 from ..extensions import db
+from ..languages import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
 from ..phones import InvalidPhone, normalize_phone
 from ..web.forms import AppForm, select_choices, strip_whitespace, text, validated
 from ..web.local_time import local_instant, local_time_field, show_local_time
+from .announcements import Message
 from .delegations import MAX_CONFIRM_DAYS, QuotaTerms, default_changes_close_at
 from .models import Delegation
 from .people import LINK_PATTERN, PHONE_MESSAGE, Person
+from .queries import AttendeeFilter, is_small_number
 from .services import Applicant
 
 TOO_LONG = _l("Please shorten this to %(max)d characters or fewer.")
@@ -108,6 +112,69 @@ class SignUpForm(AppForm):
                          organization=self.organization.data or "", job_title=self.job_title.data or "",
                          language=language, submission_key=self.submission_key.data or None,
                          shares_with_host=bool(self.shares_with_host.data))
+
+
+class AddAttendeeForm(SignUpForm):
+    """An organizer adds someone by hand: the sign-up form's fields and rules, and the language of the
+    person's e-mails. Without the person's consents (the organizer cannot give them: sharing with the host
+    stays off) and the bots' honeypot."""
+
+    # None removes the field (WTForms): the person's own consents are theirs to give; no bots here.
+    consent = None  # type: ignore[assignment]
+    website = None  # type: ignore[assignment]
+    shares_with_host = None  # type: ignore[assignment]
+    language = SelectField(_l("Language of the e-mails"), default=DEFAULT_LANGUAGE, validators=[DataRequired()],
+                           choices=select_choices((code, LANGUAGE_NAMES[code]) for code in LANGUAGES))
+
+    def to_applicant(self, *, language: str | None = None) -> Applicant:
+        phone = normalize_phone(self.phone.data) if self.phone.data else ""
+        return Applicant(name=validated(self.name.data), email=validated(self.email.data), phone=phone,
+                         organization=self.organization.data or "", job_title=self.job_title.data or "",
+                         language=language or self.language.data, submission_key=self.submission_key.data or None)
+
+
+class CancelForSomeoneForm(AppForm):
+    reason = StringField(_l("Reason"), filters=[strip_whitespace], validators=[
+        DataRequired(_l("Please say why: the person reads it in their e-mail.")), Length(max=500, message=TOO_LONG)])
+
+
+class AnnouncementForm(AppForm):
+    """A message to the attendee list, or to one filter of it (the hidden status, company and q)."""
+
+    subject_zh = StringField(_l("Subject (Chinese)"), filters=[strip_whitespace],
+                             validators=[Optional(), Length(max=150, message=TOO_LONG)])
+    body_zh = TextAreaField(_l("Message (Chinese)"), validators=[Optional(), Length(max=5000, message=TOO_LONG)])
+    subject_en = StringField(_l("Subject (English)"), filters=[strip_whitespace],
+                             validators=[Optional(), Length(max=150, message=TOO_LONG)])
+    body_en = TextAreaField(_l("Message (English)"), validators=[Optional(), Length(max=5000, message=TOO_LONG)])
+    status = HiddenField()
+    company = HiddenField()
+    q = HiddenField()
+    # One value per composed message: "Send" twice makes one announcement.
+    submission_key = HiddenField(validators=[DataRequired(), Length(min=16, max=64)])
+    expected = HiddenField()  # how many people the preview named
+
+    def __init__(self, *args, wanted: AttendeeFilter | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_submitted():
+            self.submission_key.data = secrets.token_urlsafe(24)
+            if wanted is not None:
+                self.status.data, self.company.data, self.q.data = wanted.status, wanted.company, wanted.search
+
+    def wanted(self) -> AttendeeFilter:
+        return AttendeeFilter.of({"status": self.status.data or "", "company": self.company.data or "",
+                                  "q": self.q.data or ""})
+
+    def to_message(self) -> Message:
+        def plain(value: str | None) -> str:
+            return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+        return Message(subject_zh=plain(self.subject_zh.data), subject_en=plain(self.subject_en.data),
+                       body_zh=plain(self.body_zh.data), body_en=plain(self.body_en.data))
+
+    def expected_count(self) -> int | None:
+        value = self.expected.data or ""
+        return int(value) if is_small_number(value) else None
 
 
 class ResendLinkForm(AppForm):

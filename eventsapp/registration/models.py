@@ -6,7 +6,19 @@ import re
 import secrets
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, ForeignKey, Index, String, UniqueConstraint, func, select, text
+from sqlalchemy import (
+    ColumnElement,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    func,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy import false as sa_false
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -53,7 +65,7 @@ def is_well_formed_token(token: str | None) -> bool:
 
 
 class Registration(TimestampMixin, Model):
-    id: Mapped[int] = mapped_column(primary_key=True)  # also the arrival order on the waiting list
+    id: Mapped[int] = mapped_column(primary_key=True)  # the arrival order on the waiting list (see waitlist_key)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(100))
     email: Mapped[str] = mapped_column(String(254))  # stored normalized: stripped, lower-cased
@@ -75,6 +87,11 @@ class Registration(TimestampMixin, Model):
     seated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # at the door (SPEC 4d)
+    # Set when an organizer moves the person to the front of their waiting list: lower than every place on
+    # that list then. None: their arrival order (the id). Read through waitlist_key, never alone.
+    waitlist_rank: Mapped[int | None]
+    # Why an organizer cancelled on the person's behalf: quoted in their e-mail and on their page.
+    cancellation_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     # This person's own changes to what their calendar shows of the event (promoted, cancelled, signed
     # up again): the SEQUENCE of their invitations and personal feed is the event's plus this
     # (feeds/ical.py). A new registration after a cancelled one continues from it.
@@ -112,15 +129,31 @@ class Registration(TimestampMixin, Model):
     def _is_erased_in_sql(cls) -> ColumnElement[bool]:
         return cls.erased_at.is_not(None)
 
+    @hybrid_property
+    def waitlist_key(self) -> int:
+        """The waiting-list order, first come first served unless an organizer moved someone to the front:
+        order by (waitlist_key, id)."""
+        return self.id if self.waitlist_rank is None else self.waitlist_rank
+
+    @waitlist_key.inplace.expression
+    @classmethod
+    def _waitlist_key_in_sql(cls) -> ColumnElement[int]:
+        return func.coalesce(cls.waitlist_rank, cls.id)
+
+    def same_waitlist(self) -> ColumnElement[bool]:
+        """The people waiting on this person's list: the public one, or their company's own."""
+        same_list = (Registration.delegation_id.is_(None) if self.delegation_id is None
+                     else Registration.delegation_id == self.delegation_id)
+        return and_(Registration.event_id == self.event_id, Registration.status == RegistrationStatus.WAITLISTED,
+                    same_list)
+
     def waitlist_position(self) -> int | None:
         """1 for the next person to get a seat; None when not on the waiting list."""
         if self.status != RegistrationStatus.WAITLISTED:
             return None
-        same_list = (Registration.delegation_id.is_(None) if self.delegation_id is None
-                     else Registration.delegation_id == self.delegation_id)  # the public one, or the company's
-        ahead = select(func.count(Registration.id)).where(
-            Registration.event_id == self.event_id, Registration.status == RegistrationStatus.WAITLISTED,
-            same_list, Registration.id < self.id)
+        mine = self.waitlist_key
+        ahead = select(func.count(Registration.id)).where(self.same_waitlist(), or_(
+            Registration.waitlist_key < mine, and_(Registration.waitlist_key == mine, Registration.id < self.id)))
         return (db.session.scalar(ahead) or 0) + 1
 
 
@@ -206,11 +239,40 @@ def record_change(delegation: Delegation, kind: DelegationChangeKind, *, at: dat
     return change
 
 
+class Announcement(Model):
+    """A message an organizer sent to the people of an event's attendee list (or of one filter of it):
+    one e-mail per person, in their language, never twice (the outbox's dedup key names the pair)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    # Each language is written in full or left empty; a reader of an empty one gets the other.
+    subject_zh: Mapped[str] = mapped_column(String(150), default="")
+    subject_en: Mapped[str] = mapped_column(String(150), default="")
+    body_zh: Mapped[str] = mapped_column(Text, default="")
+    body_en: Mapped[str] = mapped_column(Text, default="")
+    # The attendee list's filter it went to (queries.AttendeeFilter); all empty: everyone registered.
+    filter_status: Mapped[str] = mapped_column(String(32), default="")
+    filter_company: Mapped[str] = mapped_column(String(32), default="")
+    filter_search: Mapped[str] = mapped_column(String(100), default="")
+    recipient_count: Mapped[int]
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # One value per composed message: sending the same form twice finds the first announcement.
+    submission_key: Mapped[str] = mapped_column(String(64), unique=True)
+
+    event: Mapped[Event] = relationship()
+    sent_by: Mapped[User | None] = relationship()
 # The audit log (eventsapp/audit): a registration's status changes are its entries' kinds
 # ("registration.cancelled"); the person's details are recorded as changed, never their values.
 audit.watch(Registration, "registration", fields=("status", "delegation_id", "shares_with_host"),
-            state_field="status", private_fields=("name", "email", "phone", "organization", "job_title"),
+            state_field="status",
+            # The reason an organizer gives for cancelling may name the person or their circumstances.
+            private_fields=("name", "email", "phone", "organization", "job_title", "cancellation_reason"),
             erased_field="erased_at", event_id=lambda registration: registration.event_id)
 audit.watch(Delegation, "delegation", fields=("organization_id", "quota", "confirm_days", "changes_close_at",
                                               "withdrawn_at"),
             event_id=lambda delegation: delegation.event_id)
+audit.watch(Announcement, "announcement", fields=("subject_zh", "subject_en", "recipient_count", "filter_status",
+                                                  "filter_company"),
+            event_id=lambda announcement: announcement.event_id,
+            label=lambda announcement: announcement.subject_zh or announcement.subject_en)

@@ -94,10 +94,16 @@ def count_sign_up_mails(email: str, *, since: datetime) -> int:
         OutboxMessage.recipient == email, OutboxMessage.created_at >= since, or_(*kinds))) or 0
 
 
-def dedup_key(registration: Registration, kind: str, *, now: datetime, talk: EventSession | None = None) -> str:
+def dedup_key(registration: Registration, kind: str, *, now: datetime, talk: EventSession | None = None,
+              resent: bool = False) -> str:
     """One key per change, e.g. "registration-42-confirmed" or "registration-42-event_changed-seq3":
-    the same change must never queue two messages."""
+    the same change must never queue two messages. A message an organizer sends again (`resent`) may go
+    once per 10 minutes and state of the registration, so a double click sends one; its key names no
+    sign-up kind, so it does not count in the address's sign-up mails (count_sign_up_mails)."""
     event = registration.event
+    if resent:
+        return (f"registration-{registration.id}-resend-seq{registration.sequence}"
+                f"-{int(now.timestamp()) // RESEND_BUCKET_SECONDS}")
     suffix = {
         "event_changed": f"-seq{event.sequence}",
         "event_cancelled": f"-seq{event.sequence}",  # cancelled, reinstated, cancelled again: each is told
@@ -111,30 +117,33 @@ def dedup_key(registration: Registration, kind: str, *, now: datetime, talk: Eve
 
 
 def notify(registration: Registration, kind: str, *, now: datetime, change: Change | None = None,
-           talk: EventSession | None = None) -> None:
+           talk: EventSession | None = None, resent: bool = False) -> bool:
     """Queue the message for `kind` (a key of SUBJECTS) in the current transaction. `change` (what was
     changed, for event_changed and agenda_changed) is listed as "was → now" above the details; a
     change the person would not see in their language (a Chinese title corrected, for an English
-    reader) sends nothing."""
+    reader) sends nothing. `resent`: an organizer sends the person's current message again.
+    Returns whether a message was queued (False: the same one was, moments ago)."""
     db.session.flush()  # the dedup key needs the registration's id
     event = registration.event
     with force_locale(registration.language):
         changes = change.lines(registration.language) if change else []
         if change and not changes:
-            return
+            return False
         context = message_context(registration, kind)
         context["changes"] = changes
+        context["resent"] = resent
         subject = str(SUBJECTS[kind] % {"title": event.title})
         body_text = render_template("mail/registration.txt", **context)
         body_html = render_template("mail/registration.html", **context)
     # RFC 5546 allows a REQUEST only TENTATIVE or CONFIRMED: a cancelled event's mails (a link asked
     # for again, say) keep it out of the calendar.
     method = "CANCEL" if kind in CANCELLING_KINDS or event.is_cancelled else "REQUEST"
-    enqueue_message(
+    queued = enqueue_message(
         recipient=registration.email, subject=subject, body_text=body_text, body_html=body_html,
-        dedup_key=dedup_key(registration, kind, now=now, talk=talk), now=now,
+        dedup_key=dedup_key(registration, kind, now=now, talk=talk, resent=resent), now=now,
         ics=event_invitation(event, registration, method=method, now=now), ics_method=method,
         ics_filename=f"event-{event.id}.ics")
+    return queued is not None
 
 
 def event_invitation(event: Event, registration: Registration, *, method: str, now: datetime) -> bytes:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..catalogue.models import Event
@@ -24,20 +24,64 @@ class AttendeeFilter:
     company: str = ""  # an organization id (its delegation), PUBLIC, or empty for everyone
     search: str = ""  # part of a name, e-mail or organization, or the last four digits of a mobile
 
+    @property
+    def is_set(self) -> bool:
+        return bool(self.status or self.company or self.search)
+
+    def as_args(self) -> dict[str, str]:
+        """The query string of the attendee list that shows this filter."""
+        return {key: value for key, value in (("status", self.status), ("company", self.company),
+                                              ("q", self.search)) if value}
+
     @classmethod
     def of(cls, args) -> "AttendeeFilter":
         status = args.get("status", "")
         company = args.get("company", "")
         return cls(status=status if status in set(RegistrationStatus) else "",
-                   company=company if company == PUBLIC or company.isdigit() else "",
+                   company=company if company == PUBLIC or is_small_number(company) else "",
                    search=" ".join(args.get("q", "").split())[:100])
+
+
+def is_small_number(text: str) -> bool:
+    """Digits an id can be: ASCII ("²" is a digit to Python, not to int()), and within a database integer."""
+    return text.isascii() and text.isdigit() and len(text) <= 9
 
 
 def find_attendees(event: Event, wanted: AttendeeFilter) -> list[Registration]:
     """The event's registrations the filter keeps, in sign-up order, with their delegation's company."""
-    query = (select(Registration).where(Registration.event_id == event.id)
+    query = (kept_by(event, wanted)
              .options(selectinload(Registration.delegation).selectinload(Delegation.organization))
              .order_by(Registration.id))
+    return list(db.session.scalars(query))
+
+
+def find_message_recipients(event: Event, wanted: AttendeeFilter) -> list[Registration]:
+    """Whom a message to the filtered list goes to, in sign-up order: without a status, everyone registered
+    (confirmed, waiting, invited, checked in); cancelled people only when the filter asks for them; never
+    anyone whose details were erased. One person per address (someone who cancelled twice is one person)."""
+    query = kept_by(event, wanted).where(~Registration.is_erased).order_by(Registration.id)
+    if not wanted.status:
+        query = query.where(Registration.status.in_(ACTIVE))
+    latest = {registration.email: registration for registration in db.session.scalars(query)}
+    return sorted(latest.values(), key=lambda registration: registration.id)
+
+
+def waitlist_positions(event: Event) -> dict[int, int]:
+    """Each waitlisted registration's number on its waiting list (the public one or its company's), in one
+    query: what Registration.waitlist_position tells one person."""
+    waiting = db.session.execute(select(Registration.id, Registration.delegation_id).where(
+        Registration.event_id == event.id, Registration.status == RegistrationStatus.WAITLISTED)
+        .order_by(Registration.waitlist_key, Registration.id)).all()
+    positions: dict[int, int] = {}
+    lengths: dict[int | None, int] = {}
+    for registration_id, delegation_id in waiting:
+        lengths[delegation_id] = positions[registration_id] = lengths.get(delegation_id, 0) + 1
+    return positions
+
+
+def kept_by(event: Event, wanted: AttendeeFilter) -> Select[Registration]:
+    """The event's registrations the filter keeps."""
+    query = select(Registration).where(Registration.event_id == event.id)
     if wanted.status:
         query = query.where(Registration.status == wanted.status)
     if wanted.company == PUBLIC:
@@ -46,7 +90,7 @@ def find_attendees(event: Event, wanted: AttendeeFilter) -> list[Registration]:
         query = query.where(Registration.delegation.has(Delegation.organization_id == int(wanted.company)))
     if wanted.search:
         query = query.where(matching(wanted.search))
-    return list(db.session.scalars(query))
+    return query
 
 
 def matching(term: str) -> ColumnElement[bool]:

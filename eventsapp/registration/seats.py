@@ -81,7 +81,8 @@ def invitation_deadline(delegation: Delegation, *, now: datetime) -> datetime:
 
 
 def promote_from_waitlist(event: Event, *, now: datetime) -> list[Registration]:
-    """Fill free seats from the public waiting list, first come first served. The caller holds lock_event."""
+    """Fill free seats from the public waiting list, first come first served (or moved to the front by an
+    organizer: Registration.waitlist_key). The caller holds lock_event."""
     free = seat_summary(event).seats_left
     if free <= 0 or event.status != EventStatus.PUBLISHED:
         return []
@@ -89,7 +90,7 @@ def promote_from_waitlist(event: Event, *, now: datetime) -> list[Registration]:
         select(Registration).where(Registration.event_id == event.id, Registration.delegation_id.is_(None),
                                    Registration.status == RegistrationStatus.WAITLISTED,
                                    ~Registration.is_erased)  # nobody left to tell
-        .order_by(Registration.id).limit(free)))
+        .order_by(Registration.waitlist_key, Registration.id).limit(free)))
     for registration in promoted:
         registration.status = RegistrationStatus.CONFIRMED
         registration.promoted_at = registration.seated_at = now
@@ -110,7 +111,7 @@ def promote_from_company_waitlist(delegation: Delegation, *, now: datetime) -> l
     promoted = list(db.session.scalars(
         select(Registration).where(Registration.delegation_id == delegation.id,
                                    Registration.status == RegistrationStatus.WAITLISTED, ~Registration.is_erased)
-        .order_by(Registration.id).limit(free)))
+        .order_by(Registration.waitlist_key, Registration.id).limit(free)))
     for registration in promoted:
         registration.status = RegistrationStatus.INVITED
         registration.confirm_by = invitation_deadline(delegation, now=now)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
@@ -24,6 +24,7 @@ from ..mail.services import erase_mail_to
 from . import notifications
 from .models import (
     ACTIVE,
+    Announcement,
     PersonalFeed,
     Registration,
     RegistrationStatus,
@@ -116,13 +117,29 @@ def check_registration_open(event: Event, *, now: datetime) -> None:
         raise RegistrationClosed(_l("Registration for this event has closed."))
 
 
-def register(event_id: int, applicant: Applicant, *, now: datetime) -> Registration:
+def check_organizer_can_add(event: Event, *, now: datetime) -> None:
+    """An organizer adds people by hand outside the public window, but only to a published event that has
+    not started (SPEC 3.4 holds for everyone: a cancelled event takes nobody)."""
+    if event.status == EventStatus.CANCELLED:
+        raise RegistrationClosed(_l("This event has been cancelled."))
+    if event.status != EventStatus.PUBLISHED:
+        raise RegistrationNotOpen(_l("Publish the event before adding people to it."))
+    if now >= event.starts_at:
+        raise RegistrationClosed(_l("The event has already started; nobody can be added any more."))
+
+
+def register(event_id: int, applicant: Applicant, *, now: datetime, by_organizer: User | None = None) -> Registration:
     """Confirm or waitlist one person. Raises RegistrationNotOpen/Closed, AlreadyRegistered, EventFull.
 
-    Submitting the same form twice (same submission_key) returns the first registration.
+    Submitting the same form twice (same submission_key) returns the first registration. `by_organizer`:
+    an organizer adds the person by hand (attendee list), which the public sign-up window does not bind
+    (check_organizer_can_add), nor the public form's mail quota per address; every other rule holds.
     """
     event = lock_event(event_id)
-    check_registration_open(event, now=now)
+    if by_organizer is None:
+        check_registration_open(event, now=now)
+    else:
+        check_organizer_can_add(event, now=now)
     if applicant.submission_key:
         earlier = db.session.scalar(select(Registration).where(
             Registration.submission_key == applicant.submission_key, Registration.event_id == event.id))
@@ -139,7 +156,8 @@ def register(event_id: int, applicant: Applicant, *, now: datetime) -> Registrat
         raise EventFull(_l("Sorry, this event is full."))
     if find_active_registration(event, email) is not None:
         raise AlreadyRegistered(_l("This e-mail address is already registered for this event."), "email")
-    check_sign_up_mail_quota(email, now=now)
+    if by_organizer is None:
+        check_sign_up_mail_quota(email, now=now)
     registration = Registration(
         event=event, status=status, email=email, name=applicant.name.strip(), phone=applicant.phone,
         organization=applicant.organization.strip(), job_title=applicant.job_title.strip(),
@@ -149,6 +167,9 @@ def register(event_id: int, applicant: Applicant, *, now: datetime) -> Registrat
         seated_at=now if status == RegistrationStatus.CONFIRMED else None,
         waitlisted_at=now if status == RegistrationStatus.WAITLISTED else None)
     insert_registration(registration)
+    if by_organizer is not None:
+        logger.info("registration %s of event %s added by organizer %s (%s)", registration.id, event.id,
+                    by_organizer.id, status.value)
     notifications.notify(registration, status.value, now=now)
     return registration
 
@@ -208,15 +229,17 @@ def can_cancel(registration: Registration, *, now: datetime) -> bool:
 
 
 def cancel_registration(registration: Registration, *, now: datetime, actor: User | None = None,
-                        mail: str = "cancelled") -> Registration:
+                        mail: str = "cancelled", reason: str = "") -> Registration:
     """Cancel and give the freed seat to the earliest waitlisted person: a company's seat to its own
-    waiting list (seats.release_place). `actor`: the organizer or lead contact doing it for the person.
-    Cancelling twice is harmless."""
+    waiting list (seats.release_place). `actor`: the organizer or lead contact doing it for the person;
+    `reason`: what they said why, quoted in the person's e-mail and on their page. Cancelling twice is
+    harmless (the first reason stays)."""
     lock_event(registration.event_id)
     db.session.refresh(registration)
     if registration.status == RegistrationStatus.CANCELLED:
         return registration
     check_can_cancel(registration, now=now)
+    registration.cancellation_reason = reason.strip()
     release_place(registration, now=now, mail=mail, actor=actor)
     return registration
 
@@ -339,6 +362,7 @@ def erase_personal_data(registration: Registration, *, now: datetime,
 
 def _blank(registration: Registration, *, now: datetime) -> None:
     registration.name = registration.phone = registration.organization = registration.job_title = ""
+    registration.cancellation_reason = ""  # it may name the person or their circumstances
     registration.email = erased_email(registration)
     registration.token = new_token()  # known to nobody: the old link answers 404
     registration.submission_key = None
@@ -369,6 +393,8 @@ def purge_expired_personal_data(*, now: datetime, retention: timedelta) -> int:
         if registration.erased_at == now:  # not by another worker purging at the same time
             per_event[registration.event_id] = per_event.get(registration.event_id, 0) + 1
     for event_id, count in per_event.items():
+        # A message's filter may have searched for someone by name: it goes with the people.
+        db.session.execute(update(Announcement).where(Announcement.event_id == event_id).values(filter_search=""))
         event = db.session.get_one(Event, event_id)
         audit.record("personal_data.purged", subject_type="personal_data", event_id=event_id, label=event.title,
                      details={"registrations": count, "retention_days": retention.days}, now=now)

@@ -373,3 +373,30 @@ def test_a_purge_counts_only_what_it_erased_itself(make_event, now, monkeypatch)
     monkeypatch.setattr(services, "erase_personal_data", erased_first_by_another_worker)
     assert purge_expired_personal_data(now=now, retention=timedelta(days=180)) == 0
     assert entries("personal_data.purged") == []
+
+
+def test_the_attendee_lists_actions_are_recorded_as_the_organizers(client, auth, make_user, make_event, now):
+    event = make_event(capacity=1)
+    register(event.id, Applicant(name="Seated", email="seated@example.com"), now=now)
+    waiting = [register(event.id, Applicant(name=f"W{n}", email=f"w{n}@example.com"), now=now) for n in range(3)]
+    db.session.commit()
+    organizer = make_user()
+    auth.login_as(organizer)
+    person = {"name": "Ada", "email": "ada@example.com", "phone": "13800138000", "organization": "Metro",
+              "job_title": "", "language": "en"}
+    assert client.post(f"/manage/events/{event.id}/registrations/new", data=person).status_code == 302
+    client.post(f"/manage/events/{event.id}/registrations/{waiting[2].id}/move-to-front")
+    client.post(f"/manage/events/{event.id}/registrations/{waiting[2].id}/resend")
+    seated = db.session.scalar(select(Registration).where(Registration.email == "seated@example.com"))
+    client.post(f"/manage/events/{event.id}/registrations/{seated.id}/cancel",
+                data={"reason": "Asked by phone, her husband is ill"})
+    mine = [(e.kind, e.subject_id) for e in entries()
+            if e.actor_id == organizer.id and e.subject_type == "registration"]
+    added = db.session.scalar(select(Registration).where(Registration.email == "ada@example.com"))
+    assert ("registration.created", added.id) in mine
+    assert ("registration.moved_to_front", waiting[2].id) in mine and ("registration.resent", waiting[2].id) in mine
+    assert ("registration.cancelled", seated.id) in mine and ("registration.confirmed", waiting[2].id) in mine
+    assert entries("registration.moved_to_front")[0].details == {"waitlist_position": [3, 1]}
+    (cancelled,) = entries("registration.cancelled")
+    assert cancelled.details["cancellation_reason"] is None  # that it was given, not what it says
+    assert "husband" not in json.dumps([e.details for e in entries()])

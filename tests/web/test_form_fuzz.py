@@ -19,7 +19,13 @@ from eventsapp.catalogue.forms import (
     VenueForm,
 )
 from eventsapp.extensions import db
-from eventsapp.registration.forms import ResendLinkForm, SignUpForm
+from eventsapp.registration.forms import (
+    AddAttendeeForm,
+    AnnouncementForm,
+    CancelForSomeoneForm,
+    ResendLinkForm,
+    SignUpForm,
+)
 from eventsapp.registration.personal_feed import personal_feed_for
 from eventsapp.registration.services import Applicant, register
 
@@ -63,9 +69,14 @@ def test_no_form_answers_500_whatever_it_is_sent(client, auth, make_event, make_
         # buttons: their form carries only the CSRF token, the rest is noise
         f"/manage/events/{draft.id}/publish": LoginForm, f"/manage/events/{event.id}/unpublish": LoginForm,
         f"/manage/events/{draft.id}/delete": LoginForm, f"/registrations/{person.token}/cancel": LoginForm,
-        f"/manage/registrations/{person.id}/cancel": LoginForm, f"/feeds/me/{feed_token}/replace": LoginForm,
+        f"/manage/events/{event.id}/registrations/{person.id}/cancel": CancelForSomeoneForm,
+        f"/manage/events/{event.id}/registrations/{person.id}/move-to-front": LoginForm,
+        f"/manage/events/{event.id}/registrations/{person.id}/resend": LoginForm,
+        f"/manage/events/{event.id}/registrations/new": AddAttendeeForm,
+        f"/manage/events/{event.id}/messages/new": AnnouncementForm, f"/feeds/me/{feed_token}/replace": LoginForm,
     }
     names = {url: [*field_names(form_class), "csrf_token", "unexpected"] for url, form_class in forms.items()}
+    names[f"/manage/events/{event.id}/messages/new"] += ["send", "revise"]  # the preview's buttons
 
     @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(data=st.data())
