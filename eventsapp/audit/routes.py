@@ -1,4 +1,5 @@
 """The audit log page of the back office: /manage/audit, filtered by event, by who acted and by kind."""
+from collections.abc import Mapping
 from datetime import datetime
 
 from flask import current_app, render_template, request
@@ -26,34 +27,63 @@ def index():
     for entry in entries:
         if entry.subject_id is not None:
             subjects.setdefault(entry.subject_type, set()).add(entry.subject_id)
+        for field, value in entry.details.items():
+            if field in trail.ID_FIELDS:
+                subjects.setdefault(trail.ID_FIELDS[field], set()).update(ids_in(value))
+    names = {kind: trail.names_of(kind, ids) for kind, ids in subjects.items()}
     return render_template(
         "manage/audit.html", wanted=wanted, entries=entries, next_before=next_before,
         users=trail.names_of("user", actor_ids | acting), event_names=trail.names_of("event", events),
-        subject_names={kind: trail.names_of(kind, ids) for kind, ids in subjects.items() if kind != "event"},
-        timezone=current_app.config["DEFAULT_TIMEZONE"], described=described,
+        subject_names=names, timezone=current_app.config["DEFAULT_TIMEZONE"],
+        described=lambda entry: described(entry, names),
         KIND_LABELS=KIND_LABELS, KIND_GROUP_LABELS=KIND_GROUP_LABELS, ORIGIN_LABELS=ORIGIN_LABELS)
 
 
-def described(entry: AuditEntry) -> list[tuple[str, str]]:
-    """(field, what happened to it): "old → new" for a change of a watched row, else the value recorded."""
+def ids_in(value: object) -> set[int]:
+    """The ids in a recorded value: 3, [2, 3] (old and new), [[1], [1, 4]] (lists of co-hosts)."""
+    if isinstance(value, bool):
+        return set()
+    if isinstance(value, int):
+        return {value}
+    if isinstance(value, list):
+        return set().union(*(ids_in(item) for item in value)) if value else set()
+    return set()
+
+
+def described(entry: AuditEntry, names: dict[str, dict[int, str]]) -> list[tuple[str, str]]:
+    """(field, what happened to it): "old → new" for a change of a watched row, else the value recorded;
+    statuses in words, ids by the names of what they name."""
     changes = entry.subject_type in trail.watched_types() and entry.kind.rpartition(".")[2] not in ("created",
                                                                                                   "deleted")
     lines = []
     for field, value in sorted(entry.details.items()):
+        def text_of(recorded: object, field: str = field) -> str:
+            return shown(recorded, labels=trail.VALUE_LABELS.get((entry.subject_type, field), {}),
+                         names=names.get(trail.ID_FIELDS.get(field, ""), {}))
+
         if value is None and changes:
             text = str(_("changed (the values are personal data and are not kept here)"))
         elif changes and isinstance(value, list) and len(value) == 2:
-            text = f"{shown(value[0])} → {shown(value[1])}"
+            text = f"{text_of(value[0])} → {text_of(value[1])}"
         else:
-            text = shown(value)
+            text = text_of(value)
         lines.append((str(FIELD_LABELS.get(field, field)), text))
     return lines
 
 
-def shown(value: object) -> str:
-    """A recorded value as the page shows it: instants (kept in ISO 8601 UTC) in the campaign's zone."""
-    if value is None or value == "":
+def shown(value: object, *, labels: Mapping[str, object] | None = None, names: Mapping[int, str] | None = None) -> str:
+    """A recorded value as the page shows it: yes or no, a status in words, a row by its name, an instant
+    (kept in ISO 8601 UTC) in the campaign's zone."""
+    if value is None or value == "" or value == []:
         return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, list):
+        return ", ".join(shown(item, labels=labels, names=names) for item in value)
+    if isinstance(value, int) and names and value in names:
+        return names[value]
+    if isinstance(value, str) and labels and value in labels:
+        return str(labels[value])
     if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and "T" in value:
         try:
             moment = datetime.fromisoformat(value)

@@ -12,7 +12,7 @@ The one thing this module reads of Flask is that (flask.g, through acting.py): n
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -66,6 +66,18 @@ def _keep_old_value(target: Any, value: Any, oldvalue: Any, initiator: Any) -> A
 def name_with(subject_type: str, namer: Callable[[set[int]], dict[int, str]]) -> None:
     """How the log page names subjects of a type, and users ("user"): each domain tells, the log needs none."""
     NAMERS[subject_type] = namer
+
+
+# (subject type, field) → {stored value: its label}, e.g. a registration's status "invited" → "Invited, ..."
+VALUE_LABELS: dict[tuple[str, str], Mapping[str, Any]] = {}
+# A field holding ids of another kind of row → the subject type whose namer names them ("venue_id" → "venue").
+ID_FIELDS = {"delegation_id": "delegation", "venue_id": "venue", "host_id": "organization",
+             "organization_id": "organization", "co_host_ids": "organization", "campaign_id": "campaign"}
+
+
+def label_values(subject_type: str, field: str, labels: Mapping[str, Any]) -> None:
+    """How the log page shows the values of a field (a status), in the reader's language."""
+    VALUE_LABELS[subject_type, field] = labels
 
 
 def watched_types() -> set[str]:

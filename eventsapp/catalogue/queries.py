@@ -2,6 +2,7 @@
 
 Queries only; changes go through services.py.
 """
+from collections.abc import Callable
 from datetime import datetime
 
 from flask_sqlalchemy.pagination import Pagination
@@ -152,3 +153,11 @@ def archived_campaigns(year: int, *, now: datetime) -> list[tuple[Campaign, list
 
 def titles_for_audit_log(ids: set[int]) -> dict[int, str]:
     return {event.id: event.title for event in db.session.scalars(select(Event).where(Event.id.in_(ids)))}
+
+
+def names_for_audit_log(model: type[Campaign | Organization | Venue]) -> Callable[[set[int]], dict[int, str]]:
+    """A namer for the audit log: ids → the current names of these campaigns, organizations or venues."""
+    def names(ids: set[int]) -> dict[int, str]:
+        rows: list[Campaign | Organization | Venue] = list(db.session.scalars(select(model).where(model.id.in_(ids))))
+        return {row.id: str(row.name) for row in rows}
+    return names

@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
                                  count_people_to_tell=count_people_to_tell)
     audit.name_with("registration", names_for_audit_log)
     audit.name_with("delegation", companies_for_audit_log)
+    audit.label_values("registration", "status", REGISTRATION_STATUS_LABELS)
     connect_receivers()  # e-mails and seats follow the organizer's changes to an event
     add_before_pass_hook(app, queue_reminders)  # the mail worker queues "tomorrow" reminders first
     add_before_pass_hook(app, expire_unconfirmed)  # a company's seat not confirmed in time goes back to it

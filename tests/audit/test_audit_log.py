@@ -400,3 +400,21 @@ def test_the_attendee_lists_actions_are_recorded_as_the_organizers(client, auth,
     (cancelled,) = entries("registration.cancelled")
     assert cancelled.details["cancellation_reason"] is None  # that it was given, not what it says
     assert "husband" not in json.dumps([e.details for e in entries()])
+
+
+def test_the_log_shows_statuses_in_words_and_rows_by_their_names(client, auth, make_event, make_venue, now):
+    event = make_event(capacity=1)
+    holder = register(event.id, Applicant(name="Ann", email="ann@example.com"), now=now)
+    register(event.id, Applicant(name="Bo", email="bo@example.com"), now=now)
+    db.session.commit()
+    event.venue = make_venue(name_en="Expo Hall")
+    db.session.commit()
+    from eventsapp.registration.services import cancel_registration
+
+    cancel_registration(holder, now=now)
+    db.session.commit()
+    auth.login()
+    page = page_of(client.get(f"/manage/audit?event={event.id}&lang=en"))
+    assert "Waiting list → Confirmed" in page and "Confirmed → Cancelled" in page
+    assert "→ Expo Hall" in page
+    assert "Consent to share with the host" in page and "no" in page
