@@ -23,6 +23,7 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
         accounts,
         audit,
         catalogue,
+        checkin,
         cli,
         companies,
         dashboards,
@@ -51,6 +52,7 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     hosting.init_app(app)  # the call for hosts: calls, companies' applications, their review
     exports.init_app(app)  # attendee lists as CSV and XLSX, the sign-in sheet
     audit.init_app(app)  # the audit log page (the log itself is written by audit/trail.py on every change)
+    checkin.init_app(app)  # the day of the event: check-in at the door, the self check-in screen, certificates
     dashboards.init_app(app)  # charts of an event and a campaign, the campaign report, the public summary
     cli.init_app(app)  # the `demo` command
     warn_about_deployment(app)

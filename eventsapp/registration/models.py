@@ -14,6 +14,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    event,
     func,
     or_,
     select,
@@ -58,6 +59,21 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+# Check-in codes (SPEC 4d): read aloud, typed on a phone, printed as a QR. No look-alikes (0/O, 1/I/L),
+# 10 characters: 31^10 ≈ 8·10^14 codes, and every guess at the door is a staff member's logged request.
+CHECKIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CHECKIN_CODE_LENGTH = 10
+
+
+def new_checkin_code() -> str:
+    return "".join(secrets.choice(CHECKIN_ALPHABET) for _ in range(CHECKIN_CODE_LENGTH))
+
+
+def normalize_checkin_code(typed: str) -> str:
+    """What someone typed or a scanner read ("abcde-fghjk", " ABCDE FGHJK ") as the stored code."""
+    return "".join(ch for ch in typed.upper() if ch.isascii() and ch.isalnum())[:CHECKIN_CODE_LENGTH * 2]
+
+
 def is_well_formed_token(token: str | None) -> bool:
     """Could new_token() have made it? Anything else (e.g. a NUL byte, which PostgreSQL refuses
     outright) is answered "not found" without asking the database."""
@@ -87,6 +103,12 @@ class Registration(TimestampMixin, Model):
     seated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # at the door (SPEC 4d)
+    checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))  # the staff; None: self check-in
+    # What admits the person at the door, and nothing else (it cannot cancel or read the registration):
+    # given when they first hold a seat (set_checkin_code below), refused once they no longer do.
+    checkin_code: Mapped[str | None] = mapped_column(String(16), unique=True)
+    # The public address of their certificate of attendance (参会证明), given at check-in.
+    certificate_code: Mapped[str | None] = mapped_column(String(64), unique=True)
     # Set when an organizer moves the person to the front of their waiting list: lower than every place on
     # that list then. None: their arrival order (the id). Read through waitlist_key, never alone.
     waitlist_rank: Mapped[int | None]
@@ -111,6 +133,7 @@ class Registration(TimestampMixin, Model):
 
     event: Mapped[Event] = relationship()
     delegation: Mapped[Delegation | None] = relationship(back_populates="registrations")
+    checked_in_by: Mapped[User | None] = relationship(foreign_keys=[checked_in_by_id])
 
     __table_args__ = (
         # SPEC 3.3: one active registration per (event, e-mail), enforced by the database.
@@ -155,6 +178,14 @@ class Registration(TimestampMixin, Model):
         ahead = select(func.count(Registration.id)).where(self.same_waitlist(), or_(
             Registration.waitlist_key < mine, and_(Registration.waitlist_key == mine, Registration.id < self.id)))
         return (db.session.scalar(ahead) or 0) + 1
+
+
+@event.listens_for(Registration.status, "set")
+def set_checkin_code(registration: Registration, status: RegistrationStatus, old, initiator) -> None:
+    """A check-in code from the moment a person holds a seat (signed up, promoted, invitation confirmed);
+    a waitlisted or invited person has none yet."""
+    if status in SEAT_HOLDING and registration.checkin_code is None:
+        registration.checkin_code = new_checkin_code()
 
 
 class PersonalFeed(TimestampMixin, Model):

@@ -117,29 +117,34 @@ def check_registration_open(event: Event, *, now: datetime) -> None:
         raise RegistrationClosed(_l("Registration for this event has closed."))
 
 
-def check_organizer_can_add(event: Event, *, now: datetime) -> None:
+def check_organizer_can_add(event: Event, *, now: datetime, at_the_door: bool = False) -> None:
     """An organizer adds people by hand outside the public window, but only to a published event that has
-    not started (SPEC 3.4 holds for everyone: a cancelled event takes nobody)."""
+    not started, or at the door (a walk-in) until it ends (SPEC 3.4 holds for everyone: a cancelled event
+    takes nobody)."""
     if event.status == EventStatus.CANCELLED:
         raise RegistrationClosed(_l("This event has been cancelled."))
     if event.status != EventStatus.PUBLISHED:
         raise RegistrationNotOpen(_l("Publish the event before adding people to it."))
-    if now >= event.starts_at:
+    if at_the_door and now >= event.ends_at:
+        raise RegistrationClosed(_l("The event is over; nobody can be added any more."))
+    if not at_the_door and now >= event.starts_at:
         raise RegistrationClosed(_l("The event has already started; nobody can be added any more."))
 
 
-def register(event_id: int, applicant: Applicant, *, now: datetime, by_organizer: User | None = None) -> Registration:
+def register(event_id: int, applicant: Applicant, *, now: datetime, by_organizer: User | None = None,
+             at_the_door: bool = False) -> Registration:
     """Confirm or waitlist one person. Raises RegistrationNotOpen/Closed, AlreadyRegistered, EventFull.
 
     Submitting the same form twice (same submission_key) returns the first registration. `by_organizer`:
     an organizer adds the person by hand (attendee list), which the public sign-up window does not bind
     (check_organizer_can_add), nor the public form's mail quota per address; every other rule holds.
+    `at_the_door` (with by_organizer): a walk-in, while the event runs, and only to a free seat.
     """
     event = lock_event(event_id)
     if by_organizer is None:
         check_registration_open(event, now=now)
     else:
-        check_organizer_can_add(event, now=now)
+        check_organizer_can_add(event, now=now, at_the_door=at_the_door)
     if applicant.submission_key:
         earlier = db.session.scalar(select(Registration).where(
             Registration.submission_key == applicant.submission_key, Registration.event_id == event.id))
@@ -150,7 +155,7 @@ def register(event_id: int, applicant: Applicant, *, now: datetime, by_organizer
     # addresses ("already registered") from the others ("full").
     if seat_summary(event).seats_left > 0:
         status = RegistrationStatus.CONFIRMED
-    elif event.waitlist_enabled:
+    elif event.waitlist_enabled and not at_the_door:
         status = RegistrationStatus.WAITLISTED
     else:
         raise EventFull(_l("Sorry, this event is full."))
@@ -365,6 +370,7 @@ def _blank(registration: Registration, *, now: datetime) -> None:
     registration.cancellation_reason = ""  # it may name the person or their circumstances
     registration.email = erased_email(registration)
     registration.token = new_token()  # known to nobody: the old link answers 404
+    registration.checkin_code = registration.certificate_code = None  # their door code and certificate go too
     registration.submission_key = None
     registration.shares_with_host, registration.shares_with_host_at = False, None
     registration.erased_at = now
