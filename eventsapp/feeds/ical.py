@@ -98,9 +98,15 @@ def event_url(event: Event, base_url: str) -> str:
     return f"{base_url.rstrip('/')}/events/{event.id}"
 
 
+def without_byte_order_marks(text: str) -> str:
+    """U+FEFF (a byte order mark pasted from a Windows file) shows as nothing, and parsers drop it from the
+    start of a value: left in, a title starting with one would not read back the same."""
+    return text.replace("\ufeff", "")
+
+
 def event_summary(event: Event, lang: str, *, cancelled: bool | None = None) -> str:
     """The title in `lang`; prefixed in both languages when cancelled, for clients that ignore STATUS."""
-    title = pick_language(event.title_zh, event.title_en, lang)
+    title = without_byte_order_marks(pick_language(event.title_zh, event.title_en, lang))
     is_cancelled = event.is_cancelled if cancelled is None else cancelled
     return CANCELLED_PREFIX + title if is_cancelled else title
 
@@ -115,7 +121,7 @@ def event_location(event: Event, lang: str) -> str:
     if other_name and other_name != name:
         name = f"{name} ({other_name})"
     address = pick_language(venue.address_zh, venue.address_en, lang)
-    return ", ".join(part for part in (name, address) if part)
+    return without_byte_order_marks(", ".join(part for part in (name, address) if part))
 
 
 def event_description(event: Event, lang: str, *, base_url: str, cancelled: bool | None = None,
@@ -128,7 +134,7 @@ def event_description(event: Event, lang: str, *, base_url: str, cancelled: bool
     if event.is_cancelled if cancelled is None else cancelled:
         reason = pick_language(event.cancellation_reason_zh, event.cancellation_reason_en, lang).strip()
         paragraphs.append(labels["cancelled"] + (f"\n{labels['reason']}{reason}" if reason else ""))
-    text = pick_language(event.description_zh, event.description_en, lang).strip()
+    text = without_byte_order_marks(pick_language(event.description_zh, event.description_en, lang)).strip()
     if limit is not None and len(text) > limit:
         text = text[:limit].rstrip() + "…"
     paragraphs.append(text)
