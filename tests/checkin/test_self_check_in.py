@@ -251,3 +251,12 @@ def test_the_answer_is_in_the_attendees_language(client, day):
     answer = client.post(f"/events/{event.id}/self-check-in", data={
         "name": "Li Na", "last_digits": "5678", "form_pass": hidden(html, "form_pass"), "nonce": hidden(html, "nonce")})
     assert answer.status_code == 200 and "签到成功" in answer.get_data(as_text=True)
+
+
+def test_someone_their_company_named_confirms_first(client, day):
+    event, _zhang, li, _wang = day
+    li.status = RegistrationStatus.INVITED  # named by their company, not confirmed yet
+    db.session.commit()
+    answer = by_name(client, event, "Li Na", "5678")
+    assert answer.status_code == 409 and "confirm it with the link in your e-mail" in answer.get_data(as_text=True)
+    assert status_of(li) == RegistrationStatus.INVITED
