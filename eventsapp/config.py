@@ -93,6 +93,9 @@ class Config:
     RATELIMIT_STORAGE_OPTIONS: ClassVar[dict] = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     # Per client address; generous enough for a company's shared office connection.
     SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "20 per minute; 200 per hour")
+    # Self check-in by name and the last four digits of a mobile, per client address: only tries that find
+    # nobody (or are refused) count, so a room behind one venue Wi-Fi address is not held up by success.
+    SELF_CHECK_IN_RATE_LIMIT = os.environ.get("SELF_CHECK_IN_RATE_LIMIT", "5 per minute; 30 per hour")
     # Failed logins per account (e-mail address), from any client address.
     LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "10 per hour")
 

@@ -5,3 +5,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from . import models  # noqa: F401  # its table, for `db upgrade` and the tests' schema
+    from .screen_routes import screen_pages, self_check_in_pages
+
+    app.register_blueprint(screen_pages)  # the projected self check-in screen (organizers)
+    app.register_blueprint(self_check_in_pages)  # the attendee's page the screen's QR leads to

@@ -1,6 +1,10 @@
 """Sign-up, the attendee's own registration page (by secret token), cancelling, and the personal feed."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.wrappers import Response
 
 from ..catalogue.models import Event
 from ..catalogue.queries import get_public_event
@@ -95,7 +99,40 @@ def manage(token: str):
     """This one registration. Its link is shown to whoever filled in the form, who may not own the
     address: what spans the address's other registrations (the personal calendar) is only mailed."""
     registration = services.find_by_token(token) or abort(404)
-    return render_manage_page(registration)
+    return remember_on_this_browser(make_response(render_manage_page(registration)), registration)
+
+
+# The registrations whose manage page this browser opened, so that the self check-in screen can check their
+# holder in with one tap (checkin/screen_routes.py). Their ids, not their tokens: the cookie admits its holder
+# at the screen and nothing else (it cannot open, cancel or read a registration). Signed, HttpOnly, a year.
+THIS_BROWSER_COOKIE = "my_registrations"
+THIS_BROWSER_SALT = "eventsapp.registration.this-browser"
+THIS_BROWSER_KEEPS = 5
+THIS_BROWSER_FOR = timedelta(days=365)
+
+
+def _this_browser_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=THIS_BROWSER_SALT)
+
+
+def registrations_on_this_browser() -> list[int]:
+    """The ids this browser was given by remember_on_this_browser, latest first; [] for anything else."""
+    try:
+        ids = _this_browser_serializer().loads(request.cookies.get(THIS_BROWSER_COOKIE, ""),
+                                               max_age=int(THIS_BROWSER_FOR.total_seconds()))
+    except BadSignature:
+        return []
+    if not isinstance(ids, list):
+        return []
+    return [n for n in ids if isinstance(n, int) and not isinstance(n, bool)][:THIS_BROWSER_KEEPS]
+
+
+def remember_on_this_browser(response: Response, registration: Registration) -> Response:
+    kept = [registration.id, *(n for n in registrations_on_this_browser() if n != registration.id)]
+    response.set_cookie(THIS_BROWSER_COOKIE, _this_browser_serializer().dumps(kept[:THIS_BROWSER_KEEPS]),
+                        max_age=int(THIS_BROWSER_FOR.total_seconds()), httponly=True, samesite="Lax",
+                        secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
 
 
 def render_manage_page(registration: Registration, invitation_form: InvitationForm | None = None):

@@ -1,7 +1,7 @@
 """axe-core (tests/e2e/axe, `make install-axe`) finds no serious or critical accessibility problem on
 the public pages, the privacy notice, an attendee's page and its "delete my data" step, and the sign-up
 form, empty and refused; on the company pages and the organizers' pages about companies; in Chinese and
-in English."""
+in English; the self check-in screen and the attendee's pages it leads to."""
 import re
 
 import pytest
@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from eventsapp.accounts.services import find_user_by_email
 from eventsapp.catalogue.models import Campaign, Event, EventStatus
+from eventsapp.checkin.screen import screen_code
 from eventsapp.companies.services import pending_companies
 from eventsapp.database import utcnow
 from eventsapp.demo import ORGANIZER_EMAIL, ORGANIZER_PASSWORD, load_demo
@@ -131,4 +132,38 @@ def test_dashboards_campaign_report_and_public_summary_pass_axe(live_server, new
         response = page.goto(f"{live_server.url}{path}?lang={lang}")
         assert response.status == 200, path
         found[path] = problems(page, axe_source)
+    assert {where: lines for where, lines in found.items() if lines} == {}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_self_check_in_screen_and_pages_pass_axe(live_server, new_page, app_ctx, axe_source, lang):
+    """The projected screen, the attendee's page (with a one-tap button, and refused), and the answer."""
+    now = utcnow()
+    load_demo(now=now)
+    db.session.commit()
+    event = db.session.scalar(select(Event).where(Event.status == EventStatus.PUBLISHED, Event.starts_at > now)
+                              .limit(1))
+    attendee = register(event.id, Applicant(name="王芳", email="wang.fang@example.com", phone="+8613800138000"),
+                        now=now)
+    db.session.commit()
+    code = screen_code(event.id, secret=live_server.app.config["SECRET_KEY"], now=utcnow())
+    page, found = new_page(), {}
+    page.goto(f"{live_server.url}/registrations/{attendee.token}?lang={lang}")
+    page.goto(f"{live_server.url}/events/{event.id}/self-check-in?s={code}&lang={lang}")
+    found["self check-in"] = problems(page, axe_source)
+    page.locator("form.card button[type=submit]").last.click()  # empty: refused
+    expect(page.locator(".form-errors")).to_be_visible()
+    found["refused"] = problems(page, axe_source)
+    page.locator("form.self-check-in-me button").click()
+    expect(page.locator(".self-check-in-answer")).to_be_visible()
+    found["answer"] = problems(page, axe_source)
+    page.goto(f"{live_server.url}/events/{event.id}/self-check-in?s=0.0&lang={lang}")
+    found["code changed"] = problems(page, axe_source)
+    page.goto(f"{live_server.url}/auth/login?lang=en")
+    page.get_by_label("E-mail").fill(ORGANIZER_EMAIL)
+    page.get_by_label("Password").fill(ORGANIZER_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).not_to_have_url(re.compile(r"/auth/login"))
+    page.goto(f"{live_server.url}/manage/events/{event.id}/screen?lang={lang}")
+    found["screen"] = problems(page, axe_source)
     assert {where: lines for where, lines in found.items() if lines} == {}
