@@ -26,6 +26,10 @@ class OutboxMessage(Model):
     ics: Mapped[bytes | None] = mapped_column(LargeBinary)
     ics_method: Mapped[str | None] = mapped_column(String(16))  # iTIP method: PUBLISH, REQUEST, CANCEL
     ics_filename: Mapped[str] = mapped_column(String(100), default="event.ics")
+    # A PNG the HTML body shows inline (<img src="cid:...">), e.g. the QR of a check-in code: stored as sent,
+    # like the .ics, so the worker sends what was queued. Its Content-ID, without the angle brackets.
+    inline_image: Mapped[bytes | None] = mapped_column(LargeBinary)
+    inline_image_cid: Mapped[str | None] = mapped_column(String(200))
     # "One change, one message": the caller names the change (e.g. "registration-42-confirmed"), and
     # the database refuses a second row for it, also when two transactions race.
     dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
