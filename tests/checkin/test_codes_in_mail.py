@@ -70,7 +70,7 @@ def test_the_qr_holds_the_code_and_nothing_else(full_event, outbox):
 
 
 def test_a_waitlisted_person_gets_no_code_until_promoted(full_event, outbox, now):
-    event, seated, waiting = full_event
+    _event, seated, waiting = full_event
     waitlisted = mail(outbox, waiting, "waitlisted")
     assert waitlisted.inline_image is None and "cid:" not in waitlisted.body_html
     assert "check-in code" not in waitlisted.body_text.lower()
