@@ -114,3 +114,12 @@ def test_erasure_drops_the_image_with_the_rest(full_event, outbox, smtp_server, 
     rows = db.session.scalars(select(OutboxMessage).where(OutboxMessage.dedup_key.like(
         f"registration-{seated.id}-%"))).all()
     assert rows and all(row.inline_image is None and row.body_html == "" for row in rows)
+
+
+def test_the_back_office_preview_shows_the_image_without_cid(client, auth, full_event, outbox):
+    """A page cannot resolve cid: (and the Content Security Policy allows images from data: only)."""
+    _event, seated, _waiting = full_event
+    message = mail(outbox, seated, "confirmed")
+    auth.login()
+    page = client.get(f"/manage/outbox/{message.id}").get_data(as_text=True)
+    assert "cid:" not in page and "data:image/png;base64," in page
