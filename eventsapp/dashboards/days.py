@@ -6,7 +6,7 @@ CASE over the zone's changes, so SQLite (which knows no zones) and PostgreSQL gi
 """
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Date, case, literal, literal_column
+from sqlalchemy import ColumnElement, Date, Integer, case, literal, literal_column
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -46,6 +46,28 @@ def local_day(moment: ColumnElement, tz_name: str, around: datetime) -> ColumnEl
     whens = [(moment < literal(since, UTCDateTime()), offset)
              for (since, _), offset in zip(periods[1:], minutes, strict=False)]
     return shifted_date(moment, case(*whens, else_=minutes[-1]))
+
+
+class periods_since(FunctionElement):
+    """floor((instant - start) / seconds): which period of `seconds` after `start` an instant falls in (negative
+    before it). Whole seconds, so a check-in at 14:15:00 is in the second quarter hour after 14:00, exactly."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(periods_since, "sqlite")
+def _periods_since_on_sqlite(element, compiler, **kw) -> str:
+    moment, start, seconds = (compiler.process(clause, **kw) for clause in element.clauses)
+    elapsed = f"(CAST(strftime('%s', {moment}) AS INTEGER) - CAST(strftime('%s', {start}) AS INTEGER))"
+    # SQLite's integer division truncates towards zero: shifted far into the positive first, it floors.
+    return f"(({elapsed} + {seconds} * 100000) / {seconds} - 100000)"
+
+
+@compiles(periods_since, "postgresql")
+def _periods_since_on_postgresql(element, compiler, **kw) -> str:
+    moment, start, seconds = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"CAST(FLOOR(FLOOR(EXTRACT(EPOCH FROM ({moment} - {start}))) / {seconds}) AS INTEGER)"
 
 
 def as_date(value: date | str) -> date:

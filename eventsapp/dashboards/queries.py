@@ -6,17 +6,20 @@ Plain functions of their inputs (`now` is passed in). Days are local days at the
 """
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, case, func, literal_column, or_, select, true, union_all
+from sqlalchemy import ColumnElement, String, and_, case, func, literal, literal_column, or_, select, true, union_all
 
 from ..catalogue.models import Event, Organization
+from ..database import UTCDateTime
 from ..extensions import db
 from ..registration.models import SEAT_HOLDING, Delegation, Registration, RegistrationStatus
-from .days import as_date, local_day
+from .days import as_date, local_day, periods_since
 
 TOP = 10  # organizations and companies shown in a ranking
+CHECK_IN_PERIOD = timedelta(minutes=15)  # check-ins over time: per quarter hour from the start
+LATE_AFTER = CHECK_IN_PERIOD  # a late arrival: checked in 15 minutes or more after the start
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,19 @@ def per_day(parts: list[tuple[str, Any, ColumnElement[bool]]],
     for kind, day, count in db.session.execute(union_all(*counts) if len(counts) > 1 else counts[0]):
         found.setdefault(kind, {})[as_date(day)] = count
     return found
+
+
+def check_ins_per_period(event: Event) -> dict[int, int]:
+    """Check-ins per quarter hour since the event's start (0: the first quarter hour, -1 the one before it), in
+    one statement; erased people count too (they came)."""
+    period = periods_since(Registration.checked_in_at, literal(event.starts_at, UTCDateTime()),
+                           literal_column(str(int(CHECK_IN_PERIOD.total_seconds()))))
+    # Grouped by the subquery's column: PostgreSQL would not see the same bound start twice as one expression.
+    arrivals = select(period.label("period")).where(
+        Registration.event_id == event.id, Registration.checked_in_at.is_not(None),
+        Registration.status == RegistrationStatus.CHECKED_IN).subquery()
+    rows = db.session.execute(select(arrivals.c.period, func.count()).group_by(arrivals.c.period))
+    return {int(number): count for number, count in rows}
 
 
 def top_organizations(event: Event, *, limit: int = TOP) -> list[tuple[str, int]]:

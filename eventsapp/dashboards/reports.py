@@ -14,10 +14,10 @@ from markupsafe import Markup
 from ..catalogue.labels import event_ordinal
 from ..catalogue.models import Campaign, Event, Organization
 from ..catalogue.queries import campaign_events
-from ..i18n import current_language
+from ..i18n import current_language, format_local_time
 from ..languages import pick_language
 from ..registration.delegations import DelegationState, delegation_grid
-from ..timezones import DEFAULT_TIMEZONE, utc_to_local
+from ..timezones import DEFAULT_TIMEZONE, utc_to_local, zone_label
 from . import queries
 from .charts import Chart, Series, bar_chart, column_chart, step_chart
 from .queries import CampaignTotals, Day, EventFigures
@@ -118,6 +118,31 @@ def attendance_figure(figures: EventFigures) -> Figure | None:
                    (_("No-shows"), number(figures.no_shows or 0), percent(figures.no_show_rate))])
 
 
+def late_arrivals(per_period: dict[int, int]) -> int:
+    """Checked in LATE_AFTER (15 minutes) or more after the start."""
+    return sum(n for period, n in per_period.items() if period * queries.CHECK_IN_PERIOD >= queries.LATE_AFTER)
+
+
+def arrivals_figure(event: Event, per_period: dict[int, int]) -> Figure:
+    """Check-ins per quarter hour, from the one before the start (or the first check-in) to the last check-in,
+    labelled with the local time at the venue where each quarter hour begins."""
+    periods = list(range(min(min(per_period), -1), max(per_period) + 1)) if per_period else []
+    counts = [per_period.get(period, 0) for period in periods]
+    labels = [format_local_time(event.starts_at + period * queries.CHECK_IN_PERIOD, event.timezone)
+              for period in periods]
+    total, late = sum(counts), late_arrivals(per_period)
+    description = (_("%(total)s people checked in, %(late)s of them %(minutes)s minutes or more after the start "
+                     "(%(share)s). Times are local at the venue (%(zone)s).", total=number(total),
+                     late=number(late), minutes=int(queries.LATE_AFTER.total_seconds() // 60),
+                     share=percent(late / total), zone=zone_label(event.starts_at, event.timezone))
+                   if total else _("Nobody has checked in yet."))
+    chart = Chart("chart-arrivals", _("Check-ins per quarter hour"), description, labels,
+                  [Series(_("Check-ins"), counts)], _("Nobody has checked in yet."), number)
+    return Figure(chart, column_chart, (_("Quarter hour from"), _("Check-ins"), _("Total so far")),
+                  [(label, number(n), number(so_far))
+                   for label, n, so_far in zip(labels, counts, accumulate(counts), strict=True)])
+
+
 def organizations_figure(organizations: list[tuple[str, int]]) -> Figure:
     chart = Chart("chart-organizations", _("Top organizations"),
                   _("The organizations people gave most often when signing up (cancelled sign-ups left out)."),
@@ -142,12 +167,15 @@ def delegations_figure(grid: list[DelegationState]) -> Figure:
 
 
 def event_dashboard(event: Event, *, now: datetime) -> dict:
-    """Everything the event's dashboard shows: five aggregate queries and the company grid's two."""
+    """Everything the event's dashboard shows: six aggregate queries and the company grid's two."""
     figures = queries.event_figures([event], now=now)[event.id]
     days = event_days(event, now=now)
-    return dict(event=event, figures=figures, sections=[
-        sign_ups_figure(days), over_time_figure(days, event.capacity), attendance_figure(figures),
-        organizations_figure(queries.top_organizations(event)), delegations_figure(delegation_grid(event))])
+    arrivals = queries.check_ins_per_period(event)
+    return dict(event=event, figures=figures, late_arrivals=late_arrivals(arrivals),
+                late_after_minutes=int(queries.LATE_AFTER.total_seconds() // 60), sections=[
+                    sign_ups_figure(days), over_time_figure(days, event.capacity), attendance_figure(figures),
+                    arrivals_figure(event, arrivals), organizations_figure(queries.top_organizations(event)),
+                    delegations_figure(delegation_grid(event))])
 
 
 # ---------- A campaign ----------

@@ -1,6 +1,7 @@
 """The outbox: one row per e-mail to send, written in the transaction of the change it reports."""
 from __future__ import annotations
 
+import base64
 import enum
 from datetime import datetime
 
@@ -26,6 +27,10 @@ class OutboxMessage(Model):
     ics: Mapped[bytes | None] = mapped_column(LargeBinary)
     ics_method: Mapped[str | None] = mapped_column(String(16))  # iTIP method: PUBLISH, REQUEST, CANCEL
     ics_filename: Mapped[str] = mapped_column(String(100), default="event.ics")
+    # A PNG the HTML body shows inline (<img src="cid:...">), e.g. the QR of a check-in code: stored as sent,
+    # like the .ics, so the worker sends what was queued. Its Content-ID, without the angle brackets.
+    inline_image: Mapped[bytes | None] = mapped_column(LargeBinary)
+    inline_image_cid: Mapped[str | None] = mapped_column(String(200))
     # "One change, one message": the caller names the change (e.g. "registration-42-confirmed"), and
     # the database refuses a second row for it, also when two transactions race.
     dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
@@ -46,6 +51,15 @@ class OutboxMessage(Model):
         Index("ix_outbox_message_recipient_created_at", "recipient", "created_at"),
         CheckConstraint("attempts >= 0", name="attempts_not_negative"),
     )
+
+    @property
+    def previewable_html(self) -> str:
+        """The HTML body as the back office shows it: a page cannot resolve cid:, so the inline image goes
+        in as a data: URL (which the Content Security Policy allows for images)."""
+        if not (self.inline_image and self.inline_image_cid):
+            return self.body_html
+        data_url = "data:image/png;base64," + base64.b64encode(self.inline_image).decode("ascii")
+        return self.body_html.replace(f"cid:{self.inline_image_cid}", data_url)
 
     @property
     def is_failed(self) -> bool:

@@ -24,8 +24,10 @@ _LAST_PAGE = 100_000  # a bound on ?page=, so a huge number cannot overflow the 
 
 def enqueue_message(*, recipient: str, subject: str, body_text: str, body_html: str, dedup_key: str,
                     now: datetime, ics: bytes | None = None, ics_method: str | None = None,
-                    ics_filename: str = "event.ics") -> OutboxMessage | None:
+                    ics_filename: str = "event.ics", inline_image: bytes | None = None,
+                    inline_image_cid: str | None = None) -> OutboxMessage | None:
     """Queue one e-mail in the caller's transaction (the caller commits it together with the change).
+    `inline_image`: a PNG that `body_html` shows as <img src="cid:{inline_image_cid}">.
 
     Returns None, adding nothing, when a message for `dedup_key` already exists.
     """
@@ -36,8 +38,9 @@ def enqueue_message(*, recipient: str, subject: str, body_text: str, body_html: 
     message = OutboxMessage(
         recipient=recipient, subject=_fit_subject(subject), body_text=body_text, body_html=body_html or "",
         dedup_key=dedup_key, ics=ics, ics_method=ics_method.upper() if ics_method else None,
-        ics_filename=ics_filename, status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now,
-        created_at=now, last_error="")
+        ics_filename=ics_filename, inline_image=inline_image,
+        inline_image_cid=inline_image_cid if inline_image else None, status=OutboxStatus.PENDING, attempts=0,
+        next_attempt_at=now, created_at=now, last_error="")
     # Two transactions may pass the check above at once; the unique key lets only one insert win.
     # The savepoint keeps the loser's transaction (and the change it carries) usable.
     try:
@@ -161,7 +164,7 @@ def erase_mail_to(address: str, *, replacement: str, now: datetime, dedup_key_pr
     leased = _rows_changed(update(OutboxMessage).where(mine, OutboxMessage.status == OutboxStatus.PENDING)
                            .values(status=OutboxStatus.FAILED, claimed_until=None))
     blanked = _rows_changed(update(OutboxMessage).where(mine).values(
-        recipient=replacement, body_text="", body_html="", ics=None, last_error=ERASED))
+        recipient=replacement, body_text="", body_html="", ics=None, inline_image=None, last_error=ERASED))
     return dropped + max(blanked, leased)
 
 

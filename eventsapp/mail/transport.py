@@ -26,10 +26,11 @@ class Transport(Protocol):
 
 
 def compose_email(message: OutboxMessage, *, sender: str, now: datetime) -> EmailMessage:
-    """multipart/mixed[ alternative[text, html, text/calendar], application/ics attachment ].
+    """multipart/mixed[ alternative[text, related[html, image/png], text/calendar], application/ics attachment ].
 
     The calendar part inside the alternative is what Outlook and Gmail turn into "add to calendar"
-    buttons; the attachment is what Apple Mail and others offer to open.
+    buttons; the attachment is what Apple Mail and others offer to open. An inline image (a check-in
+    code's QR) travels beside the HTML that shows it, in a multipart/related (RFC 2387).
     """
     email = EmailMessage(policy=MAIL_POLICY)
     email["From"] = sender
@@ -41,6 +42,11 @@ def compose_email(message: OutboxMessage, *, sender: str, now: datetime) -> Emai
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
+        if message.inline_image and message.inline_image_cid:
+            html = email.get_body(("html",))
+            assert html is not None
+            html.add_related(message.inline_image, maintype="image", subtype="png",
+                             cid=f"<{message.inline_image_cid}>", disposition="inline")
     if message.ics:
         email.add_alternative(message.ics, maintype="text", subtype="calendar", cte="base64",
                               params={"charset": "utf-8", "method": message.ics_method or "PUBLISH"})

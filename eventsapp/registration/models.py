@@ -152,6 +152,13 @@ class Registration(TimestampMixin, Model):
     def _is_erased_in_sql(cls) -> ColumnElement[bool]:
         return cls.erased_at.is_not(None)
 
+    @property
+    def grouped_checkin_code(self) -> str:
+        """The check-in code as people read and type it: "ABCDE-FGHJK" ("" when there is none)."""
+        code = self.checkin_code or ""
+        half = (len(code) + 1) // 2
+        return f"{code[:half]}-{code[half:]}" if code else ""
+
     @hybrid_property
     def waitlist_key(self) -> int:
         """The waiting-list order, first come first served unless an organizer moved someone to the front:

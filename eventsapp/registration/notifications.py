@@ -2,11 +2,13 @@
 
 Each message is rendered in the language the person signed up in and carries the event as an
 .ics file built by the same serializer as the feeds. The dedup key names the change, so the same
-change never queues two messages.
+change never queues two messages. A message to someone holding a seat carries their check-in code
+(SPEC 4d): typed, and as a QR drawn inline in the HTML.
 """
+from collections.abc import Callable
 from datetime import datetime
 
-from flask import render_template
+from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
@@ -20,7 +22,7 @@ from ..mail.models import OutboxMessage
 from ..mail.services import enqueue_message
 from ..site import base_url, external_url, organizer_address
 from ..site_settings import uid_domain
-from .models import PersonalFeed, Registration
+from .models import PersonalFeed, Registration, RegistrationStatus
 from .personal_feed import personal_feed_for, recipient_view
 
 SUBJECTS = {
@@ -80,6 +82,9 @@ HEADLINES = {
 # An invitation (REQUEST) puts the event in the calendar; CANCEL takes it out again.
 CANCELLING_KINDS = {"cancelled", "event_cancelled", "declined", "invitation_expired", "handed_over",
                     "removed_by_company", "delegation_withdrawn"}
+# How a check-in code is drawn for the mails: the check-in domain's QR (checkin.init_app sets it; that
+# domain reads registrations, so this one cannot import it).
+CODE_IMAGE_KEY = "registration_code_image"
 RESEND_BUCKET_SECONDS = 600  # at most one "resend my link" mail per person per 10 minutes
 
 
@@ -135,6 +140,7 @@ def notify(registration: Registration, kind: str, *, now: datetime, change: Chan
         subject = str(SUBJECTS[kind] % {"title": event.title})
         body_text = render_template("mail/registration.txt", **context)
         body_html = render_template("mail/registration.html", **context)
+    image = checkin_code_image(registration) if context["checkin_code"] else None
     # RFC 5546 allows a REQUEST only TENTATIVE or CONFIRMED: a cancelled event's mails (a link asked
     # for again, say) keep it out of the calendar.
     method = "CANCEL" if kind in CANCELLING_KINDS or event.is_cancelled else "REQUEST"
@@ -142,8 +148,26 @@ def notify(registration: Registration, kind: str, *, now: datetime, change: Chan
         recipient=registration.email, subject=subject, body_text=body_text, body_html=body_html,
         dedup_key=dedup_key(registration, kind, now=now, talk=talk, resent=resent), now=now,
         ics=event_invitation(event, registration, method=method, now=now), ics_method=method,
-        ics_filename=f"event-{event.id}.ics")
+        ics_filename=f"event-{event.id}.ics", inline_image=image,
+        inline_image_cid=context["checkin_code_cid"] if image else None)
     return queued is not None
+
+
+def draw_checkin_codes_with(app: Flask, draw: Callable[[str], bytes]) -> None:
+    """`draw(code)` makes the PNG of a check-in code that a registration's mails show."""
+    app.extensions[CODE_IMAGE_KEY] = draw
+
+
+def carries_checkin_code(registration: Registration, kind: str) -> bool:
+    """Every message to someone holding a seat, not yet checked in, at an event that takes place: the
+    latest mail always has the code. Waitlisted, invited and cancelled people have none to show."""
+    return (registration.status == RegistrationStatus.CONFIRMED and registration.checkin_code is not None
+            and kind not in CANCELLING_KINDS and not registration.event.is_cancelled)
+
+
+def checkin_code_image(registration: Registration) -> bytes | None:
+    draw = current_app.extensions.get(CODE_IMAGE_KEY)
+    return draw(registration.checkin_code) if draw and registration.checkin_code else None
 
 
 def event_invitation(event: Event, registration: Registration, *, method: str, now: datetime) -> bytes:
@@ -185,5 +209,8 @@ def message_context(registration: Registration, kind: str) -> dict:
         # Links that span the address's other registrations: only ever sent to that address.
         "feed_url": external_url("registration.personal_feed", token=feed.token),
         "calendar_url": external_url("registration.personal_calendar", token=feed.token),
+        # The code alone (never a link with the manage token): it admits its holder and nothing else.
+        "checkin_code": registration.grouped_checkin_code if carries_checkin_code(registration, kind) else "",
+        "checkin_code_cid": f"checkin-code-{registration.id}@{uid_domain()}",
     }
 

@@ -3,6 +3,7 @@ the public pages, the privacy notice, an attendee's page and its "delete my data
 form, empty and refused; on the company pages and the organizers' pages about companies; in Chinese and
 in English; the self check-in screen and the attendee's pages it leads to."""
 import re
+import uuid
 
 import pytest
 from playwright.sync_api import expect
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from eventsapp.accounts.services import find_user_by_email
 from eventsapp.catalogue.models import Campaign, Event, EventStatus
 from eventsapp.checkin.screen import screen_code
+from eventsapp.checkin.services import check_in
 from eventsapp.companies.services import pending_companies
 from eventsapp.database import utcnow
 from eventsapp.demo import ORGANIZER_EMAIL, ORGANIZER_PASSWORD, load_demo
@@ -33,7 +35,7 @@ def axe_source() -> str:
 def demo(app_ctx) -> dict[str, str]:
     """The demo campaigns; paths of a campaign, an event with its agenda, its venue and host, a cancelled
     event, one that is over (2017), the privacy notice, one attendee's page and its erase step, and a
-    sign-up form."""
+    sign-up form; a checked-in attendee's page, certificate and its verification page."""
     now = utcnow()
     load_demo(now=now)
     db.session.commit()
@@ -43,11 +45,16 @@ def demo(app_ctx) -> dict[str, str]:
     past = db.session.scalar(select(Event).where(Event.ends_at < now).order_by(Event.starts_at))
     event = published[0]
     attendee = register(event.id, Applicant(name="王芳", email="wang.fang@example.com"), now=now)
+    arrived = register(event.id, Applicant(name="李雷", email="li.lei@example.com"), now=now)
+    check_in(event.id, nonce=uuid.uuid4().hex, registration_id=arrived.id, staff=None, attempted_at=now, now=now)
     db.session.commit()
     return {"campaign": f"/campaigns/{current.slug}", "event": f"/events/{event.id}",
             "venue": f"/venues/{event.venue_id}", "host": f"/hosts/{event.host_id}",
             "cancelled": f"/events/{cancelled.id}", "past": f"/events/{past.id}", "privacy": "/privacy",
             "manage": f"/registrations/{attendee.token}", "erase": f"/registrations/{attendee.token}/erase",
+            "checked in": f"/registrations/{arrived.token}",
+            "certificate": f"/registrations/{arrived.token}/certificate",
+            "verified certificate": f"/certificates/{arrived.certificate_code}",
             "signup": f"/events/{event.id}/register"}
 
 
