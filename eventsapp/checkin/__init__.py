@@ -5,3 +5,6 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from . import models  # noqa: F401  # its table, for `db upgrade` and the tests' schema
+    from .staff_routes import blueprint as staff_pages  # the staff's phone at the door
+
+    app.register_blueprint(staff_pages)
