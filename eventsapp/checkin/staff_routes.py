@@ -214,7 +214,6 @@ def script_strings() -> dict[str, str]:
         "nobody": _("Nobody found."),
         "more": _("More people match: type more of the name."),
         "camera_unavailable": _("The camera cannot be used here: type the code instead."),
-        "camera_no_code": _("Hold the QR code steady in the frame."),
     }
 
 
