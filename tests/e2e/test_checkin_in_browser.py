@@ -74,7 +74,8 @@ def test_typed_codes_answer_in_place_and_an_offline_scan_lands_once(live_server,
 
 def test_searching_by_the_last_four_digits_and_one_tap(live_server, new_page, make_user, make_event, now):
     event = make_event(starts_at=now - timedelta(hours=1), capacity=5)
-    register(event.id, Applicant(name="张伟", email="zw@example.com", phone="+8613812345678"), now=now - timedelta(days=2))
+    register(event.id, Applicant(name="张伟", email="zw@example.com", phone="+8613812345678"),
+             now=now - timedelta(days=2))
     db.session.commit()
     page = new_page()
     page.set_viewport_size(PHONE)
