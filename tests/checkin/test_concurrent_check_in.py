@@ -14,10 +14,10 @@ from eventsapp.checkin.models import CheckInAttempt
 from eventsapp.extensions import db
 from eventsapp.registration.models import Registration, RegistrationStatus
 from eventsapp.registration.services import Applicant, register
-from tests.conftest import ORGANIZER_PASSWORD
 from tests.registration.helpers import fire_together, logged_in
 
 BATCH = 12
+STAFF_PASSWORD = "staff at the door"
 
 
 @pytest.fixture
@@ -46,8 +46,8 @@ def post_json(opener, url: str, body: dict) -> tuple[int, dict]:
 
 
 def staff(live_server, make_user, n: int):
-    make_user(email=f"door{n}@example.com", name=f"Door {n}")
-    return logged_in(live_server, f"door{n}@example.com", ORGANIZER_PASSWORD)
+    make_user(email=f"door{n}@example.com", name=f"Door {n}", password=STAFF_PASSWORD)
+    return logged_in(live_server, f"door{n}@example.com", STAFF_PASSWORD)
 
 
 def test_two_staff_scanning_the_same_code_at_once_give_one_check_in(live_server, running, make_user):
