@@ -9,8 +9,10 @@ def init_app(app: Flask) -> None:
     from .certificate_routes import blueprint as certificate_pages
     from .qr import qr_png, qr_svg
     from .screen_routes import screen_pages, self_check_in_pages
+    from .staff_routes import blueprint as staff_pages
 
     draw_checkin_codes_with(app, qr_png)  # the code's QR in the mails to seat holders
+    app.register_blueprint(staff_pages)  # the staff's phone at the door: scan, type, search, walk-ins
     app.register_blueprint(screen_pages)  # the projected self check-in screen (organizers)
     app.register_blueprint(self_check_in_pages)  # the attendee's page the screen's QR leads to
     app.register_blueprint(certificate_pages)  # certificates of attendance, and their public verification

@@ -93,7 +93,8 @@ def company_demo(app_ctx) -> dict[str, list[str]]:
                       f"/manage/campaigns/{campaign.slug}/applications", f"/manage/applications/{application.id}",
                       f"/manage/campaigns/{campaign.slug}/call",
                       f"/manage/events/{state.delegation.event_id}/delegations",
-                      "/manage/audit", f"/manage/events/{state.delegation.event_id}"],
+                      "/manage/audit", f"/manage/events/{state.delegation.event_id}",
+                      f"/manage/events/{state.delegation.event_id}/check-in"],
     }
 
 
