@@ -95,7 +95,9 @@ class Config:
     SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "20 per minute; 200 per hour")
     # Self check-in by name and the last four digits of a mobile, per client address: only tries that find
     # nobody (or are refused) count, so a room behind one venue Wi-Fi address is not held up by success.
+    # Per name at an event (every try counts), and per address as a loose backstop (a room shares one Wi-Fi).
     SELF_CHECK_IN_RATE_LIMIT = os.environ.get("SELF_CHECK_IN_RATE_LIMIT", "5 per minute; 30 per hour")
+    SELF_CHECK_IN_ADDRESS_LIMIT = os.environ.get("SELF_CHECK_IN_ADDRESS_LIMIT", "120 per minute")
     # Failed logins per account (e-mail address), from any client address.
     LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT", "10 per hour")
 

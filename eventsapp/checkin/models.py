@@ -20,6 +20,8 @@ class Outcome(enum.StrEnum):
     CANCELLED = "cancelled"
     WAITLISTED = "waitlisted"  # or invited and not yet given a seat
     UNKNOWN = "unknown"  # no such code: mistyped, or forged
+    NOT_OPEN = "not_open"  # before check-in opens (CHECK_IN_OPENS_BEFORE the start)
+    CLOSED = "closed"  # after it closes (CHECK_IN_CLOSES_AFTER the end)
 
 
 ADMITTED = (Outcome.CHECKED_IN, Outcome.ALREADY_CHECKED_IN)
@@ -32,6 +34,9 @@ class CheckInAttempt(Model):
     nonce: Mapped[str] = mapped_column(String(64), unique=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
     registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"))
+    # What the attempt asked for ("code:ABCDE…" or "registration:42"): the same nonce asking for something
+    # else is not a retry, and is refused.
+    requested: Mapped[str] = mapped_column(String(80), default="", server_default="")
     outcome: Mapped[Outcome] = mapped_column(enum_column(Outcome))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))  # None: the attendee themselves
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime)  # on the device (an offline scan: when scanned)

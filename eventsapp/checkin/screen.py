@@ -2,12 +2,14 @@
 
 A screen code names one event and one 30-second window, signed with the site's secret: `<window>.<mac>`,
 the window in hexadecimal and 80 bits of HMAC-SHA256 (short, so the projected QR stays coarse enough to
-scan from the back of a room). It is accepted in its own window and the next one, so a phone that
-scanned two seconds before the change still works, and a screenshot older than a minute does not.
+scan from the back of a room). It is accepted in its own window, and in the first few seconds of the next
+one (a phone that scanned just before the change is still opening the page): once the QR has changed, a
+screenshot of the old one stops working.
 
 Opening the page with a fresh code gives a *form pass*, signed the same way for another purpose and
-accepted for five minutes: time to type a name on a phone. A pass is only ever handed out for a fresh
-code, so an old screenshot leads to neither.
+accepted for three minutes: time to type a name on a phone. It travels in the form, which the browser's
+own CSRF token binds to its session. A pass is only ever handed out for a fresh code, so an old
+screenshot leads to neither.
 """
 from __future__ import annotations
 
@@ -18,8 +20,9 @@ import re
 from datetime import datetime
 
 WINDOW_SECONDS = 30
-SCREEN_CODE_WINDOWS = 2  # the current window and the one before
-FORM_PASS_WINDOWS = 10  # five minutes
+SCREEN_CODE_WINDOWS = 1  # the current window only...
+SCREEN_CODE_GRACE_SECONDS = 5  # ...and the previous one for the first seconds after the change
+FORM_PASS_WINDOWS = 6  # three minutes
 _MAC_BYTES = 10
 _TOKEN = re.compile(r"([0-9a-f]{1,12})\.([0-9a-f]{20})")
 _SCREEN = "eventsapp.checkin.screen-code"
@@ -46,7 +49,8 @@ def screen_code(event_id: int, *, secret: str, now: datetime) -> str:
 
 
 def check_screen_code(code: str | None, event_id: int, *, secret: str, now: datetime) -> Freshness:
-    return _check(_SCREEN, code, event_id, secret, now, SCREEN_CODE_WINDOWS)
+    windows = SCREEN_CODE_WINDOWS + (1 if WINDOW_SECONDS - seconds_left(now) < SCREEN_CODE_GRACE_SECONDS else 0)
+    return _check(_SCREEN, code, event_id, secret, now, windows)
 
 
 def form_pass(event_id: int, *, secret: str, now: datetime) -> str:

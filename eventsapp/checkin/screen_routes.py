@@ -3,8 +3,9 @@
 
 /manage/events/<id>/screen            the projected page (organizers); its script polls …/screen/state
 /events/<id>/self-check-in?s=<code>   the attendee's page: a fresh screen code (screen.py) shows it, with a
-                                      form pass that lets its forms be sent for five minutes
-POST /events/<id>/self-check-in       name + last four digits (rate-limited per client: failed tries count)
+                                      form pass that lets its forms be sent for three minutes
+POST /events/<id>/self-check-in       name + last four digits (rate-limited per name at the event, every try
+                                      counting, and loosely per address: a room shares one Wi-Fi address)
 POST /events/<id>/self-check-in/me    one tap, for a registration whose manage page this browser opened
 """
 import io
@@ -15,7 +16,6 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, reque
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from werkzeug.wrappers import Response
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
@@ -29,7 +29,7 @@ from ..site import external_url
 from ..web.backoffice import backoffice_blueprint
 from ..web.forms import AppForm, strip_whitespace
 from . import screen
-from .self_service import Found, check_in_myself, find_by_name_and_digits, remembered_registrations
+from .self_service import check_in_myself, find_by_name_and_digits, normalize_name, remembered_registrations
 from .services import checked_in_count
 
 screen_pages = backoffice_blueprint("checkin_screen", __name__)
@@ -105,9 +105,15 @@ def self_check_in_rate_limit() -> str:
     return current_app.config["SELF_CHECK_IN_RATE_LIMIT"]
 
 
-def is_refused(response: Response) -> bool:
-    """Only tries that found nobody, or were refused, use up the limit: a room on one Wi-Fi checks in freely."""
-    return response.status_code != 200
+def tries_for_this_name() -> str:
+    """The limit's key: one name at one event. Guessing someone's last four digits takes thousands of tries;
+    a room of people behind one Wi-Fi address does not share one budget."""
+    event_id = (request.view_args or {}).get("event_id")
+    return f"self-check-in:{event_id}:{normalize_name(request.form.get('name', ''))[:100]}"
+
+
+def self_check_in_address_limit() -> str:
+    return current_app.config["SELF_CHECK_IN_ADDRESS_LIMIT"]
 
 
 @self_check_in_pages.get("/events/<id:event_id>/self-check-in")
@@ -122,7 +128,8 @@ def page(event_id: int):
 
 
 @self_check_in_pages.post("/events/<id:event_id>/self-check-in")
-@limiter.limit(self_check_in_rate_limit, deduct_when=is_refused)
+@limiter.limit(self_check_in_rate_limit, key_func=tries_for_this_name)
+@limiter.limit(self_check_in_address_limit)
 def by_name(event_id: int):
     event = get_public_event(event_id, with_agenda=False) or abort(404)
     form = SelfCheckInForm()
@@ -132,13 +139,16 @@ def by_name(event_id: int):
     if not form.validate():
         return render_page(event, form, form.form_pass.data, status=422)
     lookup = find_by_name_and_digits(event.id, form.name.data or "", form.last_digits.data or "")
-    if lookup.registration is None:
-        form.form_errors.append(_("We found nobody of this name with these digits. Please check them, or ask at "
-                                  "the desk.") if lookup.found == Found.NOBODY else
-                                _("Several people match: please ask at the desk."))
-        form.nonce.data = new_nonce()
-        return render_page(event, form, form.form_pass.data, status=422)
-    return answer(event, lookup.registration, form.nonce.data)
+    if lookup.registration is not None:
+        result = answer(event, lookup.registration, form.nonce.data, say_why=False)
+        if result is not None:
+            return result
+    # One answer for nobody, several people, and anyone who may not come in: a name and four digits tell a
+    # stranger nothing more about a person (whether they are waiting, cancelled, named by a company).
+    form.form_errors.append(_("We could not check you in with this name and these digits. Please check them, or "
+                              "ask at the desk."))
+    form.nonce.data = new_nonce()
+    return render_page(event, form, form.form_pass.data, status=422)
 
 
 @self_check_in_pages.post("/events/<id:event_id>/self-check-in/me")
@@ -157,15 +167,20 @@ def me(event_id: int):
     return answer(event, registration, form.nonce.data)
 
 
-def answer(event: Event, registration, nonce: str | None):
-    """Check in, commit, and say so in large type; a refusal says why (409)."""
+def answer(event: Event, registration, nonce: str | None, *, say_why: bool = True):
+    """Check in, commit, and say so in large type. A refusal says why (409) to the person's own browser;
+    for a name typed on the form (`say_why` False) it is None, and the form answers alike for every refusal."""
     try:
         result = check_in_myself(event.id, registration, nonce=nonce or "", now=utcnow())
     except DomainError as error:
         db.session.rollback()
+        if not say_why:
+            return None
         return render_template("checkin/self_check_in_answer.html", event=event, result=None,
                                refusal=error.message), error.status
     db.session.commit()
+    if not result.admitted and not say_why:
+        return None
     return render_template("checkin/self_check_in_answer.html", event=event, result=result,
                            refusal=None), 200 if result.admitted else 409
 

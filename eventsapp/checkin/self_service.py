@@ -16,7 +16,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..errors import NotAllowedInState
+from ..errors import Conflict, NotAllowedInState
 from ..extensions import db
 from ..registration.models import Registration, RegistrationStatus
 from .services import CheckInAnswer, check_in
@@ -77,9 +77,9 @@ def check_in_myself(event_id: int, registration: Registration, *, nonce: str, no
     if registration.status == RegistrationStatus.INVITED:
         raise NotAllowedInState(_l("Your company named you for this event, but your place is not confirmed "
                                    "yet: confirm it with the link in your e-mail, or ask at the desk."))
-    answer = check_in(event_id, nonce=nonce, registration_id=registration.id, staff=None, attempted_at=now, now=now)
-    if answer.replayed and (answer.registration is None or answer.registration.id != registration.id):
-        # The same page sent again for someone else (back, another name): a new attempt, not a retry.
-        answer = check_in(event_id, nonce=secrets.token_urlsafe(16), registration_id=registration.id, staff=None,
-                          attempted_at=now, now=now)
-    return answer
+    try:
+        return check_in(event_id, nonce=nonce, registration_id=registration.id, staff=None, attempted_at=now,
+                        now=now)
+    except Conflict:  # the same page sent again for someone else (back, another name): a new attempt
+        return check_in(event_id, nonce=secrets.token_urlsafe(16), registration_id=registration.id, staff=None,
+                        attempted_at=now, now=now)

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..accounts.models import User
+from ..catalogue.models import Event
 from ..errors import Conflict, NotAllowedInState, ValidationFailed
 from ..extensions import db
 from ..registration.models import Registration, RegistrationStatus, new_token, normalize_checkin_code
@@ -26,8 +27,13 @@ from ..registration.services import Applicant, register
 from .models import CheckInAttempt, Outcome
 
 NONCE_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
-# A scan kept offline is dated by the device: believed back to a day, never in the future.
+# A scan kept offline is dated by the device: believed back to a day; a time in the future, or further
+# back, is a wrong clock, and the attempt is dated when it reaches us.
 OFFLINE_FOR_AT_MOST = timedelta(days=1)
+# When the door is open: from a few hours before the start (people come early; staff test their phones) to
+# a few hours after the end (a scan kept offline is uploaded later; it is judged by when it was made).
+CHECK_IN_OPENS_BEFORE = timedelta(hours=3)
+CHECK_IN_CLOSES_AFTER = timedelta(hours=6)
 # Who may be checked in: those holding a seat, and those their company named who come before confirming
 # (their seat is held for them; coming is confirming). Found by staff only: they have no code yet.
 ADMISSIBLE = (RegistrationStatus.CONFIRMED, RegistrationStatus.INVITED)
@@ -52,25 +58,33 @@ def check_in(event_id: int, *, nonce: str, code: str | None = None, registration
     if not NONCE_PATTERN.fullmatch(nonce or ""):
         raise ValidationFailed(_l("This check-in could not be read; please try again."), "nonce")
     event = lock_event(event_id)
+    requested = f"registration:{registration_id}" if registration_id is not None else \
+        f"code:{normalize_checkin_code(code or '')}"
     earlier = db.session.scalar(select(CheckInAttempt).where(CheckInAttempt.nonce == nonce))
     if earlier is not None:
         if earlier.event_id != event_id:
             raise Conflict(_l("This check-in was already sent for another event."), "nonce")
+        if earlier.requested != requested:  # a page sent back with its old nonce for someone else
+            raise Conflict(_l("This check-in was already used for someone else; please try again."), "nonce")
         registration = db.session.get(Registration, earlier.registration_id) if earlier.registration_id else None
         return CheckInAnswer(earlier.outcome, registration, replayed=True)
     if event.is_cancelled:
         raise NotAllowedInState(_l("This event has been cancelled: nobody is checked in."))
     registration = _find(code=code, registration_id=registration_id, event_id=event_id)
+    if not now - OFFLINE_FOR_AT_MOST <= attempted_at <= now:  # a device whose clock is wrong: when we hear of it
+        attempted_at = now
     outcome = _decide(registration, event_id)
+    if outcome == Outcome.CHECKED_IN:
+        outcome = _door_open(event, attempted_at) or outcome
     if outcome == Outcome.CHECKED_IN and registration is not None:
         registration.status = RegistrationStatus.CHECKED_IN
-        registration.checked_in_at = min(max(attempted_at, now - OFFLINE_FOR_AT_MOST), now)
+        registration.checked_in_at = attempted_at
         registration.checked_in_by = staff
         registration.certificate_code = new_token()
     db.session.add(CheckInAttempt(
-        nonce=nonce, event_id=event_id, outcome=outcome, staff_id=staff.id if staff else None,
+        nonce=nonce, event_id=event_id, outcome=outcome, requested=requested[:80], staff_id=staff.id if staff else None,
         registration_id=registration.id if registration is not None and registration.event_id == event_id else None,
-        attempted_at=min(attempted_at, now), recorded_at=now))
+        attempted_at=attempted_at, recorded_at=now))
     db.session.flush()
     shown = registration if registration is not None and registration.event_id == event_id else None
     return CheckInAnswer(outcome, shown)
@@ -98,6 +112,24 @@ def _decide(registration: Registration | None, event_id: int) -> Outcome:
     if registration.status == RegistrationStatus.WAITLISTED:
         return Outcome.WAITLISTED
     return Outcome.CHECKED_IN
+
+
+def check_in_opens_at(event: Event) -> datetime:
+    return event.starts_at - CHECK_IN_OPENS_BEFORE
+
+
+def check_in_closes_at(event: Event) -> datetime:
+    return event.ends_at + CHECK_IN_CLOSES_AFTER
+
+
+def _door_open(event: Event, at: datetime) -> Outcome | None:
+    """None while check-in is open at `at`, else why not: nobody is checked in a week early (nor gets a
+    certificate for it), nor weeks after."""
+    if at < check_in_opens_at(event):
+        return Outcome.NOT_OPEN
+    if at > check_in_closes_at(event):
+        return Outcome.CLOSED
+    return None
 
 
 def walk_in(event_id: int, applicant: Applicant, *, nonce: str, staff: User, now: datetime) -> CheckInAnswer:

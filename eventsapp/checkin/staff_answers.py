@@ -13,12 +13,13 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import User
 from ..catalogue.models import Event
 from ..extensions import db
+from ..i18n import format_local_moment
 from ..registration.labels import REGISTRATION_STATUS_LABELS
 from ..registration.models import Delegation, Registration, RegistrationStatus
 from ..registration.queries import LAST_DIGITS
 from ..timezones import utc_to_local
 from .models import Outcome
-from .services import CheckInAnswer
+from .services import CHECK_IN_OPENS_BEFORE, CheckInAnswer, check_in_closes_at, check_in_opens_at
 
 SEARCH_LIMIT = 20
 SEARCH_TERM_LENGTH = 100
@@ -33,6 +34,8 @@ OUTCOME_TITLES = {
     Outcome.CANCELLED: _l("Cancelled"),
     Outcome.WAITLISTED: _l("No seat"),
     Outcome.UNKNOWN: _l("Unknown code"),
+    Outcome.NOT_OPEN: _l("Check-in not open yet"),
+    Outcome.CLOSED: _l("Check-in closed"),
 }
 
 
@@ -71,6 +74,11 @@ def answer_message(answer: CheckInAnswer, event: Event) -> str:
         Outcome.CANCELLED: _("This registration was cancelled. Do not admit without an organizer."),
         Outcome.WAITLISTED: _("This person is on the waiting list and has no seat. Do not admit without an "
                               "organizer."),
+        Outcome.NOT_OPEN: _("Check-in opens at %(time)s, %(hours)s hours before the start.",
+                            time=format_local_moment(check_in_opens_at(event), event.timezone),
+                            hours=int(CHECK_IN_OPENS_BEFORE.total_seconds() // 3600)),
+        Outcome.CLOSED: _("Check-in for this event closed at %(time)s.",
+                          time=format_local_moment(check_in_closes_at(event), event.timezone)),
     }.get(answer.outcome, _("Unknown code. Check it and type it again, or search by name."))
 
 

@@ -18,7 +18,8 @@ down_revision = '0018'
 branch_labels = None
 depends_on = None
 
-OUTCOMES = ('checked_in', 'already_checked_in', 'other_event', 'cancelled', 'waitlisted', 'unknown')
+OUTCOMES = ('checked_in', 'already_checked_in', 'other_event', 'cancelled', 'waitlisted', 'unknown', 'not_open',
+            'closed')
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # as registration/models.py (CHECKIN_ALPHABET), frozen here
 
 
@@ -44,6 +45,7 @@ def upgrade():
         sa.Column('nonce', sa.String(length=64), nullable=False),
         sa.Column('event_id', sa.Integer(), nullable=False),
         sa.Column('registration_id', sa.Integer(), nullable=True),
+        sa.Column('requested', sa.String(length=80), server_default='', nullable=False),
         sa.Column('outcome', sa.Enum(*OUTCOMES, name='outcome', native_enum=False, length=32, create_constraint=True),
                   nullable=False),
         sa.Column('staff_id', sa.Integer(), nullable=True),

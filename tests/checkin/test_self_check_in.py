@@ -60,6 +60,9 @@ def status_of(registration) -> RegistrationStatus:
     return db.session.get(Registration, registration.id).status
 
 
+REFUSED = "We could not check you in with this name and these digits"  # one answer for every refusal
+
+
 def by_name(client, event, name: str, digits: str, **kwargs):
     page = client.get(page_url(event), **kwargs)
     html = page.get_data(as_text=True)
@@ -74,7 +77,6 @@ def test_an_expired_or_forged_code_answers_a_page_that_says_scan_again(client, d
         response = client.get(url)
         assert response.status_code == status, url
         assert "This code has changed: scan the screen again." in response.get_data(as_text=True)
-    assert client.get(page_url(event, age_seconds=30)).status_code == 200  # the previous window's code
 
 
 def test_another_events_code_or_a_draft_event_does_not_open(client, day, make_event):
@@ -152,7 +154,7 @@ def test_wrong_digits_or_name_are_refused_and_change_nothing(client, day):
     for name, digits in [("张伟", "8001"), ("张三", "8000"), ("Li Na", "8000")]:
         answer = by_name(client, event, name, digits)
         assert answer.status_code == 422
-        assert "We found nobody of this name with these digits" in answer.get_data(as_text=True)
+        assert REFUSED in answer.get_data(as_text=True)
     bad = by_name(client, event, "张伟", "80a0")
     assert bad.status_code == 422 and "Please enter four digits" in bad.get_data(as_text=True)
     confirmed, waiting = RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED
@@ -160,15 +162,18 @@ def test_wrong_digits_or_name_are_refused_and_change_nothing(client, day):
     assert db.session.scalar(select(func.count(CheckInAttempt.id))) == 0
 
 
-def test_the_waiting_list_and_the_cancelled_are_refused_with_the_reason(client, day, now):
+def test_the_waiting_list_and_the_cancelled_are_refused_like_a_stranger(client, day, now):
+    """A name and four digits tell a stranger nothing about a person: waiting, cancelled, nobody, alike."""
     event, zhang, _li, wang = day
+    nobody = by_name(client, event, "Nobody", "1111")
     waiting = by_name(client, event, "Wang Fang", "1111")
-    assert waiting.status_code == 409 and "waiting list" in waiting.get_data(as_text=True)
+    assert waiting.status_code == nobody.status_code == 422
+    assert REFUSED in waiting.get_data(as_text=True) and "waiting list" not in waiting.get_data(as_text=True)
     assert status_of(wang) == RegistrationStatus.WAITLISTED
     zhang.status = RegistrationStatus.CANCELLED  # as an organizer's cancellation leaves it, after the start
     db.session.commit()
     cancelled = by_name(client, event, "张伟", "8000")
-    assert cancelled.status_code == 409 and "cancelled" in cancelled.get_data(as_text=True)
+    assert cancelled.status_code == 422 and REFUSED in cancelled.get_data(as_text=True)
     assert status_of(zhang) == RegistrationStatus.CANCELLED
 
 
@@ -178,7 +183,7 @@ def test_the_same_name_and_digits_twice_are_sent_to_the_desk(client, day, now):
              now=now - timedelta(days=1))
     db.session.commit()
     answer = by_name(client, event, "张伟", "8000")
-    assert answer.status_code == 422 and "Several people match" in answer.get_data(as_text=True)
+    assert answer.status_code == 422 and REFUSED in answer.get_data(as_text=True)
     assert status_of(zhang) == RegistrationStatus.CONFIRMED
 
 
@@ -193,17 +198,19 @@ def test_someone_who_cancelled_and_signed_up_again_is_found_by_the_current_regis
     assert status_of(second) == RegistrationStatus.CHECKED_IN and status_of(first) == RegistrationStatus.CANCELLED
 
 
-def test_tries_are_limited_per_client_and_success_does_not_count(limited_app, day):
-    event, zhang, _li, _wang = day
+def test_tries_are_limited_per_name_so_a_room_on_one_wifi_is_not(limited_app, day):
+    """Guessing 张伟's four digits is cut off after 5 tries a minute, from any phone; the others in the
+    room, behind the same address, still check in."""
+    event, zhang, li, _wang = day
     client = limited_app.test_client()
     codes = [by_name(client, event, "张伟", f"{n:04d}").status_code for n in range(6)]
     assert codes == [422] * 5 + [429]
-    limited = by_name(client, event, "张伟", "8000")
-    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0
+    other_phone = limited_app.test_client()
+    limited = by_name(other_phone, event, " 张 伟 ", "8000", environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) > 0  # the name's budget is spent
     assert status_of(zhang) == RegistrationStatus.CONFIRMED
-    neighbour = limited_app.test_client()  # another phone on another address
-    for _ in range(6):  # successes (here: the same person again) use up nothing
-        assert by_name(neighbour, event, "张伟", "8000", environ_base={"REMOTE_ADDR": "10.9.9.9"}).status_code == 200
+    assert by_name(client, event, "Li Na", "5678").status_code == 200  # same address, another name
+    assert status_of(li) == RegistrationStatus.CHECKED_IN
 
 
 def test_the_screen_is_for_organizers(client, auth, day, make_company_member):
@@ -258,5 +265,5 @@ def test_someone_their_company_named_confirms_first(client, day):
     li.status = RegistrationStatus.INVITED  # named by their company, not confirmed yet
     db.session.commit()
     answer = by_name(client, event, "Li Na", "5678")
-    assert answer.status_code == 409 and "confirm it with the link in your e-mail" in answer.get_data(as_text=True)
+    assert answer.status_code == 422 and REFUSED in answer.get_data(as_text=True)
     assert status_of(li) == RegistrationStatus.INVITED

@@ -173,3 +173,38 @@ def test_two_staff_scanning_the_same_code_at_once_give_one_check_in(app, running
         thread.join()
     assert sorted(answers) == [Outcome.ALREADY_CHECKED_IN, Outcome.CHECKED_IN]
     assert db.session.scalar(select(func.count(CheckInAttempt.id))) == 2
+
+
+def test_a_nonce_sent_again_for_someone_else_is_refused_not_replayed(running, make_event, make_user, now):
+    """A page sent back with its old nonce (the browser's Back) must not answer "checked in" for the next
+    person: the first answer is only ever replayed for the same request."""
+    event, seated, waiting = running
+    staff = make_user()
+    used = nonce()
+    scan(event, seated.checkin_code, staff, now, nonce=used)
+    with pytest.raises(Conflict):
+        scan(event, None, staff, now, nonce=used, registration_id=waiting.id)
+    db.session.rollback()
+    assert fresh_status(waiting) == RegistrationStatus.WAITLISTED
+
+
+def test_the_door_opens_hours_before_the_start_and_closes_hours_after_the_end(make_event, make_user, now):
+    staff = make_user()
+    next_week = make_event(starts_at=now + timedelta(days=7))
+    early = register(next_week.id, person(1), now=now)
+    db.session.commit()
+    refused = scan(next_week, early.checkin_code, staff, now)
+    assert refused.outcome == Outcome.NOT_OPEN and early.status == RegistrationStatus.CONFIRMED
+    assert early.certificate_code is None  # no certificate of attendance a week before the event
+    soon = make_event(starts_at=now + timedelta(hours=2))
+    coming = register(soon.id, person(2), now=now)
+    db.session.commit()
+    assert scan(soon, coming.checkin_code, staff, now).outcome == Outcome.CHECKED_IN  # people come early
+    over = make_event(starts_at=now - timedelta(hours=12), hours=3)
+    late = register(over.id, person(3), now=over.starts_at - timedelta(days=1))
+    db.session.commit()
+    assert scan(over, late.checkin_code, staff, now).outcome == Outcome.CLOSED  # 9 hours after the end
+    # ...but a scan made at the door and kept offline is judged by when it was made
+    at_the_door = over.starts_at + timedelta(minutes=10)
+    assert scan(over, late.checkin_code, staff, now, attempted_at=at_the_door).outcome == Outcome.CHECKED_IN
+    assert late.checked_in_at == at_the_door
