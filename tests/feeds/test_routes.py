@@ -1,4 +1,5 @@
 """The feed URLs of SPEC section 4: selection, conditional GET, updates, the personal feed, bad input."""
+import os
 from dataclasses import replace
 from datetime import timedelta
 from email.utils import format_datetime, parsedate_to_datetime
@@ -14,7 +15,9 @@ from eventsapp.extensions import db
 from eventsapp.registration import services as registration
 from eventsapp.registration.personal_feed import personal_feed_for
 
-FEED_CACHE_REDIS_URL = "redis://127.0.0.1:6379/15"  # used by this module only; flushed by its tests
+# A Redis database used by this module only, flushed by its tests; .ci/run gives each of its two
+# simultaneous runs its own (TEST_REDIS_DB).
+FEED_CACHE_REDIS_URL = f"redis://127.0.0.1:6379/{int(os.environ.get('TEST_REDIS_DB', '15'))}"
 
 
 def vevents(response) -> list:
