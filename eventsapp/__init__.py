@@ -17,10 +17,11 @@ if TYPE_CHECKING:
 
 
 def create_app(config: type[Config] = Config, **overrides) -> Flask:
-    from flask import Flask
+    from apiflask import APIFlask
 
     from . import (
         accounts,
+        api,
         audit,
         catalogue,
         checkin,
@@ -36,7 +37,10 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
         web,
     )
 
-    app = Flask(__name__, instance_relative_config=True, template_folder="../templates", static_folder="../static")
+    # APIFlask is Flask plus the API's OpenAPI document (api/); every page keeps Flask's HTML error pages.
+    app = APIFlask(__name__, title="eventsapp API", version="1", spec_path=api.SPEC_PATH, docs_path=None,
+                   json_errors=False, instance_relative_config=True, template_folder="../templates",
+                   static_folder="../static")
     app.config.from_object(config)
     app.config.update(overrides)
     configure_paths(app)
@@ -55,6 +59,7 @@ def create_app(config: type[Config] = Config, **overrides) -> Flask:
     checkin.init_app(app)  # the day of the event: check-in at the door, the self check-in screen, certificates
     dashboards.init_app(app)  # charts of an event and a campaign, the campaign report, the public summary
     cli.init_app(app)  # the `demo` command
+    api.init_app(app)  # the JSON API for partners under /api/v1 and its OpenAPI document (last: see there)
     warn_about_deployment(app)
     return app
 

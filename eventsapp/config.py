@@ -93,6 +93,9 @@ class Config:
     RATELIMIT_STORAGE_OPTIONS: ClassVar[dict] = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     # Per client address; generous enough for a company's shared office connection.
     SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "20 per minute; 200 per hour")
+    # The API's sign-ups, per client address: a partner's server that signs up many people from one address
+    # needs more (set it, or give the partner's server its own limit behind your proxy).
+    API_SIGNUP_RATE_LIMIT = os.environ.get("API_SIGNUP_RATE_LIMIT") or SIGNUP_RATE_LIMIT
     # Self check-in by name and the last four digits of a mobile, per client address: only tries that find
     # nobody (or are refused) count, so a room behind one venue Wi-Fi address is not held up by success.
     # Per name at an event (every try counts), and per address as a loose backstop (a room shares one Wi-Fi).

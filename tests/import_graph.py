@@ -93,9 +93,9 @@ class ImportGraph:
         return [".".join(parts[:end]) for end in range(1, len(parts)) if ".".join(parts[:end]) in self.packages]
 
     def is_web(self, module: str) -> bool:
-        """The web layer: routes, forms and the shared web package."""
+        """The web layer: routes, forms, the shared web package and the JSON API (eventsapp/api)."""
         parts = module.split(".")
-        return parts[1:2] == ["web"] or parts[-1] in ("routes", "forms") or parts[-1].endswith("_routes")
+        return parts[1:2] in (["web"], ["api"]) or parts[-1] in ("routes", "forms") or parts[-1].endswith("_routes")
 
     def is_domain_code(self, module: str) -> bool:
         """Everything but the web layer, the CLI and the wiring (a package's __init__, the app factory)."""

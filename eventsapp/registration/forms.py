@@ -2,9 +2,8 @@
 organizer's quota, the lead contact's roster (a table of people, or a file), a swap, and the invited person's
 answer."""
 import secrets
-from typing import ClassVar
+from functools import partial
 
-from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import (
@@ -25,13 +24,14 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from ..catalogue.models import Event, Organization
 from ..extensions import db
 from ..languages import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
-from ..phones import InvalidPhone, normalize_phone
-from ..web.forms import AppForm, select_choices, strip_whitespace, text, validated
+from ..phones import normalize_phone
+from ..web.forms import AppForm, form_rule, select_choices, strip_whitespace, text, validated
 from ..web.local_time import local_instant, local_time_field, show_local_time
+from . import sign_up_rules as rules
 from .announcements import Message
 from .delegations import MAX_CONFIRM_DAYS, QuotaTerms, default_changes_close_at
 from .models import Delegation
-from .people import LINK_PATTERN, PHONE_MESSAGE, Person
+from .people import Person
 from .queries import AttendeeFilter, is_small_number
 from .services import Applicant
 
@@ -46,23 +46,22 @@ JOB_TITLE_INPUT = {"autocomplete": "organization-title"}
 
 class SignUpForm(AppForm):
     """Messages say what to do, in words a person uses (not the form library's "Invalid email address.").
-    A value typed stays as typed when the form comes back with an error; the phone number is
-    normalised only when the registration is made (to_applicant)."""
+    The rules are sign_up_rules.py's, which the JSON API calls too. A value typed stays as typed when the
+    form comes back with an error; the phone number is normalised only when the registration is made
+    (to_applicant)."""
     name = StringField(_l("Full name"), filters=[strip_whitespace], render_kw=NAME_INPUT,
-                       validators=[DataRequired(_l("Please enter your name.")), Length(max=100, message=TOO_LONG)])
-    email = EmailField(_l("E-mail"), filters=[strip_whitespace], render_kw=EMAIL_INPUT, validators=[
-        DataRequired(_l("Please enter your e-mail address.")),
-        Email(_l("This e-mail address looks incomplete: please check it (e.g. name@example.com).")),
-        Length(max=254, message=TOO_LONG)])
-    # No length limit of its own: normalize_phone refuses anything longer than a phone number.
-    phone = TelField(_l("Mobile phone"), filters=[strip_whitespace], render_kw=PHONE_INPUT)
+                       validators=[form_rule(rules.check_name, required=True)])
+    email = EmailField(_l("E-mail"), filters=[strip_whitespace], render_kw=EMAIL_INPUT,
+                       validators=[form_rule(rules.check_email, required=True)])
+    phone = TelField(_l("Mobile phone"), filters=[strip_whitespace], render_kw=PHONE_INPUT,
+                     validators=[form_rule(rules.check_phone)])
     organization = StringField(_l("Organization"), filters=[strip_whitespace], render_kw=ORGANIZATION_INPUT,
-                               validators=[Length(max=200, message=TOO_LONG)])
+                               validators=[form_rule(rules.check_organization)])
     job_title = StringField(_l("Job title"), filters=[strip_whitespace], render_kw=JOB_TITLE_INPUT,
-                            validators=[Length(max=150, message=TOO_LONG)])
+                            validators=[form_rule(rules.check_job_title)])
     consent = BooleanField(
         _l("I agree that the organizers use these details to run this event and contact me about it."),
-        validators=[InputRequired(_l("Please agree so that we can register you."))])
+        validators=[form_rule(rules.check_consent, required=True)])
     # Humans never see this field (hidden by CSS and from screen readers); bots fill it in.
     website = StringField(_l("Leave this field empty"), validators=[Optional()])
     # One value per rendered form: a second submission of the same form finds the first registration.
@@ -70,37 +69,19 @@ class SignUpForm(AppForm):
     # PIPL Art. 23: separate from `consent`, optional and unticked; the page names the host beside it.
     shares_with_host = BooleanField(_l("Share my name, organization, job title and contact details with the host"))
 
-    REQUIRED_FLAGS: ClassVar[dict[str, str]] = {"phone": "phone_required", "organization": "organization_required",
-                                                "job_title": "job_title_required"}
-    REQUIRED_MESSAGES: ClassVar[dict[str, LazyString]] = {
-        "phone": _l("Please enter your mobile number."), "organization": _l("Please enter your organization."),
-        "job_title": _l("Please enter your job title.")}
-
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
-        for field_name, flag in self.REQUIRED_FLAGS.items():
+        required = rules.required_fields(event)
+        for field_name in rules.OPTIONAL_PER_EVENT:
             field = self[field_name]
-            if getattr(event, flag):
-                field.validators = [DataRequired(self.REQUIRED_MESSAGES[field_name]), *field.validators]
+            if field_name in required:
+                field.validators = [form_rule(partial(rules.check_required, event, field_name)), *field.validators]
                 field.flags.required = True
             else:
                 field.validators = [Optional(), *field.validators]
         if not self.is_submitted():
             self.submission_key.data = secrets.token_urlsafe(24)
-
-    def validate_phone(self, field):
-        if not field.data:
-            return
-        try:
-            normalize_phone(field.data)
-        except InvalidPhone as error:
-            raise ValidationError(PHONE_MESSAGE) from error
-
-    def validate_name(self, field):
-        """The name is the one free text every sign-up mail carries: it must not carry a link."""
-        if field.data and LINK_PATTERN.search(field.data):
-            raise ValidationError(_l("Enter your name only, without a web or e-mail address."))
 
     def validate_website(self, field):
         if field.data:

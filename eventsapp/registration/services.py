@@ -42,22 +42,25 @@ logger = logging.getLogger(__name__)
 
 class RegistrationNotOpen(DomainError):
     status = 403
+    code = "not_open"
 
 
 class RegistrationClosed(DomainError):
     status = 410
+    code = "closed"
 
 
 class EventFull(Conflict):
-    pass
+    code = "full"
 
 
 class AlreadyRegistered(Conflict):
-    pass
+    code = "already_registered"
 
 
 class TooManyMails(DomainError):
     status = 429
+    code = "too_many_mails"
 
 
 # Sign-up mails (confirmed, waitlisted, "send my link again") one address may receive per hour.

@@ -29,11 +29,13 @@ def init_app(app: Flask) -> None:
 
 def signed_in_actor():
     """Who the audit log says made a change in this request: the signed-in organizer or company member, also
-    on a public page (an organizer opening an attendee's link acts as themselves)."""
+    on a public page (an organizer opening an attendee's link acts as themselves). The API reads no cookie:
+    a sign-up through a partner's site or app is the attendee's own (Origin.PUBLIC)."""
     from flask_login import current_user
 
     from ..acting import Origin
+    from .urls import is_api_request
 
-    if not current_user.is_authenticated:
+    if is_api_request() or not current_user.is_authenticated:
         return None
     return current_user.id, Origin.ORGANIZER if current_user.is_organizer else Origin.COMPANY

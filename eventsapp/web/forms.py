@@ -16,7 +16,7 @@ from wtforms import (  # type: ignore[attr-defined]  # types-wtforms predates Se
 )
 from wtforms.validators import Length, Optional, ValidationError
 
-from ..errors import DomainError
+from ..errors import DomainError, Refused
 from ..text import has_control_character
 
 
@@ -131,6 +131,20 @@ def text(field: Field) -> str:
 
 class ConfirmForm(AppForm):
     """A bare form for POST buttons (publish, delete, ...): it only carries the CSRF token."""
+
+
+def form_rule(check, *, required: bool = False):
+    """A WTForms validator that runs `check(field.data)`, a plain rule function that raises Refused (the
+    same function the JSON API calls). `required`: the field gets the HTML `required` attribute."""
+
+    def validate(form, field) -> None:
+        try:
+            check(field.data if field.data is not None else "")
+        except Refused as refusal:
+            raise ValidationError(str(refusal.message)) from refusal
+
+    validate.field_flags = {"required": True} if required else {}  # type: ignore[attr-defined]
+    return validate
 
 
 def strip_whitespace(value):
