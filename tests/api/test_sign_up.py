@@ -1,0 +1,247 @@
+"""POST /api/v1/events/<id>/registrations and the registration by token (SPEC 5, 3, 8): the sign-up form's
+rules and service, answered in JSON; Idempotency-Key; cancelling; no cookie, no CSRF."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from eventsapp.acting import Origin
+from eventsapp.api.idempotency import IDEMPOTENCY_WINDOW, purge_expired_answers
+from eventsapp.api.models import IdempotentAnswer
+from eventsapp.audit.models import AuditEntry
+from eventsapp.catalogue.models import EventStatus
+from eventsapp.extensions import db
+from eventsapp.registration.models import Registration, RegistrationStatus
+
+PERSON = {"name": "张伟", "email": "zhang.wei@example.com", "phone": "138 0013 8000",
+          "organization": "上海申通地铁", "job_title": "质量经理", "consent": True}
+
+
+def sign_up(client, event, body=None, **headers):
+    return client.post(f"/api/v1/events/{event.id}/registrations", json=PERSON if body is None else body,
+                       headers=headers)
+
+
+def registrations(event) -> list[Registration]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Registration).where(Registration.event_id == event.id)
+                                   .order_by(Registration.id)))
+
+
+def test_a_sign_up_is_confirmed_with_its_token_and_mailed(client, make_event, outbox):
+    event = make_event(capacity=1)
+    answer = sign_up(client, event)
+    assert answer.status_code == 201
+    body = answer.get_json()
+    [registration] = registrations(event)
+    assert body["status"] == "confirmed" and body["waitlist_position"] is None
+    assert body["token"] == registration.token and body["url"].endswith(f"/registrations/{registration.token}")
+    assert answer.headers["Location"].endswith(f"/api/v1/registrations/{registration.token}")
+    assert (registration.name, registration.email, registration.phone) == ("张伟", "zhang.wei@example.com",
+                                                                           "+8613800138000")
+    assert registration.shares_with_host is False  # the separate consent was not given
+    [mail] = outbox("zhang.wei@example.com")
+    assert mail.ics  # the confirmation, with its calendar file, as from the form
+    assert "Set-Cookie" not in answer.headers
+
+
+def test_a_full_event_waitlists_with_the_place_in_line(client, make_event):
+    event = make_event(capacity=1)
+    assert sign_up(client, event).get_json()["status"] == "confirmed"
+    second = sign_up(client, event, {**PERSON, "email": "li.na@example.com"}).get_json()
+    third = sign_up(client, event, {**PERSON, "email": "wang.fang@example.com"}).get_json()
+    assert (second["status"], second["waitlist_position"]) == ("waitlisted", 1)
+    assert (third["status"], third["waitlist_position"]) == ("waitlisted", 2)
+
+
+def test_a_full_event_without_a_waiting_list_is_a_409_full(client, make_event):
+    event = make_event(capacity=1, waitlist_enabled=False)
+    sign_up(client, event)
+    answer = sign_up(client, event, {**PERSON, "email": "li.na@example.com"})
+    assert answer.status_code == 409 and answer.get_json()["code"] == "full"
+
+
+def test_the_same_address_twice_is_a_409_naming_the_email(client, make_event):
+    event = make_event()
+    sign_up(client, event)
+    again = sign_up(client, event, {**PERSON, "email": "  Zhang.Wei@Example.COM "})
+    assert again.status_code == 409
+    body = again.get_json()
+    assert body["code"] == "already_registered" and list(body["errors"]) == ["email"]
+    assert len(registrations(event)) == 1
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"name": ""}, "name"), ({"name": "Visit www.spam.example"}, "name"), ({"name": "A" * 101}, "name"),
+    ({"email": "not-an-address"}, "email"), ({"phone": "12345"}, "phone"), ({"phone": ""}, "phone"),
+    ({"organization": ""}, "organization"), ({"job_title": "J" * 151}, "job_title"),
+    ({"consent": False}, "consent"), ({"consent": "true"}, "consent"), ({"name": "Li\nLei"}, "name"),
+    ({"name": "Li\x00Lei"}, "name"), ({"name": "\ud800"}, "name"), ({"email": 42}, "email"),
+])
+def test_invalid_fields_are_a_422_naming_each_and_change_nothing(client, make_event, outbox, change, field):
+    event = make_event()
+    answer = sign_up(client, event, {**PERSON, **change})
+    assert answer.status_code == 422
+    body = answer.get_json()
+    assert body["code"] == "invalid" and field in body["errors"] and body["errors"][field][0]
+    assert registrations(event) == [] and outbox() == []
+
+
+def test_missing_fields_are_named_together(client, make_event):
+    answer = sign_up(client, make_event(), {"phone": "138 0013 8000"})
+    assert answer.status_code == 422 and set(answer.get_json()["errors"]) == {"name", "email", "consent"}
+
+
+def test_the_form_and_the_api_refuse_the_same_values_with_the_same_words(client, make_event):
+    """One rule function per field (registration/sign_up_rules.py), called by both."""
+    event = make_event()
+    bad = {"name": "see https://spam.example", "email": "nope", "phone": "12345"}
+    api = sign_up(client, event, {**PERSON, **bad}, **{"Accept-Language": "en"}).get_json()["errors"]
+    page = client.post(f"/events/{event.id}/register?lang=en", data={**PERSON, **bad, "consent": "y"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422
+    for field in bad:
+        [message] = api[field]
+        assert message.replace("'", "&#39;") in html, (field, message)
+
+
+def test_an_event_that_asks_for_less_takes_less(client, make_event):
+    event = make_event(phone_required=False, organization_required=False)
+    answer = sign_up(client, event, {"name": "Li Lei", "email": "li.lei@example.com", "consent": True})
+    assert answer.status_code == 201
+
+
+def test_messages_follow_lang(client, make_event):
+    event = make_event()
+    answer = client.post(f"/api/v1/events/{event.id}/registrations?lang=zh", json={**PERSON, "name": ""})
+    assert answer.get_json()["errors"]["name"] == ["请填写您的姓名。"]
+
+
+@pytest.mark.parametrize(("setup", "status", "code"), [
+    ({"registration_opens_at": "later"}, 403, "not_open"),
+    ({"registration_closes_at": "earlier"}, 410, "closed"),
+    ({"status": EventStatus.CANCELLED}, 410, "closed"),
+    ({"starts_in": timedelta(hours=-1)}, 410, "closed"),
+])
+def test_a_closed_or_not_yet_open_event_refuses(client, make_event, now, setup, status, code):
+    fields = dict(setup)
+    if fields.get("registration_opens_at") == "later":
+        fields["registration_opens_at"] = now + timedelta(days=1)
+    if fields.get("registration_closes_at") == "earlier":
+        fields["registration_closes_at"] = now - timedelta(minutes=1)
+    event = make_event(**fields)
+    answer = sign_up(client, event)
+    assert (answer.status_code, answer.get_json()["code"]) == (status, code)
+    assert registrations(event) == []
+
+
+def test_unknown_and_draft_events_are_404(client, make_event):
+    draft = make_event(status=EventStatus.DRAFT)
+    assert sign_up(client, draft).status_code == 404
+    missing = client.post("/api/v1/events/999999/registrations", json=PERSON)
+    assert missing.status_code == 404 and missing.get_json()["code"] == "not_found"
+
+
+def test_a_body_that_is_not_json_is_a_400_in_json(client, make_event):
+    event = make_event()
+    answer = client.post(f"/api/v1/events/{event.id}/registrations", data="name=Li",
+                         content_type="application/json")
+    assert answer.status_code == 400 and answer.is_json and answer.get_json()["code"] == "bad_request"
+    listed = client.post(f"/api/v1/events/{event.id}/registrations", json=[PERSON])
+    assert listed.status_code == 422 and listed.is_json
+
+
+def test_the_api_needs_no_csrf_token_and_ignores_a_signed_in_organizer(app, client, make_event, auth, now):
+    """CSRF on, an organizer signed in on this client: the API reads no session, so the public window holds
+    (an organizer may add people outside it on the attendee list, not here) and a sign-up is the
+    attendee's own in the audit log."""
+    auth.login()
+    app.config["WTF_CSRF_ENABLED"] = True
+    not_yet = make_event(registration_opens_at=now + timedelta(days=1))
+    assert sign_up(client, not_yet).status_code == 403
+    answer = sign_up(client, make_event())
+    assert answer.status_code == 201
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.subject_type == "registration"))
+    assert entry is not None and entry.origin == Origin.PUBLIC and entry.actor_id is None
+
+
+class TestIdempotencyKey:
+    def test_a_retry_gets_the_first_answer_and_no_second_registration(self, client, make_event, outbox):
+        event = make_event()
+        first = sign_up(client, event, **{"Idempotency-Key": "5f0c6f9e-retry"})
+        retry = sign_up(client, event, **{"Idempotency-Key": "5f0c6f9e-retry"})
+        assert first.status_code == retry.status_code == 201
+        assert retry.get_json() == first.get_json() and retry.headers["Idempotent-Replayed"] == "true"
+        assert len(registrations(event)) == 1 and len(outbox()) == 1
+
+    def test_a_refusal_is_replayed_too(self, client, make_event):
+        event = make_event(capacity=1, waitlist_enabled=False)
+        sign_up(client, event, {**PERSON, "email": "first@example.com"})
+        first = sign_up(client, event, **{"Idempotency-Key": "full-once"})
+        assert first.status_code == 409
+        event.capacity = 5
+        db.session.commit()
+        assert sign_up(client, event, **{"Idempotency-Key": "full-once"}).status_code == 409  # the first answer
+        assert sign_up(client, event, **{"Idempotency-Key": "a-new-key"}).status_code == 201
+
+    def test_the_same_key_with_another_body_is_refused(self, client, make_event):
+        event = make_event()
+        sign_up(client, event, **{"Idempotency-Key": "k-1"})
+        other = sign_up(client, event, {**PERSON, "email": "li.na@example.com"}, **{"Idempotency-Key": "k-1"})
+        assert other.status_code == 422 and other.get_json()["code"] == "idempotency_key_reused"
+        assert len(registrations(event)) == 1
+
+    def test_a_key_is_for_one_event(self, client, make_event):
+        one, two = make_event(), make_event()
+        assert sign_up(client, one, **{"Idempotency-Key": "k-2"}).status_code == 201
+        assert sign_up(client, two, **{"Idempotency-Key": "k-2"}).status_code == 201
+
+    @pytest.mark.parametrize("key", ["", "x" * 256, "has space", "中文"])
+    def test_a_malformed_key_is_a_400(self, client, make_event, key):
+        event = make_event()
+        answer = sign_up(client, event, **{"Idempotency-Key": key})
+        assert answer.status_code == 400 and answer.get_json()["code"] == "bad_idempotency_key"
+        assert registrations(event) == []
+
+    def test_answers_are_kept_24_hours_then_purged(self, client, make_event, now, app_ctx):
+        event = make_event()
+        sign_up(client, event, **{"Idempotency-Key": "k-3"})
+        assert purge_expired_answers(now=now + IDEMPOTENCY_WINDOW - timedelta(minutes=1)) == 0
+        assert purge_expired_answers(now=now + IDEMPOTENCY_WINDOW + timedelta(minutes=1)) == 1
+        assert db.session.scalar(select(IdempotentAnswer)) is None
+
+
+class TestByToken:
+    def test_the_state_of_a_registration(self, client, make_event):
+        event = make_event(capacity=1)
+        sign_up(client, event)
+        token = sign_up(client, event, {**PERSON, "email": "li.na@example.com"}).get_json()["token"]
+        body = client.get(f"/api/v1/registrations/{token}").get_json()
+        assert (body["status"], body["waitlist_position"], body["event_id"]) == ("waitlisted", 1, event.id)
+        assert "email" not in body and "phone" not in body and "name" not in body
+
+    def test_cancelling_promotes_the_waiting_list(self, client, make_event, outbox):
+        event = make_event(capacity=1)
+        token = sign_up(client, event).get_json()["token"]
+        sign_up(client, event, {**PERSON, "email": "li.na@example.com"})
+        answer = client.delete(f"/api/v1/registrations/{token}")
+        assert answer.status_code == 200 and answer.get_json()["status"] == "cancelled"
+        statuses = [(r.email, r.status) for r in registrations(event)]
+        assert statuses == [("zhang.wei@example.com", RegistrationStatus.CANCELLED),
+                            ("li.na@example.com", RegistrationStatus.CONFIRMED)]
+        assert [m.recipient for m in outbox()][-2:] == ["zhang.wei@example.com", "li.na@example.com"]
+        again = client.delete(f"/api/v1/registrations/{token}")
+        assert again.status_code == 200 and len(outbox()) == 4  # cancelling twice tells nobody twice
+
+    def test_too_late_to_cancel_is_a_409(self, client, make_event, now):
+        event = make_event()
+        token = sign_up(client, event).get_json()["token"]
+        event.starts_at, event.ends_at = now - timedelta(minutes=5), now + timedelta(hours=2)
+        db.session.commit()
+        answer = client.delete(f"/api/v1/registrations/{token}")
+        assert answer.status_code == 409 and answer.get_json()["code"] == "not_allowed_now"
+
+    @pytest.mark.parametrize("token", ["nope", "x" * 43, "%00"])
+    def test_an_unknown_token_is_a_404(self, client, token):
+        assert client.get(f"/api/v1/registrations/{token}").status_code == 404
+        assert client.delete(f"/api/v1/registrations/{token}").status_code == 404
