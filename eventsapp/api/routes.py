@@ -105,13 +105,15 @@ def campaign_answer(campaign: Campaign, lang: str) -> dict:
 @blueprint.input(EventQuery, location="query", arg_name="wanted")
 @blueprint.output(EventPage)
 @blueprint.doc(summary="Published and cancelled events",
-               description="In order of their start. Cancelled events stay listed with status `cancelled`. "
-                           "At most `per_page` (≤ 100) per page; `next` links the next page.",
+               description="In order of their start: by default those the calendar feeds show (from 30 days "
+                           "back on; a cancelled event, with status `cancelled`, until a week after its end); "
+                           "`from` reaches further back. At most `per_page` (≤ 100) per page; `next` links the "
+                           "next page.",
                responses={304: NOT_MODIFIED})
 def events(wanted: dict) -> Response:
     page, per_page = wanted["page"], wanted["per_page"]
-    query = (select(Event.id).where(Event.is_public, *event_filters(wanted)).order_by(Event.starts_at, Event.id)
-             .offset((page - 1) * per_page).limit(per_page + 1))
+    query = (select(Event.id).where(Event.is_public, *event_filters(wanted, now=utcnow()))
+             .order_by(Event.starts_at, Event.id).offset((page - 1) * per_page).limit(per_page + 1))
     ids = list(db.session.scalars(query))
     shown, more = ids[:per_page], len(ids) > per_page
     fingerprint, last_modified = state_of(shown)
@@ -127,8 +129,10 @@ def events(wanted: dict) -> Response:
     return conditional(f"{fingerprint}|{more}", last_modified, build, EventPage())
 
 
-def event_filters(wanted: dict) -> list[ColumnElement[bool]]:
-    filters: list[ColumnElement[bool]] = []
+def event_filters(wanted: dict, *, now: datetime) -> list[ColumnElement[bool]]:
+    """Without `from`, what the calendar feeds show: from 30 days back on, a cancelled event until a week
+    after its end (feeds/selection.in_feed); `from` reaches further back."""
+    filters: list[ColumnElement[bool]] = [] if "starts_from" in wanted else [selection.in_feed(now)]
     if "campaign" in wanted:
         filters.append(Event.campaign.has(Campaign.slug == wanted["campaign"]))
     if "venue" in wanted:
