@@ -11,12 +11,13 @@ def init_app(app: Flask) -> None:
 
     from ..extensions import csrf
     from ..mail.worker import add_before_pass_hook
-    from .answers import error_answer
+    from .answers import answered_by_etag, error_answer
     from .idempotency import purge_expired_answers
     from .routes import blueprint
     from .schemas import API_ERROR_SCHEMA
 
-    app.config.update(HTTP_ERROR_SCHEMA=API_ERROR_SCHEMA, VALIDATION_ERROR_SCHEMA=API_ERROR_SCHEMA)
+    app.config.update(HTTP_ERROR_SCHEMA=API_ERROR_SCHEMA, VALIDATION_ERROR_SCHEMA=API_ERROR_SCHEMA,
+                      SPEC_DECORATORS=[answered_by_etag])
     # APIFlask's own errors (a request that breaks a schema, HTTPError): in the API's one shape. Not through
     # app.error_processor, which would turn every page's 404 into JSON too.
     app.register_error_handler(HTTPError, error_answer)

@@ -8,6 +8,7 @@ and any change (an organizer's edit, one sign-up that changes seats_left) gives 
 """
 from collections.abc import Callable
 from datetime import datetime
+from functools import wraps
 from hashlib import sha256
 
 from apiflask import HTTPError
@@ -57,3 +58,18 @@ def conditional(fingerprint: str, last_modified: datetime | None, build: Callabl
     response.cache_control.no_cache = True
     response.vary.add("Accept-Language")
     return response
+
+
+def answered_by_etag(view: Callable[..., Response]) -> Callable[..., Response]:
+    """The OpenAPI document's ETag (a hash of its bytes, which change only with a release) and its 304."""
+
+    @wraps(view)
+    def conditional_view(*args, **kwargs) -> Response:
+        response = view(*args, **kwargs)
+        response.add_etag()
+        response.cache_control.public = True
+        response.cache_control.no_cache = True
+        response.make_conditional(request)  # turns it into a 304 when the client holds these bytes
+        return response
+
+    return conditional_view

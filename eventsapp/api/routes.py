@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from apiflask import APIBlueprint, HTTPError
 from flask import Response, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from ..catalogue.models import Campaign, Event, EventSession, EventStatus, Organization
 from ..catalogue.queries import EVENT_LIST_LOADING, get_public_event
@@ -336,10 +336,19 @@ def registration_answer(registration: Registration) -> dict:
 @blueprint.get("/registrations/<token>")
 @blueprint.output(RegistrationOut)
 @blueprint.doc(summary="A registration's state, by its token",
-               description="Whether the person holds a seat, and their place on the waiting list.")
-def registration(token: str) -> dict:
+               description="Whether the person holds a seat, and their place on the waiting list.",
+               responses={304: NOT_MODIFIED})
+def registration(token: str) -> Response:
     found = services.find_by_token(token) or registration_not_found()
-    return RegistrationOut().dump(registration_answer(found))
+    # The place in line moves when someone of the event ahead cancels or is promoted: the event's
+    # registrations, all of them, are what this answer shows.
+    count, revisions, changed = db.session.execute(
+        select(func.count(Registration.id), func.coalesce(func.sum(Registration.revision), 0),
+               func.max(Registration.updated_at)).where(Registration.event_id == found.event_id)).one()
+    changed = selection.as_aware(changed)
+    fingerprint = f"{found.id}|{count}|{revisions}|{changed.isoformat()}"
+    return conditional(fingerprint, settled_last_modified(changed, now=utcnow()),
+                       lambda: registration_answer(found), RegistrationOut())
 
 
 @blueprint.delete("/registrations/<token>")

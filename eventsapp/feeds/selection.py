@@ -114,7 +114,7 @@ def feed_state(scope: Scope, *, now: datetime) -> FeedState:
             moments.append(last_published_end + PAST_WINDOW)
         if last_cancelled_end:
             moments.append(last_cancelled_end + CANCELLED_STAYS_FOR)
-    return FeedState(last_modified=max([_aware(m) for m in moments if m is not None] or [EPOCH]), count=count,
+    return FeedState(last_modified=max([as_aware(m) for m in moments if m is not None] or [EPOCH]), count=count,
                      revisions=tuple(int(r or 0) for r in row[3 + len(changed):]))
 
 
@@ -138,7 +138,7 @@ def _related_rows(scope: Scope) -> tuple[list, list]:
     return changed, revised
 
 
-def _aware(moment) -> datetime:
+def as_aware(moment) -> datetime:
     """A scalar subquery's max() comes back untyped on SQLite: a naive UTC datetime or its text."""
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from eventsapp.catalogue.models import EventStatus
 from eventsapp.extensions import db
@@ -163,3 +164,23 @@ def test_the_sign_up_window_opening_with_time_alone_changes_the_etag(client, mak
     monkeypatch.setattr(routes, "utcnow", lambda: now + timedelta(hours=2))
     later = client.get(f"/api/v1/events/{event.id}", headers={"If-None-Match": first.headers["ETag"]})
     assert later.status_code == 200 and later.get_json()["registration"]["state"] == "open"
+
+
+def test_the_openapi_document_and_a_registration_answer_conditional_requests(client, make_event):
+    spec = client.get("/api/v1/openapi.json")
+    assert spec.status_code == 200 and spec.get_json()["openapi"].startswith("3.1")
+    assert client.get("/api/v1/openapi.json", headers={"If-None-Match": spec.headers["ETag"]}).status_code == 304
+    event = make_event(capacity=1)
+    person = {"name": "Li Lei", "phone": "13800138000", "organization": "Zhenhua", "consent": True}
+    client.post(f"/api/v1/events/{event.id}/registrations", json={**person, "email": "first@example.com"})
+    token = client.post(f"/api/v1/events/{event.id}/registrations",
+                        json={**person, "email": "second@example.com"}).get_json()["token"]
+    waiting = client.get(f"/api/v1/registrations/{token}")
+    assert waiting.get_json()["waitlist_position"] == 1 and waiting.headers["ETag"]
+    assert client.get(f"/api/v1/registrations/{token}",
+                      headers={"If-None-Match": waiting.headers["ETag"]}).status_code == 304
+    client.post(f"/api/v1/events/{event.id}/registrations", json={**person, "email": "third@example.com"})
+    ahead = db.session.scalar(select(Registration).where(Registration.email == "first@example.com"))
+    client.delete(f"/api/v1/registrations/{ahead.token}")  # the person ahead leaves: a seat for this one
+    moved = client.get(f"/api/v1/registrations/{token}", headers={"If-None-Match": waiting.headers["ETag"]})
+    assert moved.status_code == 200 and moved.get_json()["status"] == "confirmed"
