@@ -29,4 +29,16 @@ def init_app(app: Flask) -> None:
     for pages in app.blueprints.values():
         if not hasattr(pages, "enable_openapi"):
             pages.enable_openapi = False  # type: ignore[attr-defined]
+    app.spec_processor(database_ids_are_integers)  # type: ignore[attr-defined]  # an APIFlask
     add_before_pass_hook(app, purge_expired_answers)  # kept answers hold manage tokens: gone after 24 h
+
+
+def database_ids_are_integers(spec: dict) -> dict:
+    """`<id:event_id>` (web/urls.DatabaseIdConverter) is an integer from 1 to 2**31 - 1; APIFlask documents a
+    custom converter as a string."""
+    for operations in spec.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "path" and parameter.get("name", "").endswith("_id"):
+                    parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+    return spec

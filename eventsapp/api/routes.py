@@ -7,7 +7,7 @@ first). Sign-ups are rate-limited per client address like the form (API_SIGNUP_R
 """
 import json
 from datetime import datetime
-from typing import NoReturn
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 from apiflask import APIBlueprint, HTTPError
@@ -48,9 +48,11 @@ from .schemas import (
 
 blueprint = APIBlueprint("api", __name__, url_prefix="/api/v1", tag="API v1")
 
-NOT_MODIFIED = "Not modified: the client's copy (If-None-Match / If-Modified-Since) is current."
+# A 304 has no body: an empty content, or the document would promise one.
+NOT_MODIFIED: Any = {"description": "Not modified: the client's copy (If-None-Match / If-Modified-Since) is current.",
+                "content": {}}
 SIGN_UP_ANSWERS = {
-    400: "The body is not JSON, or the Idempotency-Key header is malformed.",
+    400: "The body is sent as JSON but does not parse, or the Idempotency-Key header is malformed.",
     403: "Sign-up has not opened yet (code not_open), or the event is not open for sign-up.",
     404: "No such published event.",
     409: "The address is already registered for this event (already_registered), or the event is full and "

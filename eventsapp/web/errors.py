@@ -68,6 +68,7 @@ def register_error_handlers(app: Flask) -> None:
 
 def http_error_message(error: HTTPException) -> str:
     messages = {
+        400: _("The request could not be understood."),
         403: _("You do not have access to this page."),
         404: _("We could not find this page."),
         405: _("This action is not available here."),

@@ -10,11 +10,23 @@ class DatabaseIdConverter(IntegerConverter):
         super().__init__(url_map, min=1, max=2**31 - 1)
 
 
-def refuse_nul_in_urls() -> None:
-    """A NUL character in a URL can match no page, and PostgreSQL would refuse to even look it up."""
-    if "\x00" in request.path or "\x00" in request.query_string.decode("latin-1") \
-            or any("\x00" in value for value in request.args.values()):
+def refuse_nul_in_urls():
+    """A NUL character in a URL can match no page, and PostgreSQL would refuse to even look it up. The
+    API names the query parameter that holds one (422), as for any other invalid value."""
+    if "\x00" in request.path:
         abort(404)
+    spoilt = [name for name, value in request.args.items(multi=True) if "\x00" in name or "\x00" in value]
+    if not spoilt and "\x00" not in request.query_string.decode("latin-1"):
+        return None
+    if not is_api_request():
+        abort(404)
+    from flask_babel import gettext as _
+
+    from .errors import api_error  # errors.py imports this module
+
+    message = _("This text contains characters that are not allowed.")
+    return api_error(422, _("Please correct the fields named in errors."), code="invalid",
+                     errors={name.replace("\x00", ""): [message] for name in spoilt} or {"query": [message]})
 
 
 API_PATH_PREFIX = "/api/"
