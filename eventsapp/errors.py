@@ -25,6 +25,7 @@ class DomainError(Exception):
 
     status = 400
     code: str | None = None
+    retry_after: int | None = None  # seconds, for a refusal that passes with time (a 429)
 
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)

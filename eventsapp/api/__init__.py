@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
 
     from ..extensions import csrf
     from ..mail.worker import add_before_pass_hook
+    from . import registration_routes  # noqa: F401  # its routes are the blueprint's too
     from .answers import answered_by_etag, error_answer
     from .idempotency import purge_expired_answers
     from .routes import blueprint
@@ -29,16 +30,32 @@ def init_app(app: Flask) -> None:
     for pages in app.blueprints.values():
         if not hasattr(pages, "enable_openapi"):
             pages.enable_openapi = False  # type: ignore[attr-defined]
-    app.spec_processor(database_ids_are_integers)  # type: ignore[attr-defined]  # an APIFlask
+    app.spec_processor(complete_the_document)  # type: ignore[attr-defined]  # an APIFlask
     add_before_pass_hook(app, purge_expired_answers)  # kept answers hold manage tokens: gone after 24 h
 
 
-def database_ids_are_integers(spec: dict) -> dict:
-    """`<id:event_id>` (web/urls.DatabaseIdConverter) is an integer from 1 to 2**31 - 1; APIFlask documents a
-    custom converter as a string."""
-    for operations in spec.get("paths", {}).values():
-        for operation in operations.values():
+def complete_the_document(spec: dict) -> dict:
+    """What APIFlask does not write from the schemas: `<id:...>` (web/urls.DatabaseIdConverter) is an integer
+    from 1 to 2**31 - 1, not a string; the sign-up's Idempotency-Key header; the headers answers carry."""
+    from .registration_routes import IDEMPOTENCY_KEY
+
+    def header(description: str, kind: str = "string") -> dict:
+        return {"description": description, "schema": {"type": kind}}
+
+    for path, operations in spec.get("paths", {}).items():
+        for method, operation in operations.items():
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") == "path" and parameter.get("name", "").endswith("_id"):
                     parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+            responses = operation.get("responses", {})
+            if method == "get" and "200" in responses:
+                responses["200"]["headers"] = {"ETag": header("Send it back in If-None-Match: 304 while unchanged."),
+                                               "Last-Modified": header("For If-Modified-Since.")}
+            if "429" in responses:
+                responses["429"]["headers"] = {"Retry-After": header("Seconds to wait.", "integer")}
+            if method == "post" and path.endswith("/registrations"):
+                operation["parameters"] = [*operation.get("parameters", []), IDEMPOTENCY_KEY]
+                responses["201"]["headers"] = {
+                    "Location": header("The registration in this API (GET, DELETE)."),
+                    "Idempotent-Replayed": header("true when this is the first answer to the same request again.")}
     return spec

@@ -16,8 +16,8 @@ from flask import Response, jsonify, request
 from flask_babel import gettext as _
 from marshmallow import Schema
 
-from ..feeds.routes import client_has
 from ..i18n import current_language
+from ..web.conditional import client_has
 from ..web.errors import api_error
 
 API_VERSION = "1"

@@ -7,17 +7,21 @@ Field names that partners rely on (SPEC 5) never change within v1; new fields ma
 from apiflask import Schema
 from apiflask.fields import Boolean, DateTime, Float, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range
+from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, ValidationError, pre_load
 
+from ..catalogue.services import FIRST_YEAR, LAST_YEAR
 from ..errors import Refused
 from ..languages import LANGUAGES
 from ..registration import sign_up_rules as rules
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 50
-LANG = String(validate=OneOf(LANGUAGES), metadata={
-    "description": "The language of every bilingual field (and of messages): zh or en. Without it: the "
-                   "Accept-Language header, else zh. A text missing in that language comes in the other one."})
+# marshmallow's own messages are English: each field says what to send, in the request's language.
+REQUIRED = _l("This field is required.")
+NOT_TEXT = _l("Please send this as text.")
+NOT_A_NUMBER = _l("Please send a whole number.")
+NOT_AN_INSTANT = _l("Please send a date or an instant in ISO 8601, e.g. 2026-12-01 or 2026-12-01T09:00:00+08:00.")
 
 
 def rule(check):
@@ -30,6 +34,42 @@ def rule(check):
             raise ValidationError(str(refusal.message)) from refusal
 
     return validate
+
+
+def check_language(value: str) -> None:
+    """zh or en, in any case and with spaces around, as the pages take ?lang= (web/locale.py)."""
+    if value.strip().lower() not in LANGUAGES:
+        raise Refused(_l("Please choose zh or en."))
+
+
+def check_supported_year(moment) -> None:
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise Refused(_l("Choose a date between the years %(first)d and %(last)d.", first=FIRST_YEAR, last=LAST_YEAR))
+
+
+def text(check, *, max_length: int, required_message=None, **kwargs) -> String:
+    """A text field checked by `check`, documented with its length."""
+    messages = {"required": required_message or REQUIRED, "null": NOT_TEXT, "invalid": NOT_TEXT,
+                "invalid_utf8": NOT_TEXT}
+    metadata = {"maxLength": max_length, **kwargs.pop("metadata", {})}
+    return String(validate=rule(check), error_messages=messages, metadata=metadata, **kwargs)
+
+
+def number(*, low: int, high: int, **kwargs) -> Integer:
+    return Integer(validate=Range(min=low, max=high, error=_l("Please send a number from {min} to {max}.")),
+                   error_messages={"invalid": NOT_A_NUMBER, "null": NOT_A_NUMBER, "too_large": NOT_A_NUMBER},
+                   **kwargs)
+
+
+def instant(**kwargs) -> DateTime:
+    messages = {"invalid": NOT_AN_INSTANT, "null": NOT_AN_INSTANT}
+    return DateTime(validate=rule(check_supported_year), error_messages=messages, **kwargs)
+
+
+LANG = String(validate=rule(check_language), error_messages={"invalid": NOT_TEXT}, metadata={
+    "description": "The language of every bilingual field (and of messages): zh or en. Without it: the "
+                   "Accept-Language header, else zh. A text missing in that language comes in the other one.",
+    "enum": list(LANGUAGES)})
 
 
 # The OpenAPI schema of every error answer (APIFlask's HTTP_ERROR_SCHEMA and VALIDATION_ERROR_SCHEMA).
@@ -129,15 +169,17 @@ class EventPage(Schema):
 
 
 class EventQuery(Schema):
-    campaign = String(validate=Length(max=80), metadata={"description": "A campaign's slug."})
-    venue = Integer(validate=Range(min=1, max=2**31 - 1))
-    host = Integer(validate=Range(min=1, max=2**31 - 1), metadata={"description": "A host or co-host's id."})
-    starts_from = DateTime(data_key="from", metadata={
-        "description": "Events that end at or after this instant (ISO 8601 with its offset, e.g. "
-                       "2026-12-01T00:00:00+08:00)."})
-    to = DateTime(metadata={"description": "Events that start before this instant."})
-    page = Integer(load_default=1, validate=Range(min=1, max=100_000))
-    per_page = Integer(load_default=DEFAULT_PER_PAGE, validate=Range(min=1, max=MAX_PER_PAGE))
+    campaign = String(validate=Length(max=80, error=_l("Please shorten this to {max} characters or fewer.")),
+                      error_messages={"invalid": NOT_TEXT}, metadata={"description": "A campaign's slug."})
+    venue = number(low=1, high=2**31 - 1)
+    host = number(low=1, high=2**31 - 1, metadata={"description": "A host or co-host's id."})
+    starts_from = instant(data_key="from", metadata={
+        "description": "Events that end at or after this instant (ISO 8601, e.g. 2026-12-01T00:00:00+08:00; "
+                       "without an offset, in the site's time zone, Asia/Shanghai by default). Without it: "
+                       "what the calendar feeds show, from 30 days back on."})
+    to = instant(metadata={"description": "Events that start before this instant."})
+    page = number(low=1, high=100_000, load_default=1)
+    per_page = number(low=1, high=MAX_PER_PAGE, load_default=DEFAULT_PER_PAGE)
     lang = LANG
 
 
@@ -158,39 +200,46 @@ class CampaignPage(Schema):
 
 
 class CampaignQuery(Schema):
-    page = Integer(load_default=1, validate=Range(min=1, max=100_000))
-    per_page = Integer(load_default=DEFAULT_PER_PAGE, validate=Range(min=1, max=MAX_PER_PAGE))
+    page = number(low=1, high=100_000, load_default=1)
+    per_page = number(low=1, high=MAX_PER_PAGE, load_default=DEFAULT_PER_PAGE)
     lang = LANG
 
 
-def strict_boolean(**kwargs) -> Boolean:
+def strict_boolean(*, required_message=None, **kwargs) -> Boolean:
     """JSON true or false only: "false" (a string) must not count as a yes to a consent."""
-    return Boolean(truthy={True}, falsy={False}, **kwargs)
+    messages = {"invalid": _l("Please send true or false."), "null": _l("Please send true or false."),
+                "required": required_message or REQUIRED}
+    return Boolean(truthy={True}, falsy={False}, error_messages=messages, **kwargs)
 
 
 class RegistrationIn(Schema):
     """The sign-up form's fields, with the same rules; phone, organization and job_title may be optional
-    per event (the event's `registration.required_fields`)."""
+    per event (the event's `registration.required_fields`), which the route checks with the event."""
 
     class Meta:
         unknown = EXCLUDE  # a partner's extra field is ignored, never fatal
 
-    name = String(required=True, validate=rule(rules.check_name), metadata={"example": "张伟"})
-    email = String(required=True, validate=rule(rules.check_email), metadata={"example": "zhang.wei@example.com"})
-    phone = String(load_default="", validate=rule(rules.check_phone), metadata={
-        "description": "A mainland mobile number (11 digits) or +country code and number.",
+    name = text(rules.check_name, max_length=rules.NAME_LENGTH, required=True,
+                required_message=_l("Please enter your name."), metadata={"example": "张伟"})
+    email = text(rules.check_email, max_length=rules.EMAIL_LENGTH, required=True,
+                 required_message=_l("Please enter your e-mail address."),
+                 metadata={"example": "zhang.wei@example.com"})
+    phone = text(rules.check_phone, max_length=32, load_default="", metadata={
+        "description": "A mainland mobile number (11 digits) or + country code and number.",
         "example": "138 0013 8000"})
-    organization = String(load_default="", validate=rule(rules.check_organization))
-    job_title = String(load_default="", validate=rule(rules.check_job_title))
-    consent = strict_boolean(required=True, validate=rule(rules.check_consent), metadata={
+    organization = text(rules.check_organization, max_length=rules.ORGANIZATION_LENGTH, load_default="")
+    job_title = text(rules.check_job_title, max_length=rules.JOB_TITLE_LENGTH, load_default="")
+    consent = strict_boolean(required=True, validate=rule(rules.check_consent),
+                             required_message=_l("Please agree so that we can register you."), metadata={
         "description": "The person agrees that the organizers use these details to run this event and contact "
                        "them about it (the privacy notice of the sign-up page, PIPL Art. 14). Must be true: "
                        "show the person the notice and ask, never send true on their behalf."})
     shares_with_host = strict_boolean(load_default=False, metadata={
         "description": "The person's separate, optional consent to share their name, organization, job title "
                        "and contact details with the host company (PIPL Art. 23). Unticked by default."})
-    language = String(validate=OneOf(LANGUAGES), metadata={
-        "description": "The language of the person's e-mails (zh or en); without it, the request's language."})
+    language = String(validate=rule(check_language), error_messages={"invalid": NOT_TEXT}, metadata={
+        "description": "The language of the person's e-mails (zh or en); without it, the request's language.",
+        "enum": list(LANGUAGES)})
 
     @pre_load
     def strip_text(self, data, **kwargs):

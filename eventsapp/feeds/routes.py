@@ -17,6 +17,7 @@ from ..extensions import db
 from ..languages import DEFAULT_LANGUAGE, pick_language, supported_language
 from ..site import base_url, organizer_address
 from ..site_settings import uid_domain
+from ..web.conditional import client_has, settled_last_modified
 from . import selection
 from .agenda import build_agenda_calendar
 from .cache import feed_cache
@@ -106,26 +107,10 @@ def serve(scope: selection.Scope, calendar_name: CalendarName | None, *, default
     return calendar_response(body, etag, last_modified, filename=filename, private=private)
 
 
-def settled_last_modified(last_modified: datetime, *, now: datetime) -> datetime | None:
-    """Last-Modified counts whole seconds: while the newest change lies in the current second, another
-    change may follow within it, and a client holding this second would get a 304 for stale bytes.
-    So the date is given (and used) only once its second is over; the ETag covers the meantime."""
-    return last_modified if last_modified.replace(microsecond=0) < now.replace(microsecond=0) else None
-
-
 def with_site_name(title: str, lang: str) -> str:
     """'<title> · Quality Campaign Events', the calendar's name in a client's list."""
     with force_locale(lang):
         return f"{title} · {_('Quality Campaign Events')}"
-
-
-def client_has(etag: str, last_modified: datetime | None) -> bool:
-    """RFC 9110 13.2.2: If-None-Match decides when sent, by weak comparison (13.1.2: W/"x" matches
-    "x"); else If-Modified-Since, in whole seconds, once the last change's second is over."""
-    if request.if_none_match:
-        return request.if_none_match.contains_weak(etag)
-    since = request.if_modified_since
-    return since is not None and last_modified is not None and last_modified.replace(microsecond=0) <= since
 
 
 def render_events(scope: selection.Scope, calendar_name: CalendarName | None, *, lang: str, now: datetime,

@@ -61,6 +61,7 @@ class AlreadyRegistered(Conflict):
 class TooManyMails(DomainError):
     status = 429
     code = "too_many_mails"
+    retry_after = 3600  # the quota counts the last hour's mails
 
 
 # Sign-up mails (confirmed, waitlisted, "send my link again") one address may receive per hour.

@@ -5,8 +5,6 @@ no database.
 
 Values arrive stripped of surrounding spaces (the form's filter, the API's schema).
 """
-from collections.abc import Callable
-
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
@@ -20,9 +18,6 @@ NAME_LENGTH = 100
 EMAIL_LENGTH = 254
 ORGANIZATION_LENGTH = 200
 JOB_TITLE_LENGTH = 150
-
-
-Rule = Callable[[str], None]
 
 
 def check_one_line(value: str) -> None:
@@ -105,11 +100,3 @@ def check_required(event: Event, field: str, value: str) -> None:
     if getattr(event, flag) and not value:
         raise Refused(message)
 
-
-FIELD_RULES: dict[str, Rule] = {
-    "name": check_name,
-    "email": check_email,
-    "phone": check_phone,
-    "organization": check_organization,
-    "job_title": check_job_title,
-}

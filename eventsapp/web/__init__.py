@@ -12,11 +12,13 @@ def init_app(app: Flask) -> None:
     from .errors import register_error_handlers
     from .locale import select_locale
     from .security import register_security_headers
+    from .sessions import NoSessionForTheApi
     from .templating import register_template_helpers
-    from .urls import DatabaseIdConverter, refuse_nul_in_urls
+    from .urls import DatabaseIdConverter, refuse_nul_in_urls, refuse_unreadable_json
 
     app.url_map.converters["id"] = DatabaseIdConverter
     app.before_request(refuse_nul_in_urls)
+    app.before_request(refuse_unreadable_json)
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]  # as Flask's docs do
@@ -25,6 +27,7 @@ def init_app(app: Flask) -> None:
     register_template_helpers(app)
     register_security_headers(app)
     find_actor_with(app, signed_in_actor)
+    app.session_interface = NoSessionForTheApi()  # the API reads no cookie
 
 
 def signed_in_actor():
@@ -39,3 +42,4 @@ def signed_in_actor():
     if is_api_request() or not current_user.is_authenticated:
         return None
     return current_user.id, Origin.ORGANIZER if current_user.is_organizer else Origin.COMPANY
+

@@ -46,10 +46,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
         db.session.rollback()
+        headers = {"Retry-After": str(error.retry_after)} if error.retry_after else None
         if is_api_request():
-            return api_error(error.status, error.message, code=error.code,
+            return api_error(error.status, error.message, code=error.code, headers=headers,
                              errors={error.field: [error.message]} if error.field else None)
-        return error_page(error.status, error.message)
+        return error_page(error.status, error.message, headers)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -95,6 +95,8 @@ def is_one_line(form, field: Field) -> bool:
     if not isinstance(field, StringField) or isinstance(field, TextAreaField | PasswordField) \
             or not isinstance(field.data, str) or not has_control_character(field.data):
         return True
+    if field.errors:  # already refused, e.g. by a rule of its own (form_rule): one message is enough
+        return False
     field.errors = [*field.errors, str(_l("This text must be one line, without line breaks, tabs or other "
                                           "control characters."))]
     if field.type in ("HiddenField", "CSRFTokenField"):

@@ -29,6 +29,17 @@ def refuse_nul_in_urls():
                      errors={name.replace("\x00", ""): [message] for name in spoilt} or {"query": [message]})
 
 
+def refuse_unreadable_json() -> None:
+    """A JSON body nested thousands deep, or with an integer of thousands of digits, makes the parser raise
+    what is no ValueError (RecursionError) or is raised elsewhere than Flask expects: a 400 here, for the API
+    and for forms sent as JSON (web/forms.AppForm), which read the body Flask parsed and kept here."""
+    if request.is_json and request.content_length != 0:
+        try:
+            request.get_json(silent=False)
+        except (RecursionError, ValueError):
+            abort(400)
+
+
 API_PATH_PREFIX = "/api/"
 
 

@@ -184,3 +184,54 @@ def test_the_openapi_document_and_a_registration_answer_conditional_requests(cli
     client.delete(f"/api/v1/registrations/{ahead.token}")  # the person ahead leaves: a seat for this one
     moved = client.get(f"/api/v1/registrations/{token}", headers={"If-None-Match": waiting.headers["ETag"]})
     assert moved.status_code == 200 and moved.get_json()["status"] == "confirmed"
+
+
+@pytest.mark.parametrize("query", ["from=9999-12-31T23:59:59-10:00", "from=0001-01-01T00:00:00",
+                                   "to=0001-01-01T00:00:00%2B14:00", "to=2026-13-01"])
+def test_dates_outside_the_supported_years_are_a_422(client, query):
+    answer = client.get(f"/api/v1/events?{query}")
+    assert answer.status_code == 422 and list(answer.get_json()["errors"]) == [query.split("=")[0]]
+
+
+def later(monkeypatch, now, **delta):
+    import eventsapp.api.routes as routes
+
+    monkeypatch.setattr(routes, "utcnow", lambda: now + timedelta(**delta))
+
+
+def test_if_modified_since_sees_an_event_leave_the_list(client, make_event, now, monkeypatch):
+    """Last-Modified covers what left the list too (unpublished here), not only what is still in it."""
+    staying, leaving = make_event(starts_in=timedelta(days=2)), make_event(starts_in=timedelta(days=3))
+    later(monkeypatch, now, seconds=5)
+    since = client.get("/api/v1/events").headers["Last-Modified"]
+    later(monkeypatch, now, seconds=10)
+    leaving.status = EventStatus.DRAFT
+    leaving.updated_at = now + timedelta(seconds=8)
+    db.session.commit()
+    answer = client.get("/api/v1/events", headers={"If-Modified-Since": since})
+    assert answer.status_code == 200 and [item["id"] for item in answer.get_json()["items"]] == [staying.id]
+
+
+def test_if_modified_since_sees_the_sign_up_window_open_with_time(client, make_event, now, monkeypatch):
+    event = make_event(registration_opens_at=now + timedelta(minutes=30))
+    later(monkeypatch, now, seconds=5)
+    first = client.get(f"/api/v1/events/{event.id}")
+    assert first.get_json()["registration"]["state"] == "not_yet_open"
+    later(monkeypatch, now, hours=1)
+    opened = client.get(f"/api/v1/events/{event.id}", headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert opened.status_code == 200 and opened.get_json()["registration"]["state"] == "open"
+
+
+def test_if_modified_since_sees_an_event_leave_the_feeds_window(client, make_event, now, monkeypatch):
+    event = make_event(starts_in=timedelta(days=-29), hours=2)
+    later(monkeypatch, now, seconds=5)
+    first = client.get("/api/v1/events")
+    assert [item["id"] for item in first.get_json()["items"]] == [event.id]
+    later(monkeypatch, now, days=2)
+    gone = client.get("/api/v1/events", headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert gone.status_code == 200 and gone.get_json()["items"] == []
+
+
+def test_lang_is_read_like_the_pages_read_it(client, make_event):
+    event = make_event()
+    assert client.get(f"/api/v1/events/{event.id}?lang=EN").get_json()["title"] == "Quality Open Day"

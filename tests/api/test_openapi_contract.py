@@ -153,7 +153,7 @@ def two_sign_ups(client: FlaskClient, seeded: Seeded) -> TestResponse:
 
 
 def reused_key(client: FlaskClient, seeded: Seeded) -> TestResponse:
-    url, key = f"/api/v1/events/{seeded.open_event}/registrations", {"Idempotency-Key": "order-17"}
+    url, key = f"/api/v1/events/{seeded.open_event}/registrations", {"Idempotency-Key": "order-17-0123456789abcdef"}
     assert client.post(url, json=person("li.lei", False, "en"), headers=key).status_code == 201
     return client.post(url, json=person("han.meimei", False, "en"), headers=key)
 

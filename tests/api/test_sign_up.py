@@ -12,6 +12,7 @@ from eventsapp.audit.models import AuditEntry
 from eventsapp.catalogue.models import EventStatus
 from eventsapp.extensions import db
 from eventsapp.registration.models import Registration, RegistrationStatus
+from eventsapp.registration.services import SIGN_UP_MAILS_PER_ADDRESS_PER_HOUR
 
 PERSON = {"name": "张伟", "email": "zhang.wei@example.com", "phone": "138 0013 8000",
           "organization": "上海申通地铁", "job_title": "质量经理", "consent": True}
@@ -42,7 +43,7 @@ def test_a_sign_up_is_confirmed_with_its_token_and_mailed(client, make_event, ou
     assert registration.shares_with_host is False  # the separate consent was not given
     [mail] = outbox("zhang.wei@example.com")
     assert mail.ics  # the confirmation, with its calendar file, as from the form
-    assert "Set-Cookie" not in answer.headers
+    assert "Set-Cookie" not in answer.headers and "Cookie" not in answer.headers.get("Vary", "")
 
 
 def test_a_full_event_waitlists_with_the_place_in_line(client, make_event):
@@ -77,6 +78,7 @@ def test_the_same_address_twice_is_a_409_naming_the_email(client, make_event):
     ({"organization": ""}, "organization"), ({"job_title": "J" * 151}, "job_title"),
     ({"consent": False}, "consent"), ({"consent": "true"}, "consent"), ({"name": "Li\nLei"}, "name"),
     ({"name": "Li\x00Lei"}, "name"), ({"name": "\ud800"}, "name"), ({"email": 42}, "email"),
+    ({"name": None}, "name"), ({"language": "fr"}, "language"),
 ])
 def test_invalid_fields_are_a_422_naming_each_and_change_nothing(client, make_event, outbox, change, field):
     event = make_event()
@@ -87,9 +89,24 @@ def test_invalid_fields_are_a_422_naming_each_and_change_nothing(client, make_ev
     assert registrations(event) == [] and outbox() == []
 
 
-def test_missing_fields_are_named_together(client, make_event):
-    answer = sign_up(client, make_event(), {"phone": "138 0013 8000"})
-    assert answer.status_code == 422 and set(answer.get_json()["errors"]) == {"name", "email", "consent"}
+def test_missing_fields_are_named_together_with_the_events_own(client, make_event):
+    answer = sign_up(client, make_event(), {"name": "", "phone": ""}, **{"Accept-Language": "en"})
+    assert answer.status_code == 422
+    assert answer.get_json()["errors"] == {
+        "name": ["Please enter your name."], "email": ["Please enter your e-mail address."],
+        "consent": ["Please agree so that we can register you."], "phone": ["Please enter your mobile number."],
+        "organization": ["Please enter your organization."]}
+
+
+def test_a_closed_event_says_so_before_any_field(client, make_event, now):
+    event = make_event(registration_closes_at=now - timedelta(minutes=1))
+    assert sign_up(client, event, {"name": ""}).status_code == 410
+
+
+@pytest.mark.parametrize("body", ["[]", '"text"', "null", "42"])
+def test_a_body_that_is_no_object_is_named_body(client, make_event, body):
+    answer = client.post(f"/api/v1/events/{make_event().id}/registrations", data=body, content_type="application/json")
+    assert answer.status_code == 422 and list(answer.get_json()["errors"]) == ["body"]
 
 
 def test_the_form_and_the_api_refuse_the_same_values_with_the_same_words(client, make_event):
@@ -147,8 +164,8 @@ def test_a_body_that_is_not_json_is_a_400_in_json(client, make_event):
     answer = client.post(f"/api/v1/events/{event.id}/registrations", data="name=Li",
                          content_type="application/json")
     assert answer.status_code == 400 and answer.is_json and answer.get_json()["code"] == "bad_request"
-    listed = client.post(f"/api/v1/events/{event.id}/registrations", json=[PERSON])
-    assert listed.status_code == 422 and listed.is_json
+    plain = client.post(f"/api/v1/events/{event.id}/registrations", data="name=Li", content_type="text/plain")
+    assert plain.status_code == 422 and list(plain.get_json()["errors"]) == ["body"]
 
 
 def test_the_api_needs_no_csrf_token_and_ignores_a_signed_in_organizer(app, client, make_event, auth, now):
@@ -168,35 +185,47 @@ def test_the_api_needs_no_csrf_token_and_ignores_a_signed_in_organizer(app, clie
 class TestIdempotencyKey:
     def test_a_retry_gets_the_first_answer_and_no_second_registration(self, client, make_event, outbox):
         event = make_event()
-        first = sign_up(client, event, **{"Idempotency-Key": "5f0c6f9e-retry"})
-        retry = sign_up(client, event, **{"Idempotency-Key": "5f0c6f9e-retry"})
+        first = sign_up(client, event, **{"Idempotency-Key": "5f0c6f9e-retry-0123456789abcdef"})
+        retry = sign_up(client, event, **{"Idempotency-Key": "5f0c6f9e-retry-0123456789abcdef"})
         assert first.status_code == retry.status_code == 201
         assert retry.get_json() == first.get_json() and retry.headers["Idempotent-Replayed"] == "true"
         assert len(registrations(event)) == 1 and len(outbox()) == 1
 
-    def test_a_refusal_is_replayed_too(self, client, make_event):
+    def test_a_refusal_is_not_kept_but_decided_again(self, client, make_event):
         event = make_event(capacity=1, waitlist_enabled=False)
         sign_up(client, event, {**PERSON, "email": "first@example.com"})
-        first = sign_up(client, event, **{"Idempotency-Key": "full-once"})
-        assert first.status_code == 409
+        assert sign_up(client, event, **{"Idempotency-Key": "full-once-0123456789abcdef"}).status_code == 409
         event.capacity = 5
         db.session.commit()
-        assert sign_up(client, event, **{"Idempotency-Key": "full-once"}).status_code == 409  # the first answer
-        assert sign_up(client, event, **{"Idempotency-Key": "a-new-key"}).status_code == 201
+        again = sign_up(client, event, **{"Idempotency-Key": "full-once-0123456789abcdef"})
+        assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers
+
+    def test_a_key_sent_again_after_a_day_with_another_person_registers_that_person(self, client, make_event,
+                                                                                     now, monkeypatch):
+        import eventsapp.api.registration_routes as routes
+
+        event = make_event()
+        first = sign_up(client, event, **{"Idempotency-Key": "order-1-0123456789abcdef"}).get_json()
+        monkeypatch.setattr(routes, "utcnow", lambda: now + IDEMPOTENCY_WINDOW + timedelta(hours=1))
+        other = sign_up(client, event, {**PERSON, "email": "li.na@example.com"},
+                        **{"Idempotency-Key": "order-1-0123456789abcdef"})
+        assert other.status_code == 201 and other.get_json()["token"] != first["token"]
+        assert [r.email for r in registrations(event)] == ["zhang.wei@example.com", "li.na@example.com"]
 
     def test_the_same_key_with_another_body_is_refused(self, client, make_event):
         event = make_event()
-        sign_up(client, event, **{"Idempotency-Key": "k-1"})
-        other = sign_up(client, event, {**PERSON, "email": "li.na@example.com"}, **{"Idempotency-Key": "k-1"})
+        sign_up(client, event, **{"Idempotency-Key": "k-1-0123456789abcdef"})
+        other = sign_up(client, event, {**PERSON, "email": "li.na@example.com"},
+                        **{"Idempotency-Key": "k-1-0123456789abcdef"})
         assert other.status_code == 422 and other.get_json()["code"] == "idempotency_key_reused"
         assert len(registrations(event)) == 1
 
     def test_a_key_is_for_one_event(self, client, make_event):
         one, two = make_event(), make_event()
-        assert sign_up(client, one, **{"Idempotency-Key": "k-2"}).status_code == 201
-        assert sign_up(client, two, **{"Idempotency-Key": "k-2"}).status_code == 201
+        assert sign_up(client, one, **{"Idempotency-Key": "k-2-0123456789abcdef"}).status_code == 201
+        assert sign_up(client, two, **{"Idempotency-Key": "k-2-0123456789abcdef"}).status_code == 201
 
-    @pytest.mark.parametrize("key", ["", "x" * 256, "has space", "中文"])
+    @pytest.mark.parametrize("key", ["", "short-key", "x" * 256, "has space 0123456789", "中文0123456789abcdef"])
     def test_a_malformed_key_is_a_400(self, client, make_event, key):
         event = make_event()
         answer = sign_up(client, event, **{"Idempotency-Key": key})
@@ -205,7 +234,7 @@ class TestIdempotencyKey:
 
     def test_answers_are_kept_24_hours_then_purged(self, client, make_event, now, app_ctx):
         event = make_event()
-        sign_up(client, event, **{"Idempotency-Key": "k-3"})
+        sign_up(client, event, **{"Idempotency-Key": "k-3-0123456789abcdef"})
         assert purge_expired_answers(now=now + IDEMPOTENCY_WINDOW - timedelta(minutes=1)) == 0
         assert purge_expired_answers(now=now + IDEMPOTENCY_WINDOW + timedelta(minutes=1)) == 1
         assert db.session.scalar(select(IdempotentAnswer)) is None
@@ -233,6 +262,14 @@ class TestByToken:
         again = client.delete(f"/api/v1/registrations/{token}")
         assert again.status_code == 200 and len(outbox()) == 4  # cancelling twice tells nobody twice
 
+    def test_too_many_mails_to_one_address_is_a_429_with_retry_after(self, client, make_event):
+        answers = []
+        for _ in range(SIGN_UP_MAILS_PER_ADDRESS_PER_HOUR + 1):
+            event = make_event()
+            answers.append(sign_up(client, event))
+        assert [a.status_code for a in answers] == [201] * SIGN_UP_MAILS_PER_ADDRESS_PER_HOUR + [429]
+        assert answers[-1].get_json()["code"] == "too_many_mails" and answers[-1].headers["Retry-After"] == "3600"
+
     def test_too_late_to_cancel_is_a_409(self, client, make_event, now):
         event = make_event()
         token = sign_up(client, event).get_json()["token"]
@@ -245,3 +282,33 @@ class TestByToken:
     def test_an_unknown_token_is_a_404(self, client, token):
         assert client.get(f"/api/v1/registrations/{token}").status_code == 404
         assert client.delete(f"/api/v1/registrations/{token}").status_code == 404
+
+
+@pytest.mark.parametrize("body", ["[" * 50_000 + "]" * 50_000, '{"name": ' + "9" * 5000 + "}"])
+def test_a_body_too_deep_or_too_long_a_number_is_a_400(client, make_event, body):
+    event = make_event()
+    for url in (f"/api/v1/events/{event.id}/registrations", f"/events/{event.id}/register"):
+        answer = client.post(url, data=body, content_type="application/json")
+        assert answer.status_code == 400, url
+    assert registrations(event) == []
+
+
+def test_the_openapi_document_names_the_idempotency_key_and_the_headers(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    operation = spec["paths"]["/api/v1/events/{event_id}/registrations"]["post"]
+    assert {"in": "header", "name": "Idempotency-Key"}.items() <= next(
+        p for p in operation["parameters"] if p["name"] == "Idempotency-Key").items()
+    assert {"Location", "Idempotent-Replayed"} <= set(operation["responses"]["201"]["headers"])
+    assert "Retry-After" in operation["responses"]["429"]["headers"]
+    name = spec["components"]["schemas"]["RegistrationIn"]["properties"]["name"]
+    assert name["maxLength"] == 100
+
+
+def test_the_form_gives_one_message_for_a_line_break(client, make_event):
+    """The field's rule refuses it (sign_up_rules.check_one_line); the form's own pass adds nothing more."""
+    event = make_event()
+    page = client.post(f"/events/{event.id}/register?lang=en", data={**PERSON, "name": "Li\nLei", "consent": "y"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 422
+    assert text.count("This text contains characters that are not allowed.") == 1
+    assert "must be one line" not in text

@@ -70,7 +70,7 @@ def test_an_api_rush_waitlists_in_arrival_order(live_server, make_event, app_ctx
 def test_one_idempotency_key_sent_at_once_makes_one_registration(live_server, make_event, app_ctx):
     event = make_event(capacity=5)
     url = f"{live_server}/api/v1/events/{event.id}/registrations"
-    answers = fire_together([lambda: api_post(url, person(1), **{"Idempotency-Key": "same-retry"})
+    answers = fire_together([lambda: api_post(url, person(1), **{"Idempotency-Key": "same-retry-0123456789abcdef"})
                              for _ in range(12)])
     assert {status for status, _body in answers} == {201}
     assert len({body["token"] for _status, body in answers}) == 1
