@@ -41,25 +41,8 @@ from .schemas import (
 blueprint = APIBlueprint("api", __name__, url_prefix="/api/v1", tag="API v1")
 
 # A 304 has no body: an empty content, or the document would promise one.
-NOT_MODIFIED: Any = {"description": "Not modified: the client's copy (If-None-Match / If-Modified-Since) is current.",
-                "content": {}}
-SIGN_UP_ANSWERS = {
-    400: "The body is sent as JSON but does not parse, or the Idempotency-Key header is malformed.",
-    403: "Sign-up has not opened yet (code not_open), or the event is not open for sign-up.",
-    404: "No such published event.",
-    409: "The address is already registered for this event (already_registered), or the event is full and "
-         "has no waiting list (full).",
-    410: "Sign-up has closed, the event started, or it was cancelled (closed).",
-    422: "A field is invalid (errors names each), or the Idempotency-Key was used for another body "
-         "(idempotency_key_reused).",
-    429: "Too many sign-ups from this address (rate_limited: wait Retry-After seconds), or too many e-mails "
-         "to this person in the last hour (too_many_mails).",
-}
-
-
-def api_signup_rate_limit() -> str:
-    return current_app.config["API_SIGNUP_RATE_LIMIT"]
-
+NOT_MODIFIED: Any = {"content": {},
+                     "description": "Not modified: the client's copy (If-None-Match / If-Modified-Since) is current."}
 
 # --- campaigns -------------------------------------------------------------------------------------------
 
