@@ -117,6 +117,9 @@ class RegistrationWindowOut(Schema):
         "description": "Of phone, organization and job_title, those this event requires (name and e-mail "
                        "always are)."})
     waitlist_enabled = Boolean(required=True)
+    privacy_url = String(required=True, metadata={
+        "description": "The privacy notice (who collects, why, what, how long, how to ask for deletion): show it, "
+                       "or link it, where the person gives `consent` (PIPL Art. 14, 17)."})
 
 
 class EventOut(Schema):

@@ -36,6 +36,8 @@ def test_an_event_has_the_fields_partners_rely_on(client, make_event, make_sessi
     assert body["url"].endswith(f"/events/{event.id}?lang=en") and f"/events/{event.id}.ics" in body["ics_url"]
     assert body["registration"]["state"] == "open" and body["registration"]["required_fields"] == [
         "phone", "organization"]
+    assert body["registration"]["privacy_url"].endswith("?lang=en")
+    assert client.get(body["registration"]["privacy_url"].split("5000", 1)[1]).status_code == 200
     [talk] = body["sessions"]
     assert talk["title"] == "Keynote" and talk["speakers"] == [
         {"name": "王芳", "job_title": "总经理", "organization": "振华重工"}]
