@@ -60,7 +60,7 @@ def api_signup_rate_limit() -> str:
 
 
 @blueprint.post("/events/<id:event_id>/registrations")
-@limiter.limit(api_signup_rate_limit)
+@limiter.limit(api_signup_rate_limit, methods=["POST"])
 @blueprint.input(RegistrationIn, arg_name="body", validation=False)  # validated below, with the event's rules
 @blueprint.output(RegistrationOut, status_code=201, description="Registered: confirmed, or on the waiting list.")
 @blueprint.doc(summary="Sign someone up", responses=SIGN_UP_ANSWERS, description=(

@@ -1,8 +1,9 @@
 """The JSON API for partners (SPEC 5), under /api/v1: campaigns, and events with their agenda and seats;
 sign-ups and registrations are registration_routes.py's, on the same blueprint.
 
-No cookie is read (web/urls.is_api_request): the language is ?lang= or Accept-Language, nobody is signed in,
-and no CSRF token is asked for (a cross-site form cannot send a JSON body without the browser asking first).
+No cookie is read (web/urls.is_api_request, web/sessions.py): the language is ?lang= or Accept-Language and
+nobody is signed in, so a request carries nobody's rights: there is nothing for another site to forge (no
+CSRF token is asked for), and any origin may call it from a browser (CORS, below).
 """
 from datetime import datetime
 from typing import Any, NoReturn
@@ -43,6 +44,28 @@ blueprint = APIBlueprint("api", __name__, url_prefix="/api/v1", tag="API v1")
 # A 304 has no body: an empty content, or the document would promise one.
 NOT_MODIFIED: Any = {"content": {},
                      "description": "Not modified: the client's copy (If-None-Match / If-Modified-Since) is current."}
+
+# Any website may call the API from a browser (a park's page listing the events): it reads no cookie, so
+# an answer holds nothing another origin should not see, and a request carries no one's rights.
+CROSS_ORIGIN_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified, Location, Retry-After, Idempotent-Replayed",
+}
+PREFLIGHT_HEADERS = {
+    "Access-Control-Allow-Methods": "GET, POST, DELETE",
+    "Access-Control-Allow-Headers": "Content-Type, Accept-Language, Idempotency-Key, If-None-Match, "
+                                    "If-Modified-Since",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+@blueprint.after_request
+def allow_other_origins(response: Response) -> Response:
+    response.headers.update(CROSS_ORIGIN_HEADERS)
+    if request.method == "OPTIONS":
+        response.headers.update(PREFLIGHT_HEADERS)
+    return response
+
 
 # --- campaigns -------------------------------------------------------------------------------------------
 

@@ -237,3 +237,17 @@ def test_if_modified_since_sees_an_event_leave_the_feeds_window(client, make_eve
 def test_lang_is_read_like_the_pages_read_it(client, make_event):
     event = make_event()
     assert client.get(f"/api/v1/events/{event.id}?lang=EN").get_json()["title"] == "Quality Open Day"
+
+
+def test_any_website_may_call_the_api_from_a_browser_without_credentials(client, make_event):
+    event = make_event()
+    answer = client.get(f"/api/v1/events/{event.id}", headers={"Origin": "https://park.example"})
+    assert answer.headers["Access-Control-Allow-Origin"] == "*"
+    assert "ETag" in answer.headers["Access-Control-Expose-Headers"]
+    assert "Access-Control-Allow-Credentials" not in answer.headers
+    preflight = client.options(f"/api/v1/events/{event.id}/registrations", headers={
+        "Origin": "https://park.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type, idempotency-key"})
+    assert preflight.status_code == 200 and "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert "Idempotency-Key" in preflight.headers["Access-Control-Allow-Headers"]
+    assert "Access-Control-Allow-Origin" not in client.get("/").headers  # the site's pages stay closed
