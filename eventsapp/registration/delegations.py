@@ -10,6 +10,7 @@ from typing import cast
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy.orm import contains_eager
 
 from ..accounts.members import active_leads
 from ..accounts.models import User
@@ -228,8 +229,10 @@ def delegations_of(organization: Organization) -> list[DelegationState]:
 
 
 def delegation_grid(event: Event) -> list[DelegationState]:
-    """The organizer's grid: every company with seats at the event (withdrawn ones last)."""
-    return states(select(Delegation).join(Delegation.organization).where(Delegation.event_id == event.id)
+    """The organizer's grid: every company with seats at the event (withdrawn ones last), each with its
+    organization loaded by the same statement (its name is shown for each)."""
+    return states(select(Delegation).join(Delegation.organization).options(contains_eager(Delegation.organization))
+                  .where(Delegation.event_id == event.id)
                   .order_by(Delegation.withdrawn_at.is_not(None), Organization.name_en, Delegation.id))
 
 
