@@ -28,7 +28,6 @@ import http.client
 import math
 import os
 import random
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -37,15 +36,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 
-from signup_rush import (  # first: puts eventsapp on sys.path
-    BIN,
-    HOST,
-    ROOT,
-    migrate,
-    pick_port,
-    stop_gunicorn,
-    wait_until_up,
-)
+from serving import HOST, ROOT, migrate, pick_port, require_postgres, start_gunicorn, stop_gunicorn, wait_until_up
 from sqlalchemy import func, select
 
 from eventsapp import create_app
@@ -105,9 +96,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def require_tools() -> None:
-    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://", "postgresql+psycopg://")):
-        sys.exit("feeds: set DATABASE_URL to a PostgreSQL database, e.g. "
-                 "postgresql://postgres@127.0.0.1:5432/eventsapp_feedbench")
+    require_postgres("feeds", "eventsapp_feedbench")
     if not shutil.which("wrk"):
         sys.exit("feeds: wrk not found (Debian: apt-get install wrk)")
 
@@ -163,7 +152,8 @@ def make_event(rng: random.Random, number: int, campaign: Campaign, host: Organi
         campaign=campaign, host=host, venue=venue, starts_at=starts_at, ends_at=starts_at + timedelta(hours=5),
         timezone="Asia/Shanghai", capacity=rng.choice((50, 80, 120, 200)), sequence=1 if cancelled else 0,
         status=EventStatus.CANCELLED if cancelled else EventStatus.PUBLISHED,
-        cancellation_reason="因场地检修，活动取消。The venue is closed for repairs." if cancelled else "",
+        cancellation_reason_zh="因场地检修，活动取消。" if cancelled else "",
+        cancellation_reason_en="The venue is closed for repairs." if cancelled else "",
         title_zh=f"{topic_zh}{format_zh}（第{number + 1}期）", title_en=f"{format_en} on {topic_en} (no. {number + 1})",
         description_zh=(f"本次{format_zh}聚焦{topic_zh}，邀请{host.name_zh}等单位的专家分享{topic_zh}方面的实践经验与"
                         f"典型案例，内容包括现状分析、方法工具、实施路径和成效评估。活动面向全市企业的质量负责人、技术骨干和"
@@ -202,15 +192,12 @@ def render_cold(path: str, repeats: int = 3) -> dict:
             "events": response.data.count(b"BEGIN:VEVENT")}
 
 
-def start_gunicorn(port: int, workers: int, redis: bool) -> subprocess.Popen:
-    env = {**os.environ, "RATELIMIT_ENABLED": "0"}
+def start_server(port: int, workers: int, redis: bool) -> subprocess.Popen:
+    env = dict(os.environ)
     env.pop("REDIS_URL", None)
     if redis:
         env["REDIS_URL"] = BENCH_REDIS_URL
-    env.setdefault("SECRET_KEY", secrets.token_urlsafe(32))
-    command = [str(BIN / "gunicorn"), "--bind", f"{HOST}:{port}", "--workers", str(workers),
-               "--log-level", "warning", "wsgi:app"]
-    return subprocess.Popen(command, cwd=ROOT, env=env)
+    return start_gunicorn(port, workers, env=env)
 
 
 def run_wrk(url: str, *, seconds: int, connections: int, headers: dict | None = None,
@@ -263,7 +250,7 @@ def measure_under_gunicorn(args, cold: dict) -> dict:
     try:
         for path, copy in copies.items():
             copy.write_bytes(cold[path]["body"])
-        server = start_gunicorn(port, args.workers, args.redis)
+        server = start_server(port, args.workers, args.redis)
         try:
             wait_until_up(server, port, f"/static/{next(iter(copies.values())).name}")
             return {path: measure_served(args, port, path, f"/static/{copy.name}", cold[path]["seconds"])
