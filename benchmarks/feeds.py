@@ -2,12 +2,19 @@
 
 Builds a catalogue in PostgreSQL (default 10 campaigns x 100 events x 10 sessions, six organizations,
 five venues, bilingual texts of a few hundred characters, events from 60 days ago to 300 days ahead,
-about 5% cancelled) unless the database already holds it (reruns reuse it; another size needs a
-fresh database), then measures /feeds/all.ics and the first campaign's feed:
+about 5% cancelled) and one event with an agenda of --talks talks (default 1,000: 10 rooms, 20 talks a
+room and day, one to three speakers each, bilingual titles and abstracts) unless the database already
+holds them (reruns reuse them; another size needs a fresh database), then measures /feeds/all.ics, the
+first campaign's feed and that event's /feeds/events/<id>/agenda.ics:
 
 * Cold render: the first GET on a fresh app (empty in-process cache) through the Flask test client:
   the selection queries plus the iCalendar serialization. Median of 3 fresh apps, with feed size
   and VEVENT count.
+* Bare icalendar, the cold render's floor: the same VEVENTs built with the icalendar library alone from
+  rows already loaded (the feed's own events or talks, read into plain tuples with their texts in the
+  feed's language before the clock starts): a plain icalendar.Event() with UID, DTSTAMP, DTSTART and
+  DTEND with TZID, SUMMARY, DESCRIPTION, LOCATION and SEQUENCE each, then Calendar.to_ical(). No
+  VTIMEZONE, URL, ORGANIZER or STATUS. Median of 3.
 * Under gunicorn (sync workers, 127.0.0.1, RATELIMIT_ENABLED=0; with --redis the feed cache is Redis
   db 14), driven by wrk after a warm-up in which every worker has the feed cached:
   - warm GET: fingerprint query, cache hit, SHA-256 ETag, the bytes;
@@ -19,6 +26,8 @@ fresh database), then measures /feeds/all.ics and the first campaign's feed:
   close every connection, so each request includes a TCP connect on the loopback.
 
 wrk runs on the same machine as gunicorn and PostgreSQL: on a small machine they share the cores.
+The summary at the end gives, per feed, cold render / bare icalendar, warm GET / static and 304 / static
+beside issue 15's goals (<= 1.2, >= 0.5, >= 0.5), as measured.
 
     createdb -h 127.0.0.1 -U postgres eventsapp_feedbench
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/eventsapp_feedbench .venv/bin/python benchmarks/feeds.py
@@ -28,7 +37,6 @@ import http.client
 import math
 import os
 import random
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -36,23 +44,43 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from signup_rush import (  # first: puts eventsapp on sys.path
-    BIN,
-    HOST,
-    ROOT,
-    migrate,
-    pick_port,
-    stop_gunicorn,
-    wait_until_up,
-)
+from icalendar import Calendar
+from icalendar import Event as VEvent
+from serving import HOST, ROOT, migrate, pick_port, require_postgres, start_gunicorn, stop_gunicorn, wait_until_up
 from sqlalchemy import func, select
 
-from eventsapp import create_app
-from eventsapp.catalogue.models import Campaign, Event, EventSession, EventStatus, Organization, Venue
+from eventsapp import create_app, site
+from eventsapp.catalogue.models import (
+    Campaign,
+    Event,
+    EventSession,
+    EventStatus,
+    Organization,
+    Room,
+    Speaker,
+    Venue,
+)
+from eventsapp.catalogue.queries import get_public_event
+from eventsapp.database import utcnow
 from eventsapp.extensions import db
+from eventsapp.feeds import selection
+from eventsapp.feeds.agenda import SPEAKERS_LABEL, session_uid
+from eventsapp.feeds.ical import event_description, event_location, event_summary, event_uid, event_url
+from eventsapp.feeds.routes import FEED_DESCRIPTION_LIMIT
+from eventsapp.languages import DEFAULT_LANGUAGE, pick_language
+from eventsapp.site_settings import uid_domain
 
 SLUG_PREFIX = "feedbench-"
+AGENDA_SLUG = "feedbench-agenda"  # the agenda event's campaign, apart from the catalogue's
+AGENDA_ROOMS, TALKS_A_ROOM_AND_DAY, TALK_MINUTES = 10, 20, 30
+SURNAMES = [("王", "Wang"), ("李", "Li"), ("张", "Zhang"), ("刘", "Liu"), ("陈", "Chen"), ("杨", "Yang"),
+            ("赵", "Zhao"), ("黄", "Huang"), ("周", "Zhou"), ("吴", "Wu")]
+GIVEN_NAMES = [("伟", "Wei"), ("芳", "Fang"), ("建华", "Jianhua"), ("晓明", "Xiaoming"), ("丽娟", "Lijuan"),
+               ("志强", "Zhiqiang"), ("海燕", "Haiyan"), ("国庆", "Guoqing")]
+JOB_TITLES = [("质量总监", "Quality Director"), ("首席工程师", "Chief Engineer"), ("研究员", "Research Fellow"),
+              ("教授", "Professor"), ("副总经理", "Deputy General Manager")]
 BENCH_REDIS_URL = "redis://127.0.0.1:6379/14"
 WARM_UP_SECONDS = 3  # plus the time every worker may need to render
 TOPICS = [("质量管理体系", "quality management systems"), ("精益生产", "lean production"),
@@ -94,40 +122,61 @@ end
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    for option, default in (("campaigns", 10), ("events", 100), ("sessions", 10), ("workers", 4),
+    for option, default in (("campaigns", 10), ("events", 100), ("sessions", 10), ("talks", 1000), ("workers", 4),
                             ("seconds", 10), ("concurrency", 32)):
         parser.add_argument(f"--{option}", type=int, default=default)
     parser.add_argument("--redis", action="store_true", help=f"share the feed cache through {BENCH_REDIS_URL}")
     args = parser.parse_args()
-    if min(args.campaigns, args.events, args.sessions, args.workers, args.seconds, args.concurrency) < 1:
+    if min(args.campaigns, args.events, args.sessions, args.talks, args.workers, args.seconds,
+           args.concurrency) < 1:
         parser.error("every number must be at least 1")
     return args
 
 
 def require_tools() -> None:
-    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://", "postgresql+psycopg://")):
-        sys.exit("feeds: set DATABASE_URL to a PostgreSQL database, e.g. "
-                 "postgresql://postgres@127.0.0.1:5432/eventsapp_feedbench")
+    require_postgres("feeds", "eventsapp_feedbench")
     if not shutil.which("wrk"):
         sys.exit("feeds: wrk not found (Debian: apt-get install wrk)")
 
 
-def ensure_data(args) -> str:
-    """Builds the catalogue unless this database holds it already; returns the measured campaign's slug."""
+def ensure_data(args) -> tuple[str, int]:
+    """Builds what this database does not hold yet; returns the measured campaign's slug and the agenda event."""
+    return ensure_catalogue(args), ensure_agenda(args)
+
+
+def ensure_catalogue(args) -> str:
     slug = f"{SLUG_PREFIX}01"
-    existing = db.session.scalar(select(func.count(Event.id)).join(Campaign)
-                                 .where(Campaign.slug.like(f"{SLUG_PREFIX}%")))
-    sessions = db.session.scalar(select(func.count(EventSession.id)))
+    catalogue = Event.campaign_id.in_(select(Campaign.id).where(Campaign.slug.like(f"{SLUG_PREFIX}%"),
+                                                                Campaign.slug != AGENDA_SLUG))
+    existing = db.session.scalar(select(func.count(Event.id)).where(catalogue))
+    sessions = db.session.scalar(select(func.count(EventSession.id)).join(Event).where(catalogue))
     if existing == args.campaigns * args.events and sessions == existing * args.sessions:
         print(f"data: reusing {existing} events, {sessions} sessions")
         return slug
     if existing:
-        sys.exit("feeds: the database holds a data set of another size; use a fresh database")
+        sys.exit("feeds: the database holds a catalogue of another size; use a fresh database")
     started = time.perf_counter()
     build_catalogue(args, random.Random(2024))
     print(f"data: built {args.campaigns * args.events} events, {args.campaigns * args.events * args.sessions} "
           f"sessions in {time.perf_counter() - started:.1f} s")
     return slug
+
+
+def ensure_agenda(args) -> int:
+    event_id = db.session.scalar(select(Event.id).join(Campaign).where(Campaign.slug == AGENDA_SLUG))
+    if event_id is not None:
+        talks = db.session.scalar(select(func.count(EventSession.id)).where(EventSession.event_id == event_id))
+        if talks != args.talks:
+            sys.exit(f"feeds: the database holds an agenda of {talks} talks, not {args.talks}; use a fresh database")
+        print(f"data: reusing the agenda event {event_id} with {talks} talks")
+        return event_id
+    started = time.perf_counter()
+    event = build_agenda(args.talks, random.Random(2025))
+    speakers = db.session.scalar(select(func.count(Speaker.id)).join(EventSession)
+                                 .where(EventSession.event_id == event.id))
+    print(f"data: built event {event.id} with {args.talks} talks and {speakers} speakers "
+          f"in {time.perf_counter() - started:.1f} s")
+    return event.id
 
 
 def build_catalogue(args, rng: random.Random) -> None:
@@ -163,7 +212,8 @@ def make_event(rng: random.Random, number: int, campaign: Campaign, host: Organi
         campaign=campaign, host=host, venue=venue, starts_at=starts_at, ends_at=starts_at + timedelta(hours=5),
         timezone="Asia/Shanghai", capacity=rng.choice((50, 80, 120, 200)), sequence=1 if cancelled else 0,
         status=EventStatus.CANCELLED if cancelled else EventStatus.PUBLISHED,
-        cancellation_reason="因场地检修，活动取消。The venue is closed for repairs." if cancelled else "",
+        cancellation_reason_zh="因场地检修，活动取消。" if cancelled else "",
+        cancellation_reason_en="The venue is closed for repairs." if cancelled else "",
         title_zh=f"{topic_zh}{format_zh}（第{number + 1}期）", title_en=f"{format_en} on {topic_en} (no. {number + 1})",
         description_zh=(f"本次{format_zh}聚焦{topic_zh}，邀请{host.name_zh}等单位的专家分享{topic_zh}方面的实践经验与"
                         f"典型案例，内容包括现状分析、方法工具、实施路径和成效评估。活动面向全市企业的质量负责人、技术骨干和"
@@ -185,6 +235,60 @@ def make_sessions(event: Event, count: int) -> list[EventSession]:
             for i in range(count)]
 
 
+def build_agenda(talks: int, rng: random.Random) -> Event:
+    """A congress in 30 days: AGENDA_ROOMS parallel rooms, TALKS_A_ROOM_AND_DAY talks of TALK_MINUTES a room
+    and day from 08:30 (Shanghai), as many days as the talks need."""
+    venue = Venue(name_zh="国家会展中心（上海）", name_en="National Exhibition and Convention Center (Shanghai)",
+                  address_zh="上海市青浦区崧泽大道333号", address_en="333 Songze Avenue, Qingpu, Shanghai",
+                  city_zh="上海", city_en="Shanghai", timezone="Asia/Shanghai", latitude=31.19, longitude=121.30,
+                  capacity=5000, rooms=[Room(name_zh=f"{n + 1}号会议厅", name_en=f"Hall {n + 1}", position=n)
+                                        for n in range(AGENDA_ROOMS)])
+    year = datetime.now(UTC).year
+    campaign = Campaign(slug=AGENDA_SLUG, year=year, name_zh=f"{year}年中国质量大会",
+                        name_en=f"China Quality Congress {year}", organizing_body_zh="市质量发展局",
+                        organizing_body_en="City Quality Development Bureau")
+    first_day = datetime.now(UTC).replace(hour=0, minute=30, second=0, microsecond=0) + timedelta(days=30)  # 08:30
+    day_length = timedelta(minutes=TALK_MINUTES * TALKS_A_ROOM_AND_DAY)
+    days = math.ceil(talks / (AGENDA_ROOMS * TALKS_A_ROOM_AND_DAY))
+    event = Event(
+        campaign=campaign, host=Organization(name_zh="中国质量大会组委会", name_en="China Quality Congress Committee"),
+        venue=venue, starts_at=first_day, ends_at=first_day + timedelta(days=days - 1) + day_length,
+        timezone="Asia/Shanghai", capacity=5000, status=EventStatus.PUBLISHED,
+        title_zh=f"{year}年中国质量大会", title_en=f"China Quality Congress {year}",
+        description_zh="大会汇集政府、企业与学界的质量专家，围绕质量强国建设开展主题演讲、分论坛和案例交流。",
+        description_en="The congress brings together quality experts from government, industry and academia: "
+                       "keynotes, parallel forums and case studies on building quality.")
+    event.sessions = [make_talk(rng, number, venue.rooms[number % AGENDA_ROOMS],
+                                first_day + timedelta(days=number // (AGENDA_ROOMS * TALKS_A_ROOM_AND_DAY))
+                                + (number // AGENDA_ROOMS) % TALKS_A_ROOM_AND_DAY * timedelta(minutes=TALK_MINUTES))
+                      for number in range(talks)]
+    db.session.add(event)
+    db.session.commit()
+    return event
+
+
+def make_talk(rng: random.Random, number: int, room: Room, starts_at: datetime) -> EventSession:
+    topic_zh, topic_en = rng.choice(TOPICS)
+    organization_zh, organization_en = rng.choice(ORGANIZATIONS)
+    speakers = []
+    for position in range(rng.choice((1, 1, 2, 3))):
+        (surname_zh, surname_en), (given_zh, given_en) = rng.choice(SURNAMES), rng.choice(GIVEN_NAMES)
+        job_zh, job_en = rng.choice(JOB_TITLES)
+        speakers.append(Speaker(name_zh=surname_zh + given_zh, name_en=f"{surname_en} {given_en}", job_title_zh=job_zh,
+                                job_title_en=job_en, organization_zh=organization_zh,
+                                organization_en=organization_en, position=position))
+    return EventSession(
+        title_zh=f"{topic_zh}实践与展望（报告{number + 1}）", title_en=f"{topic_en.capitalize()}: practice and outlook "
+        f"(talk {number + 1})", room=room, speakers=speakers, starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=TALK_MINUTES),
+        abstract_zh=(f"报告介绍{organization_zh}在{topic_zh}方面的做法：从问题识别、数据采集到改进措施的落地与固化，"
+                     f"结合三个典型案例说明投入、周期与成效，并讨论中小企业如何以较低成本借鉴。最后留出十分钟答疑。"),
+        abstract_en=(f"How {organization_en} approaches {topic_en}: from finding the problem and collecting data to "
+                     f"putting improvements in place and keeping them there. Three case studies show the effort, "
+                     f"the time it took and the results, and how smaller companies can adopt the approach at a lower "
+                     f"cost. Ten minutes of questions at the end."))
+
+
 def render_cold(path: str, repeats: int = 3) -> dict:
     """First GET on `repeats` fresh apps through the test client (no Redis: an empty in-process cache)."""
     seconds = []
@@ -202,15 +306,86 @@ def render_cold(path: str, repeats: int = 3) -> dict:
             "events": response.data.count(b"BEGIN:VEVENT")}
 
 
-def start_gunicorn(port: int, workers: int, redis: bool) -> subprocess.Popen:
-    env = {**os.environ, "RATELIMIT_ENABLED": "0"}
+def feed_rows(path: str, *, agenda_event_id: int, campaign_slug: str) -> list[tuple]:
+    """The VEVENTs' values of the feed at `path`, read from the feed's own rows (its selection, the same
+    loading) into plain tuples, texts in the feed's language: what a bare serializer starts from.
+    (uid, changed, sequence, starts_at, ends_at, timezone, summary, description, location)."""
+    domain, base_url = uid_domain(), site.base_url()
+    if path == agenda_path(agenda_event_id):
+        event = get_public_event(agenda_event_id)
+        lang = event.campaign.main_language
+        return [(session_uid(talk, domain), max(talk.updated_at, event.updated_at),
+                 (event.sequence or 0) + (talk.sequence or 0), talk.starts_at, talk.ends_at, event.timezone,
+                 pick_language(talk.title_zh, talk.title_en, lang), talk_description(talk, event, lang, base_url),
+                 talk_location(talk, event, lang)) for talk in event.sessions]
+    if path == "/feeds/all.ics":
+        scope, lang = selection.all_events_scope(), DEFAULT_LANGUAGE
+    else:
+        campaign = db.session.scalar(select(Campaign).where(Campaign.slug == campaign_slug))
+        scope, lang = selection.campaign_scope(campaign), campaign.main_language
+    return [(event_uid(event, domain), event.updated_at, event.sequence or 0, event.starts_at, event.ends_at,
+             event.timezone, event_summary(event, lang),
+             event_description(event, lang, base_url=base_url, limit=FEED_DESCRIPTION_LIMIT),
+             event_location(event, lang)) for event in selection.feed_events(scope, now=utcnow())]
+
+
+def talk_description(talk: EventSession, event: Event, lang: str, base_url: str) -> str:
+    """The agenda's text of a talk: the event's title, the speakers, the abstract, the link."""
+    speakers = "; ".join(", ".join(part for part in (pick_language(s.name_zh, s.name_en, lang),
+                                                     pick_language(s.job_title_zh, s.job_title_en, lang),
+                                                     pick_language(s.organization_zh, s.organization_en, lang))
+                                   if part) for s in talk.speakers)
+    abstract = pick_language(talk.abstract_zh, talk.abstract_en, lang).strip()
+    paragraphs = (pick_language(event.title_zh, event.title_en, lang),
+                  SPEAKERS_LABEL[lang] + speakers if speakers else "", abstract, event_url(event, base_url))
+    return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
+
+
+def talk_location(talk: EventSession, event: Event, lang: str) -> str:
+    location = event_location(event, lang)
+    return f"{pick_language(talk.room.name_zh, talk.room.name_en, lang)}, {location}" if talk.room else location
+
+
+def bare_calendar(rows: list[tuple]) -> bytes:
+    """The floor: icalendar alone, one plain VEVENT per row."""
+    calendar = Calendar()
+    calendar.add("PRODID", "-//eventsapp benchmark//bare icalendar//EN")
+    calendar.add("VERSION", "2.0")
+    for uid, changed, sequence, starts_at, ends_at, timezone, summary, description, location in rows:
+        zone = ZoneInfo(timezone)
+        vevent = VEvent()
+        vevent.add("UID", uid)
+        vevent.add("DTSTAMP", changed)
+        vevent.add("DTSTART", starts_at.astimezone(zone))  # TZID=<zone>
+        vevent.add("DTEND", ends_at.astimezone(zone))
+        vevent.add("SUMMARY", summary)
+        vevent.add("DESCRIPTION", description)
+        vevent.add("LOCATION", location)
+        vevent.add("SEQUENCE", sequence)
+        calendar.add_component(vevent)
+    return calendar.to_ical()
+
+
+def render_bare(rows: list[tuple], repeats: int = 3) -> dict:
+    seconds, body = [], b""
+    for _ in range(repeats):
+        started = time.perf_counter()
+        body = bare_calendar(rows)
+        seconds.append(time.perf_counter() - started)
+    return {"seconds": statistics.median(seconds), "all": seconds, "bytes": len(body),
+            "events": body.count(b"BEGIN:VEVENT")}
+
+
+def agenda_path(event_id: int) -> str:
+    return f"/feeds/events/{event_id}/agenda.ics"
+
+
+def start_server(port: int, workers: int, redis: bool) -> subprocess.Popen:
+    env = dict(os.environ)
     env.pop("REDIS_URL", None)
     if redis:
         env["REDIS_URL"] = BENCH_REDIS_URL
-    env.setdefault("SECRET_KEY", secrets.token_urlsafe(32))
-    command = [str(BIN / "gunicorn"), "--bind", f"{HOST}:{port}", "--workers", str(workers),
-               "--log-level", "warning", "wsgi:app"]
-    return subprocess.Popen(command, cwd=ROOT, env=env)
+    return start_gunicorn(port, workers, env=env)
 
 
 def run_wrk(url: str, *, seconds: int, connections: int, headers: dict | None = None,
@@ -263,7 +438,7 @@ def measure_under_gunicorn(args, cold: dict) -> dict:
     try:
         for path, copy in copies.items():
             copy.write_bytes(cold[path]["body"])
-        server = start_gunicorn(port, args.workers, args.redis)
+        server = start_server(port, args.workers, args.redis)
         try:
             wait_until_up(server, port, f"/static/{next(iter(copies.values())).name}")
             return {path: measure_served(args, port, path, f"/static/{copy.name}", cold[path]["seconds"])
@@ -275,17 +450,21 @@ def measure_under_gunicorn(args, cold: dict) -> dict:
             copy.unlink(missing_ok=True)
 
 
-def print_report(args, cold: dict, served: dict) -> None:
+def print_report(args, cold: dict, bare: dict, served: dict) -> None:
     width = max(len(path) for path in cold) + 2
-    print(f"\ndata {args.campaigns} campaigns x {args.events} events x {args.sessions} sessions; "
-          f"gunicorn {args.workers} sync workers, feed cache {'Redis' if args.redis else 'in-process'}; "
-          f"wrk {min(2, args.concurrency)} threads, {args.concurrency} connections, {args.seconds} s a run; "
-          f"{os.cpu_count()} CPUs shared by server, database and wrk")
+    print(f"\ndata {args.campaigns} campaigns x {args.events} events x {args.sessions} sessions, one event x "
+          f"{args.talks} talks; gunicorn {args.workers} sync workers, feed cache "
+          f"{'Redis' if args.redis else 'in-process'}; wrk {min(2, args.concurrency)} threads, {args.concurrency} "
+          f"connections, {args.seconds} s a run; {os.cpu_count()} CPUs shared by server, database and wrk")
     print(f"{'feed':<{width}}{'bytes':>11}{'VEVENTs':>9}   cold render ms: median (3 fresh apps)")
     for path, result in cold.items():
         each = ", ".join(f"{seconds * 1000:.0f}" for seconds in result["all"])
         print(f"{path:<{width}}{len(result['body']):>11,}{result['events']:>9}"
               f"{result['seconds'] * 1000:>9.0f} ({each})")
+    print(f"{'bare icalendar':<{width}}{'bytes':>11}{'VEVENTs':>9}   ms: median of 3, from rows already loaded")
+    for path, result in bare.items():
+        each = ", ".join(f"{seconds * 1000:.0f}" for seconds in result["all"])
+        print(f"{path:<{width}}{result['bytes']:>11,}{result['events']:>9}{result['seconds'] * 1000:>9.0f} ({each})")
     print(f"\n{'feed':<{width}}{'run':<15}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
           f"{'304 share':>11}{'/ static':>10}")
     for path, runs in served.items():
@@ -294,6 +473,12 @@ def print_report(args, cold: dict, served: dict) -> None:
             ratio = result["rate"] / runs["static file"]["rate"]
             print(f"{path:<{width}}{run:<15}{result['rate']:>9.1f}{result['p50_ms']:>9.1f}{result['p99_ms']:>9.1f}"
                   f"{result['errors']:>8}{share:>11}{ratio:>10.2f}")
+    print(f"\nsummary, as measured (issue 15's goals: cold render / bare icalendar <= 1.2; warm GET / static and "
+          f"304 / static >= 0.5)\n{'feed':<{width}}{'cold / bare':>12}{'warm GET / static':>19}{'304 / static':>14}")
+    for path, runs in served.items():
+        static = runs["static file"]["rate"]
+        print(f"{path:<{width}}{cold[path]['seconds'] / bare[path]['seconds']:>12.2f}"
+              f"{runs['warm GET']['rate'] / static:>19.2f}{runs['If-None-Match']['rate'] / static:>14.2f}")
 
 
 def main() -> int:
@@ -302,11 +487,16 @@ def main() -> int:
     migrate()
     app = create_app(REDIS_URL=None)
     with app.app_context():
-        slug = ensure_data(args)
+        slug, agenda_event_id = ensure_data(args)
         db.engine.dispose()
-    cold = {path: render_cold(path) for path in ("/feeds/all.ics", f"/feeds/campaigns/{slug}.ics")}
+    paths = ("/feeds/all.ics", f"/feeds/campaigns/{slug}.ics", agenda_path(agenda_event_id))
+    cold = {path: render_cold(path) for path in paths}
+    with app.app_context():
+        rows = {path: feed_rows(path, agenda_event_id=agenda_event_id, campaign_slug=slug) for path in paths}
+        db.engine.dispose()
+    bare = {path: render_bare(rows[path]) for path in paths}
     served = measure_under_gunicorn(args, cold)
-    print_report(args, cold, served)
+    print_report(args, cold, bare, served)
     return 1 if any(run["errors"] for runs in served.values() for run in runs.values()) else 0
 
 

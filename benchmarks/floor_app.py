@@ -1,22 +1,33 @@
-"""The floor of api_signup_rush.py: the least a JSON sign-up can cost on the same stack.
+"""The floor of the sign-up rushes: the least a sign-up can cost on the same stack.
 
-One route, `POST /floor`: parse the same JSON body as the API sign-up, check it the way a careless
-API would (name, e-mail, consent), one INSERT and one COMMIT, answer 201 with a JSON object. No
-eventsapp code, no ORM, no lock, no mail: Flask, gunicorn and one psycopg 3 connection per process
-on `DATABASE_URL`. Whatever eventsapp's sign-up costs above this is its own work.
+* `POST /floor` (api_signup_rush.py): parse the same JSON body as the API sign-up, check it the way a
+  careless API would (name, e-mail, consent), one INSERT and one COMMIT, answer 201 with a JSON object.
+* `GET /floor/form` and `POST /floor/form` (signup_rush.py): a page with the same two hidden fields as
+  the sign-up form (csrf_token, submission_key: random, never checked), and its form-encoded POST,
+  checked the same careless way (name, e-mail, the hidden fields present, consent "y"), one INSERT and
+  one COMMIT, answered 302 as the real form does.
 
-api_signup_rush.py creates the table before serving this app (TABLE_DDL) and drops it afterwards:
+No eventsapp code, no ORM, no lock, no mail, no session: Flask, gunicorn and one psycopg 3 connection
+per process on `DATABASE_URL`. Whatever eventsapp's sign-up costs above this is its own work.
+
+The rushes create the table before serving this app (TABLE_DDL) and drop it afterwards:
 
     gunicorn --workers 4 benchmarks.floor_app:app
 """
 import os
+import secrets
 
 import psycopg
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify, redirect, request
 
 TABLE = "bench_floor"
 TABLE_DDL = (f"CREATE TABLE {TABLE} (id serial PRIMARY KEY, name text NOT NULL, email text NOT NULL, "
              "created_at timestamptz NOT NULL DEFAULT now())")
+FORM_PAGE = ("<!doctype html><title>Sign up</title><form method=post>"
+             '<input type="hidden" name="csrf_token" value="{csrf_token}">'
+             '<input type="hidden" name="submission_key" value="{submission_key}">'
+             "<input name=name><input name=email><input name=phone><input name=organization>"
+             "<input type=checkbox name=consent value=y><button>Sign up</button></form>")
 INSERT = f"INSERT INTO {TABLE} (name, email) VALUES (%s, %s) RETURNING id"
 
 app = Flask(__name__)
@@ -63,3 +74,18 @@ def sign_up():
         return jsonify(message="Some fields are invalid.", errors=errors), 422
     new_id = insert_sign_up(body["name"].strip(), body["email"].strip().lower())
     return jsonify(id=new_id, status="confirmed", waitlist_position=None), 201
+
+
+@app.get("/floor/form")
+def sign_up_page():
+    return FORM_PAGE.format(csrf_token=secrets.token_urlsafe(32), submission_key=secrets.token_urlsafe(16))
+
+
+@app.post("/floor/form")
+def sign_up_form():
+    form = request.form
+    missing = [field for field in ("name", "email", "csrf_token", "submission_key") if not form.get(field, "").strip()]
+    if missing or form.get("consent") != "y":
+        return "Some fields are invalid.", 422
+    insert_sign_up(form["name"].strip(), form["email"].strip().lower())
+    return redirect("/floor/form", 302)
