@@ -23,6 +23,7 @@ from eventsapp.catalogue.uscc import uscc_check_character
 from eventsapp.config import TestConfig
 from eventsapp.extensions import db
 from eventsapp.mail.models import OutboxMessage
+from eventsapp.mail.writing import write_queued_messages
 
 ORGANIZER_PASSWORD = "correct horse battery"
 
@@ -307,6 +308,7 @@ def outbox(app_ctx):
     """The queued messages, oldest first, read fresh from the database."""
 
     def read(recipient: str | None = None) -> list[OutboxMessage]:
+        write_queued_messages()  # what a service called here queued unwritten, as after a request
         db.session.expire_all()
         query = select(OutboxMessage).order_by(OutboxMessage.id)
         if recipient:

@@ -5,7 +5,7 @@ import base64
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index, LargeBinary, String, Text
+from sqlalchemy import JSON, CheckConstraint, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import UTCDateTime, enum_column, utcnow
@@ -43,6 +43,9 @@ class OutboxMessage(Model):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A message queued unwritten (mail/writing.py): what its writer needs to write it, e.g. the registration
+    # and the change, with what the change was at the time; None once written. The row is the promise.
+    to_write: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
 
     __table_args__ = (
         # The worker's question, "what is due?", is answered from this index alone.

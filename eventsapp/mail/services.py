@@ -31,18 +31,21 @@ def enqueue_message(*, recipient: str, subject: str, body_text: str, body_html: 
 
     Returns None, adding nothing, when a message for `dedup_key` already exists.
     """
-    dedup_key = _fit_key(dedup_key)
-    _join_transaction_on_sqlite()
+    dedup_key = fit_key(dedup_key)
+    join_transaction_on_sqlite()
     if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key)) is not None:
         return None
-    message = OutboxMessage(
-        recipient=recipient, subject=_fit_subject(subject), body_text=body_text, body_html=body_html or "",
+    return insert_once(OutboxMessage(
+        recipient=recipient, subject=fit_subject(subject), body_text=body_text, body_html=body_html or "",
         dedup_key=dedup_key, ics=ics, ics_method=ics_method.upper() if ics_method else None,
         ics_filename=ics_filename, inline_image=inline_image,
         inline_image_cid=inline_image_cid if inline_image else None, status=OutboxStatus.PENDING, attempts=0,
-        next_attempt_at=now, created_at=now, last_error="")
-    # Two transactions may pass the check above at once; the unique key lets only one insert win.
-    # The savepoint keeps the loser's transaction (and the change it carries) usable.
+        next_attempt_at=now, created_at=now, last_error=""))
+
+
+def insert_once(message: OutboxMessage) -> OutboxMessage | None:
+    """Two transactions may queue the same change at once; the unique dedup key lets only one insert win.
+    The savepoint keeps the loser's transaction (and the change it carries) usable."""
     try:
         with db.session.begin_nested():
             db.session.add(message)
@@ -91,13 +94,13 @@ def rehearse(change: Callable[[], T]) -> Rehearsal[T]:
     return Rehearsal(result, mails)  # in the order queued: a change's own mails before any that follow it
 
 
-def _fit_subject(subject: str) -> str:
+def fit_subject(subject: str) -> str:
     """A long event title must not make the change fail (PostgreSQL refuses over-long values)."""
     limit = OutboxMessage.subject.type.length
     return subject if len(subject) <= limit else subject[:limit - 1] + "…"
 
 
-def _fit_key(dedup_key: str) -> str:
+def fit_key(dedup_key: str) -> str:
     """An over-long key is shortened the same way every time, so it still deduplicates."""
     limit = OutboxMessage.dedup_key.type.length
     if len(dedup_key) <= limit:
@@ -105,7 +108,7 @@ def _fit_key(dedup_key: str) -> str:
     return dedup_key[:limit - 65] + "#" + hashlib.sha256(dedup_key.encode()).hexdigest()
 
 
-def _join_transaction_on_sqlite() -> None:
+def join_transaction_on_sqlite() -> None:
     """Make sure a real transaction is open before the savepoint.
 
     The pysqlite driver opens its transaction lazily, at the first INSERT/UPDATE/DELETE. Were
@@ -164,7 +167,8 @@ def erase_mail_to(address: str, *, replacement: str, now: datetime, dedup_key_pr
     leased = _rows_changed(update(OutboxMessage).where(mine, OutboxMessage.status == OutboxStatus.PENDING)
                            .values(status=OutboxStatus.FAILED, claimed_until=None))
     blanked = _rows_changed(update(OutboxMessage).where(mine).values(
-        recipient=replacement, body_text="", body_html="", ics=None, inline_image=None, last_error=ERASED))
+        recipient=replacement, body_text="", body_html="", ics=None, inline_image=None, to_write=None,
+        last_error=ERASED))
     return dropped + max(blanked, leased)
 
 

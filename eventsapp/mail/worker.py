@@ -20,6 +20,7 @@ from ..site import mail_sender
 from .models import OutboxMessage, OutboxStatus
 from .services import ERASED
 from .transport import Transport, compose_email, is_permanent_failure, is_server_unavailable
+from .writing import write_message
 
 MAX_ATTEMPTS = 8
 FIRST_RETRY_DELAY = timedelta(seconds=30)
@@ -66,7 +67,9 @@ def deliver_due_messages(*, transport: Transport, now: datetime, batch_size: int
         if should_stop() or time.monotonic() >= deadline:
             release_claims([m.id for m in claimed[position:]])
             break
-        outcome, error = _deliver_one(message, transport=transport, sender=sender, now=now)
+        unwritten = _write_if_needed(message, now=now)
+        outcome, error = (unwritten, None) if unwritten else _deliver_one(message, transport=transport,
+                                                                          sender=sender, now=now)
         counts[outcome] += 1
         if error is not None and is_server_unavailable(error):
             # The next message would meet the same closed door (or the same 15 s timeout): leave the
@@ -74,6 +77,24 @@ def deliver_due_messages(*, transport: Transport, now: datetime, batch_size: int
             release_claims([m.id for m in claimed[position + 1:]])
             break
     return counts
+
+
+def _write_if_needed(message: OutboxMessage, *, now: datetime) -> str | None:
+    """A message queued unwritten (mail/writing.py) is written before it is sent. When its writer fails, the
+    attempt is counted like a refusal: "retried" or "failed" (None: written, or it was already)."""
+    if message.to_write is None:
+        return None
+    try:
+        write_message(message)
+        db.session.commit()
+    except Exception as error:
+        db.session.rollback()
+        current_app.logger.exception("mail: message %s could not be written", message.id)
+        db.session.refresh(message)
+        outcome = record_failure(message, error, now=now)
+        db.session.commit()
+        return outcome
+    return None
 
 
 def _deliver_one(message: OutboxMessage, *, transport: Transport, sender: str,

@@ -6,6 +6,7 @@ change never queues two messages. A message to someone holding a seat carries th
 (SPEC 4d): typed, and as a QR drawn inline in the HTML.
 """
 from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from flask import Flask, current_app, render_template
@@ -16,13 +17,14 @@ from sqlalchemy import func, or_, select
 from ..catalogue.changes import Change
 from ..catalogue.models import Event, EventSession
 from ..extensions import db
-from ..feeds.ical import build_calendar
+from ..feeds.ical import RecipientView, build_calendar
 from ..i18n import format_local_moment
 from ..mail.models import OutboxMessage
-from ..mail.services import enqueue_message
+from ..mail.services import enqueue_message, fit_subject
+from ..mail.writing import enqueue_unwritten
 from ..site import base_url, external_url, organizer_address
 from ..site_settings import uid_domain
-from .models import PersonalFeed, Registration, RegistrationStatus
+from .models import TENTATIVE, PersonalFeed, Registration, RegistrationStatus
 from .personal_feed import personal_feed_for, recipient_view
 
 SUBJECTS = {
@@ -85,6 +87,7 @@ CANCELLING_KINDS = {"cancelled", "event_cancelled", "declined", "invitation_expi
 # How a check-in code is drawn for the mails: the check-in domain's QR (checkin.init_app sets it; that
 # domain reads registrations, so this one cannot import it).
 CODE_IMAGE_KEY = "registration_code_image"
+WRITER = "registration"  # the name of write_queued among the mail writers (mail/writing.py)
 RESEND_BUCKET_SECONDS = 600  # at most one "resend my link" mail per person per 10 minutes
 
 
@@ -121,6 +124,28 @@ def dedup_key(registration: Registration, kind: str, *, now: datetime, talk: Eve
     return f"registration-{registration.id}-{kind}{suffix}"
 
 
+@dataclass(frozen=True)
+class AsOf:
+    """What a message queued unwritten (queue) knew of the registration at its change, for the writer: the
+    status, SEQUENCE and place in line then, whatever happened since (a promotion has its own message)."""
+
+    status: RegistrationStatus
+    sequence: int
+    position: int | None
+
+
+@dataclass(frozen=True)
+class Written:
+    subject: str
+    body_text: str
+    body_html: str
+    ics: bytes
+    ics_method: str
+    ics_filename: str
+    inline_image: bytes | None
+    inline_image_cid: str | None
+
+
 def notify(registration: Registration, kind: str, *, now: datetime, change: Change | None = None,
            talk: EventSession | None = None, resent: bool = False) -> bool:
     """Queue the message for `kind` (a key of SUBJECTS) in the current transaction. `change` (what was
@@ -129,13 +154,50 @@ def notify(registration: Registration, kind: str, *, now: datetime, change: Chan
     reader) sends nothing. `resent`: an organizer sends the person's current message again.
     Returns whether a message was queued (False: the same one was, moments ago)."""
     db.session.flush()  # the dedup key needs the registration's id
-    event = registration.event
     with force_locale(registration.language):
         changes = change.lines(registration.language) if change else []
-        if change and not changes:
-            return False
-        context = message_context(registration, kind)
-        context["changes"] = changes
+    if change and not changes:
+        return False
+    written = write(registration, kind, now=now, changes=changes, resent=resent)
+    key = dedup_key(registration, kind, now=now, talk=talk, resent=resent)
+    queued = enqueue_message(recipient=registration.email, dedup_key=key, now=now, **asdict(written))
+    return queued is not None
+
+
+def queue(registration: Registration, kind: str, *, now: datetime) -> bool:
+    """Like notify, for a change made under a lock (a sign-up holds its event's seat lock): one small row now,
+    the message written once the change committed (mail/writing.py) from what it was at the change."""
+    db.session.flush()  # the dedup key needs the registration's id
+    position = registration.waitlist_position() if registration.status == RegistrationStatus.WAITLISTED else None
+    details = {"registration": registration.id, "kind": kind, "at": now.isoformat(),
+               "status": registration.status.value, "sequence": registration.sequence, "position": position}
+    queued = enqueue_unwritten(recipient=registration.email, dedup_key=dedup_key(registration, kind, now=now),
+                               writer=WRITER, details=details, now=now)
+    return queued is not None
+
+
+def write_queued(message: OutboxMessage, details: dict) -> None:
+    """The writer of what `queue` queued (mail/writing.add_writer): the registration as it is now, with its
+    status, SEQUENCE and place in line as they were at the change."""
+    registration = db.session.get(Registration, details["registration"])
+    if registration is None:
+        raise LookupError(f"registration {details['registration']} is gone")
+    as_of = AsOf(status=RegistrationStatus(details["status"]), sequence=details["sequence"],
+                 position=details["position"])
+    written = write(registration, details["kind"], now=datetime.fromisoformat(details["at"]), as_of=as_of)
+    for field, value in asdict(written).items():
+        setattr(message, field, value)
+    message.subject = fit_subject(written.subject)
+
+
+def write(registration: Registration, kind: str, *, now: datetime, changes: list | None = None,
+          resent: bool = False, as_of: AsOf | None = None) -> Written:
+    """The message for `kind`: subject, text and HTML bodies in the person's language, the event as their
+    calendar sees it (.ics), and the QR of their check-in code when the message carries it."""
+    event = registration.event
+    with force_locale(registration.language):
+        context = message_context(registration, kind, as_of=as_of)
+        context["changes"] = changes or []
         context["resent"] = resent
         subject = str(SUBJECTS[kind] % {"title": event.title})
         body_text = render_template("mail/registration.txt", **context)
@@ -144,13 +206,12 @@ def notify(registration: Registration, kind: str, *, now: datetime, change: Chan
     # RFC 5546 allows a REQUEST only TENTATIVE or CONFIRMED: a cancelled event's mails (a link asked
     # for again, say) keep it out of the calendar.
     method = "CANCEL" if kind in CANCELLING_KINDS or event.is_cancelled else "REQUEST"
-    queued = enqueue_message(
-        recipient=registration.email, subject=subject, body_text=body_text, body_html=body_html,
-        dedup_key=dedup_key(registration, kind, now=now, talk=talk, resent=resent), now=now,
-        ics=event_invitation(event, registration, method=method, now=now), ics_method=method,
-        ics_filename=f"event-{event.id}.ics", inline_image=image,
-        inline_image_cid=context["checkin_code_cid"] if image else None)
-    return queued is not None
+    view = recipient_view(registration) if as_of is None else RecipientView(
+        waitlisted=as_of.status in TENTATIVE, sequence=as_of.sequence, changed_at=registration.created_at)
+    return Written(subject=subject, body_text=body_text, body_html=body_html,
+                   ics=event_invitation(event, registration, method=method, now=now, view=view), ics_method=method,
+                   ics_filename=f"event-{event.id}.ics", inline_image=image,
+                   inline_image_cid=context["checkin_code_cid"] if image else None)
 
 
 def draw_checkin_codes_with(app: Flask, draw: Callable[[str], bytes]) -> None:
@@ -158,10 +219,11 @@ def draw_checkin_codes_with(app: Flask, draw: Callable[[str], bytes]) -> None:
     app.extensions[CODE_IMAGE_KEY] = draw
 
 
-def carries_checkin_code(registration: Registration, kind: str) -> bool:
+def carries_checkin_code(registration: Registration, kind: str, *, status: RegistrationStatus | None = None) -> bool:
     """Every message to someone holding a seat, not yet checked in, at an event that takes place: the
-    latest mail always has the code. Waitlisted, invited and cancelled people have none to show."""
-    return (registration.status == RegistrationStatus.CONFIRMED and registration.checkin_code is not None
+    latest mail always has the code. Waitlisted, invited and cancelled people have none to show.
+    `status`: the registration's at the change, when the message is written later (AsOf)."""
+    return ((status or registration.status) == RegistrationStatus.CONFIRMED and registration.checkin_code is not None
             and kind not in CANCELLING_KINDS and not registration.event.is_cancelled)
 
 
@@ -170,13 +232,14 @@ def checkin_code_image(registration: Registration) -> bytes | None:
     return draw(registration.checkin_code) if draw and registration.checkin_code else None
 
 
-def event_invitation(event: Event, registration: Registration, *, method: str, now: datetime) -> bytes:
+def event_invitation(event: Event, registration: Registration, *, method: str, now: datetime,
+                     view: RecipientView | None = None) -> bytes:
     """The event as this person's calendar sees it, as in their personal feed: tentative while
     waitlisted, with their SEQUENCE (feeds/ical.py). DTSTAMP is the time of this message."""
     return build_calendar(
         [event], lang=registration.language, base_url=base_url(), uid_domain=uid_domain(), method=method,
         attendee=(registration.name, registration.email), organizer_email=organizer_address(),
-        views={event.id: recipient_view(registration)}, stamp=now)
+        views={event.id: view or recipient_view(registration)}, stamp=now)
 
 
 def notify_calendar_replaced(feed: PersonalFeed, *, language: str, now: datetime) -> None:
@@ -191,8 +254,8 @@ def notify_calendar_replaced(feed: PersonalFeed, *, language: str, now: datetime
                     dedup_key=f"personal-feed-{feed.id}-replaced-{feed.token}", now=now)
 
 
-def message_context(registration: Registration, kind: str) -> dict:
-    position = registration.waitlist_position()
+def message_context(registration: Registration, kind: str, *, as_of: AsOf | None = None) -> dict:
+    position = registration.waitlist_position() if as_of is None else as_of.position
     feed = personal_feed_for(registration.email)
     delegation = registration.delegation
     deadline = registration.confirm_by
@@ -210,7 +273,8 @@ def message_context(registration: Registration, kind: str) -> dict:
         "feed_url": external_url("registration.personal_feed", token=feed.token),
         "calendar_url": external_url("registration.personal_calendar", token=feed.token),
         # The code alone (never a link with the manage token): it admits its holder and nothing else.
-        "checkin_code": registration.grouped_checkin_code if carries_checkin_code(registration, kind) else "",
+        "checkin_code": registration.grouped_checkin_code if carries_checkin_code(
+            registration, kind, status=as_of.status if as_of else None) else "",
         "checkin_code_cid": f"checkin-code-{registration.id}@{uid_domain()}",
     }
 

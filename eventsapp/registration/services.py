@@ -179,7 +179,8 @@ def register(event_id: int, applicant: Applicant, *, now: datetime, by_organizer
     if by_organizer is not None:
         logger.info("registration %s of event %s added by organizer %s (%s)", registration.id, event.id,
                     by_organizer.id, status.value)
-    notifications.notify(registration, status.value, now=now)
+    # Written after the commit (mail/writing.py): the seat lock is held for the decision, not for the mail.
+    notifications.queue(registration, status.value, now=now)
     return registration
 
 

@@ -40,13 +40,13 @@ def test_1_signing_up_with_someone_elses_address_shows_nothing_of_theirs(client,
     assert personal_feed_for("owner@example.com").token == owner_token
 
 
-def test_1_the_calendar_page_is_reached_by_the_mailed_address_only(client, make_event, app_ctx, now):
+def test_1_the_calendar_page_is_reached_by_the_mailed_address_only(client, make_event, outbox, now):
     event = make_event()
     services.register(event.id, services.Applicant(name="Me", email="me@example.com", language="en"), now=now)
     db.session.commit()
     token = personal_feed_for("me@example.com").token
     db.session.commit()
-    mail = db.session.scalars(select(OutboxMessage)).one()
+    [mail] = outbox()
     assert f"/feeds/me/{token}.ics" in mail.body_text and f"/feeds/me/{token}\n" in mail.body_text
     page = page_text(client.get(f"/feeds/me/{token}?lang=en"))
     assert f"/feeds/me/{token}.ics" in page and "Replace my calendar address" in page
