@@ -67,14 +67,17 @@ def event_download(event_id: int):
 
 @blueprint.get("/feeds/events/<id:event_id>/agenda.ics")
 def agenda(event_id: int):
-    event = get_public_event(event_id) or abort(404)
+    # The talks and their speakers are loaded only to render: a poll answered from the cache or with a
+    # 304 reads the event alone (its fingerprint covers the agenda, see selection.agenda_scope).
+    event = get_public_event(event_id, with_agenda=False) or abort(404)
 
     def render(lang: str, now: datetime) -> bytes:
-        name = pick_language(event.title_zh, event.title_en, lang)
+        with_agenda = get_public_event(event_id) or abort(404)
+        name = pick_language(with_agenda.title_zh, with_agenda.title_en, lang)
         with force_locale(lang):
             name = f"{name} · {_('Agenda')}"
-        return build_agenda_calendar(event, lang=lang, base_url=base_url(), uid_domain=uid_domain(), name=name,
-                                     organizer_email=organizer_address())
+        return build_agenda_calendar(with_agenda, lang=lang, base_url=base_url(), uid_domain=uid_domain(),
+                                     name=name, organizer_email=organizer_address())
 
     return serve(selection.agenda_scope(event), None, default_lang=event.campaign.main_language, render=render)
 

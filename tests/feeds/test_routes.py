@@ -431,3 +431,19 @@ def test_the_agenda_feed_carries_the_refresh_hints_of_every_feed(client, make_ev
     feed = Calendar.from_ical(client.get("/feeds/all.ics").data)
     for name in ("REFRESH-INTERVAL", "X-PUBLISHED-TTL"):
         assert agenda[name].to_ical() == feed[name].to_ical() == b"PT1H", name
+
+
+def test_a_poll_of_the_agenda_loads_no_talk(client, make_event, make_session, count_queries):
+    """The agenda's fingerprint covers its talks (selection.agenda_scope): a poll of 50 talks reads no more than
+    a poll of one, and the talks are loaded only to render."""
+    polls = []
+    for talks in (1, 50):
+        event = make_event()
+        for minute in range(talks):
+            make_session(event, offset_minutes=minute, speakers=[("王芳", "总经理", "振华重工")])
+        first = client.get(f"/feeds/events/{event.id}/agenda.ics")
+        with count_queries() as statements:
+            again = client.get(f"/feeds/events/{event.id}/agenda.ics", headers={"If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304
+        polls.append([statement for statement in statements if "event_session" in statement or "speaker" in statement])
+    assert polls == [[], []]
