@@ -20,7 +20,7 @@ from ..site import mail_sender
 from .models import OutboxMessage, OutboxStatus
 from .services import ERASED
 from .transport import Transport, compose_email, is_permanent_failure, is_server_unavailable
-from .writing import write_message
+from .writing import Unwritable, give_up, write_message
 
 MAX_ATTEMPTS = 8
 FIRST_RETRY_DELAY = timedelta(seconds=30)
@@ -80,13 +80,17 @@ def deliver_due_messages(*, transport: Transport, now: datetime, batch_size: int
 
 
 def _write_if_needed(message: OutboxMessage, *, now: datetime) -> str | None:
-    """A message queued unwritten (mail/writing.py) is written before it is sent. When its writer fails, the
-    attempt is counted like a refusal: "retried" or "failed" (None: written, or it was already)."""
+    """A message queued unwritten (mail/writing.py) is written before it is sent. An outcome when it is not
+    to be sent now: "failed" (what it was to say is gone, or its recipient's data was erased meanwhile),
+    or "retried" (its writer failed: counted like a refusal)."""
     if message.to_write is None:
         return None
     try:
         write_message(message)
+    except Unwritable as reason:
+        give_up(message, reason)
         db.session.commit()
+        return "failed"
     except Exception as error:
         db.session.rollback()
         current_app.logger.exception("mail: message %s could not be written", message.id)
@@ -94,7 +98,8 @@ def _write_if_needed(message: OutboxMessage, *, now: datetime) -> str | None:
         outcome = record_failure(message, error, now=now)
         db.session.commit()
         return outcome
-    return None
+    db.session.commit()
+    return "failed" if message.last_error == ERASED else None
 
 
 def _deliver_one(message: OutboxMessage, *, transport: Transport, sender: str,

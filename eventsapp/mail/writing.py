@@ -1,26 +1,39 @@
 """Messages queued unwritten. A change that must hold a lock as briefly as possible (a sign-up holds its
 event's seat lock) queues a small row that names what to write, and commits; the message is written
-afterwards, outside the lock: by the request once its transaction committed (write_queued_messages, run
-after every request), else by the worker before it sends it (write_message). The row is the promise
-(SPEC 3.5): a process that dies between the commit and the writing leaves the row for the worker.
+afterwards, outside the lock: by the request once its transaction committed (write_committed_messages, run
+after every request), else by the worker before it sends it, or on its pass when mail is kept in the
+outbox (write_left_unwritten). The row is the promise (SPEC 3.5): a process that dies between the commit
+and the writing leaves the row for the worker.
 
 The domains write their own messages: `add_writer(app, name, write)`, where `write(message, details)` fills
-in the subject, the bodies and the attachments from what the row names (registration/notifications.py).
+in the subject, the bodies and the attachments from what the row names (e.g.
+registration/notifications.write_sign_up_mail), and raises Unwritable when that is gone. A writer's name
+is stored in rows: it must never change.
 """
 from collections.abc import Callable
 from datetime import datetime
 
 from flask import Flask, current_app
+from sqlalchemy import event as sa_event
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 from .models import OutboxMessage, OutboxStatus
-from .services import fit_key, insert_once, join_transaction_on_sqlite
+from .services import ERASED, fit_key, insert_once, join_transaction_on_sqlite
 
 WRITERS_KEY = "mail.writers"
-QUEUED_KEY = "mail.queued_unwritten"  # in db.session.info: the ids this session queued unwritten
+# In a session's info: the ids it queued unwritten in its open transaction, and those whose commit is done.
+QUEUED_KEY = "mail.queued_unwritten"
+COMMITTED_KEY = "mail.committed_unwritten"
+WORKER_BATCH = 100
 
 Writer = Callable[[OutboxMessage, dict], None]
+
+
+class Unwritable(Exception):
+    """What a message was to say is gone (its registration deleted, its event cancelled since): it is never
+    sent, and the reason is kept as its error."""
 
 
 def add_writer(app: Flask, name: str, write: Writer) -> None:
@@ -41,30 +54,73 @@ def enqueue_unwritten(*, recipient: str, dedup_key: str, writer: str, details: d
     return message
 
 
-def write_message(message: OutboxMessage) -> None:
-    """Write an unwritten message in place (the caller commits)."""
-    if message.to_write is None:
-        return
+@sa_event.listens_for(Session, "after_commit")
+def _remember_committed(session: Session) -> None:
+    if QUEUED_KEY in session.info:
+        session.info.setdefault(COMMITTED_KEY, []).extend(session.info.pop(QUEUED_KEY))
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    session.info.pop(QUEUED_KEY, None)
+
+
+def write_message(message: OutboxMessage) -> bool:
+    """Write an unwritten message in place (the caller commits), holding its row: False when there is nothing
+    to write any more (written meanwhile, or blanked by an erasure: SPEC 8). Raises Unwritable."""
+    db.session.refresh(message, with_for_update=True)
+    if message.to_write is None or message.last_error == ERASED:
+        return False
     details = dict(message.to_write)
-    current_app.extensions[WRITERS_KEY][details.pop("writer")](message, details)
+    writer = current_app.extensions.get(WRITERS_KEY, {}).get(details.pop("writer", None))
+    if writer is None:
+        raise Unwritable(f"no writer for {message.to_write!r}")
+    writer(message, details)
     message.to_write = None
+    return True
 
 
-def write_queued_messages() -> int:
-    """Write what this session queued unwritten, now that its transaction is over: rows of a transaction
-    that rolled back are gone, and rows a worker wrote meanwhile are skipped. A failure is logged, never
-    raised: the worker writes that message before sending it. Returns how many were written."""
-    ids = db.session.info.pop(QUEUED_KEY, [])
-    if not ids:
+def give_up(message: OutboxMessage, reason: Unwritable) -> None:
+    message.status = OutboxStatus.FAILED
+    message.to_write = None
+    message.claimed_until = None
+    message.last_error = f"Not written: {reason}"[:2000]
+
+
+def write_committed_messages() -> int:
+    """After a request: write what its session queued unwritten and committed. Never raises (the request
+    answered already; what is not written here, the worker writes): a failure is logged. Whatever the view
+    left uncommitted is rolled back first, never committed here."""
+    committed = db.session.info.pop(COMMITTED_KEY, [])
+    db.session.info.pop(QUEUED_KEY, None)
+    if not committed:
         return 0
+    try:
+        db.session.rollback()
+        return _write_each(list(db.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.id.in_(committed), OutboxMessage.to_write.is_not(None)))))
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("mail: messages %s were left for the worker to write", committed)
+        return 0
+
+
+def write_left_unwritten(*, now: datetime) -> int:
+    """The worker's pass: write what a request left unwritten (mail kept in the outbox is read there)."""
+    return _write_each(list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_write.is_not(None))
+                                               .order_by(OutboxMessage.id).limit(WORKER_BATCH))))
+
+
+def _write_each(messages: list[OutboxMessage]) -> int:
     written = 0
-    for message in db.session.scalars(select(OutboxMessage).where(
-            OutboxMessage.id.in_(ids), OutboxMessage.to_write.is_not(None))):
+    for message in messages:
         try:
-            write_message(message)
-            db.session.commit()
-            written += 1
+            written += write_message(message)
+        except Unwritable as reason:
+            give_up(message, reason)
         except Exception:
             db.session.rollback()
             current_app.logger.exception("mail: message %s was left for the worker to write", message.id)
+            continue
+        db.session.commit()
     return written

@@ -20,7 +20,7 @@ def init_app(app: Flask) -> None:
     from .event_changes import connect_receivers
     from .labels import DELEGATION_CHANGE_LABELS, REGISTRATION_STATUS_LABELS
     from .manage_routes import blueprint as attendee_pages
-    from .notifications import WRITER, write_queued
+    from .notifications import WRITER, write_sign_up_mail
     from .queries import companies_for_audit_log, count_people_to_tell, holds_personal_data, names_for_audit_log
     from .routes import blueprint as public_pages
     from .routes import can_be_cancelled, signup_state
@@ -41,7 +41,7 @@ def init_app(app: Flask) -> None:
     audit.name_with("delegation", companies_for_audit_log)
     audit.label_values("registration", "status", REGISTRATION_STATUS_LABELS)
     connect_receivers()  # e-mails and seats follow the organizer's changes to an event
-    add_writer(app, WRITER, write_queued)  # sign-up mails, queued unwritten under the seat lock
+    add_writer(app, WRITER, write_sign_up_mail)  # sign-up mails, queued unwritten under the seat lock
     add_before_pass_hook(app, queue_reminders)  # the mail worker queues "tomorrow" reminders first
     add_before_pass_hook(app, expire_unconfirmed)  # a company's seat not confirmed in time goes back to it
     retention = timedelta(days=app.config["RETENTION_DAYS"])

@@ -21,7 +21,7 @@ from ..feeds.ical import RecipientView, build_calendar
 from ..i18n import format_local_moment
 from ..mail.models import OutboxMessage
 from ..mail.services import enqueue_message, fit_subject
-from ..mail.writing import enqueue_unwritten
+from ..mail.writing import Unwritable, enqueue_unwritten
 from ..site import base_url, external_url, organizer_address
 from ..site_settings import uid_domain
 from .models import TENTATIVE, PersonalFeed, Registration, RegistrationStatus
@@ -87,7 +87,7 @@ CANCELLING_KINDS = {"cancelled", "event_cancelled", "declined", "invitation_expi
 # How a check-in code is drawn for the mails: the check-in domain's QR (checkin.init_app sets it; that
 # domain reads registrations, so this one cannot import it).
 CODE_IMAGE_KEY = "registration_code_image"
-WRITER = "registration"  # the name of write_queued among the mail writers (mail/writing.py)
+WRITER = "registration"  # write_sign_up_mail's name among the mail writers: stored in rows, never to change
 RESEND_BUCKET_SECONDS = 600  # at most one "resend my link" mail per person per 10 minutes
 
 
@@ -135,7 +135,9 @@ class AsOf:
 
 
 @dataclass(frozen=True)
-class Written:
+class Rendered:
+    """A message's parts: its fields are enqueue_message's arguments (and OutboxMessage's columns)."""
+
     subject: str
     body_text: str
     body_html: str
@@ -158,15 +160,20 @@ def notify(registration: Registration, kind: str, *, now: datetime, change: Chan
         changes = change.lines(registration.language) if change else []
     if change and not changes:
         return False
-    written = write(registration, kind, now=now, changes=changes, resent=resent)
+    rendered = render_message(registration, kind, now=now, changes=changes, resent=resent)
     key = dedup_key(registration, kind, now=now, talk=talk, resent=resent)
-    queued = enqueue_message(recipient=registration.email, dedup_key=key, now=now, **asdict(written))
+    queued = enqueue_message(recipient=registration.email, dedup_key=key, now=now, **asdict(rendered))
     return queued is not None
 
 
-def queue(registration: Registration, kind: str, *, now: datetime) -> bool:
-    """Like notify, for a change made under a lock (a sign-up holds its event's seat lock): one small row now,
-    the message written once the change committed (mail/writing.py) from what it was at the change."""
+SIGN_UP_MAIL_KINDS = ("confirmed", "waitlisted")
+
+
+def queue_sign_up_mail(registration: Registration, kind: str, *, now: datetime) -> bool:
+    """Like notify, for a sign-up, made under its event's seat lock: one small row now, the message written
+    once the sign-up committed (mail/writing.py), from what the registration was at the change."""
+    if kind not in SIGN_UP_MAIL_KINDS:
+        raise ValueError(f"only a sign-up's mail is written after its commit, not {kind!r}")
     db.session.flush()  # the dedup key needs the registration's id
     position = registration.waitlist_position() if registration.status == RegistrationStatus.WAITLISTED else None
     details = {"registration": registration.id, "kind": kind, "at": now.isoformat(),
@@ -176,22 +183,25 @@ def queue(registration: Registration, kind: str, *, now: datetime) -> bool:
     return queued is not None
 
 
-def write_queued(message: OutboxMessage, details: dict) -> None:
-    """The writer of what `queue` queued (mail/writing.add_writer): the registration as it is now, with its
-    status, SEQUENCE and place in line as they were at the change."""
+def write_sign_up_mail(message: OutboxMessage, details: dict) -> None:
+    """What queue_sign_up_mail queued, written (mail/writing.add_writer): the registration and its event as they
+    are now, with its status, SEQUENCE and place in line as they were at the sign-up."""
     registration = db.session.get(Registration, details["registration"])
     if registration is None:
-        raise LookupError(f"registration {details['registration']} is gone")
+        raise Unwritable(f"registration {details['registration']} is gone")
+    if registration.event.is_cancelled:  # the cancellation's own message tells them, with a higher SEQUENCE
+        raise Unwritable("the event was cancelled before this message was written")
     as_of = AsOf(status=RegistrationStatus(details["status"]), sequence=details["sequence"],
                  position=details["position"])
-    written = write(registration, details["kind"], now=datetime.fromisoformat(details["at"]), as_of=as_of)
-    for field, value in asdict(written).items():
-        setattr(message, field, value)
-    message.subject = fit_subject(written.subject)
+    rendered = render_message(registration, details["kind"], now=datetime.fromisoformat(details["at"]), as_of=as_of)
+    message.subject = fit_subject(rendered.subject)
+    message.body_text, message.body_html = rendered.body_text, rendered.body_html
+    message.ics, message.ics_method, message.ics_filename = rendered.ics, rendered.ics_method, rendered.ics_filename
+    message.inline_image, message.inline_image_cid = rendered.inline_image, rendered.inline_image_cid
 
 
-def write(registration: Registration, kind: str, *, now: datetime, changes: list | None = None,
-          resent: bool = False, as_of: AsOf | None = None) -> Written:
+def render_message(registration: Registration, kind: str, *, now: datetime, changes: list | None = None,
+          resent: bool = False, as_of: AsOf | None = None) -> Rendered:
     """The message for `kind`: subject, text and HTML bodies in the person's language, the event as their
     calendar sees it (.ics), and the QR of their check-in code when the message carries it."""
     event = registration.event
@@ -208,7 +218,7 @@ def write(registration: Registration, kind: str, *, now: datetime, changes: list
     method = "CANCEL" if kind in CANCELLING_KINDS or event.is_cancelled else "REQUEST"
     view = recipient_view(registration) if as_of is None else RecipientView(
         waitlisted=as_of.status in TENTATIVE, sequence=as_of.sequence, changed_at=registration.created_at)
-    return Written(subject=subject, body_text=body_text, body_html=body_html,
+    return Rendered(subject=subject, body_text=body_text, body_html=body_html,
                    ics=event_invitation(event, registration, method=method, now=now, view=view), ics_method=method,
                    ics_filename=f"event-{event.id}.ics", inline_image=image,
                    inline_image_cid=context["checkin_code_cid"] if image else None)

@@ -1,17 +1,21 @@
 """Sign-up mail is queued unwritten under the event's seat lock and written once the sign-up committed
-(mail/writing.py): after the request, else by the worker before it sends it. Nothing is lost on the way,
-and the message says what was true at the change."""
+(mail/writing.py): after the request, else by the worker. Nothing is lost or sent twice on the way, nothing
+erased comes back, and the message says what was true at the change."""
 from datetime import timedelta
 
 import icalendar
+import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
+from eventsapp.catalogue import services as catalogue
 from eventsapp.extensions import db
-from eventsapp.mail.models import OutboxMessage
-from eventsapp.mail.services import erase_mail_to
-from eventsapp.mail.worker import deliver_due_messages
-from eventsapp.mail.writing import QUEUED_KEY, write_queued_messages
-from eventsapp.registration import services
+from eventsapp.mail import worker, writing
+from eventsapp.mail.models import OutboxMessage, OutboxStatus
+from eventsapp.mail.services import ERASED
+from eventsapp.mail.worker import claim_due_messages, deliver_due_messages, run_before_pass_hooks
+from eventsapp.mail.writing import COMMITTED_KEY, write_committed_messages, write_left_unwritten
+from eventsapp.registration import notifications, services
 from eventsapp.registration.models import RegistrationStatus
 
 PERSON = {"name": "Li Lei", "email": "li.lei@example.com", "phone": "13800138000", "organization": "Zhenhua",
@@ -23,9 +27,11 @@ def rows() -> list[OutboxMessage]:
     return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
 
 
-def sign_up(event, email: str, now):
+def sign_up(event, email: str, now, *, dies_before_writing: bool = False):
     registration = services.register(event.id, services.Applicant(name="Li Lei", email=email, language="en"), now=now)
     db.session.commit()
+    if dies_before_writing:  # the request's process died right after its commit
+        db.session.info.pop(COMMITTED_KEY)
     return registration
 
 
@@ -36,7 +42,7 @@ def test_under_the_lock_a_sign_up_queues_one_small_row_that_names_its_change(app
     assert (row.subject, row.body_text, row.ics) == ("", "", None)
     assert row.to_write == {"writer": "registration", "registration": registration.id, "kind": "confirmed",
                             "at": now.isoformat(), "status": "confirmed", "sequence": 0, "position": None}
-    assert write_queued_messages() == 1
+    assert write_committed_messages() == 1
     [row] = rows()
     assert row.to_write is None and row.subject.startswith("Your place is confirmed")
     assert registration.grouped_checkin_code in row.body_text and row.inline_image  # its QR
@@ -49,15 +55,30 @@ def test_the_form_answers_with_the_mail_written(client, make_event):
     assert row.to_write is None and "confirmed" in row.subject and row.ics
 
 
+def test_a_rolled_back_sign_up_leaves_nothing_to_write(app_ctx, make_event, now):
+    event = make_event()
+    services.register(event.id, services.Applicant(name="Li Lei", email="li.lei@example.com"), now=now)
+    db.session.rollback()
+    assert COMMITTED_KEY not in db.session.info and write_committed_messages() == 0 and rows() == []
+
+
 def test_a_process_that_dies_before_writing_leaves_the_row_to_the_worker(app_ctx, make_event, now, smtp_server):
     event = make_event()
-    sign_up(event, "li.lei@example.com", now)
-    db.session.info.pop(QUEUED_KEY)  # the request's process died right after its commit
+    sign_up(event, "li.lei@example.com", now, dies_before_writing=True)
     assert deliver_due_messages(transport=smtp_server.transport, now=now)["sent"] == 1
     [received] = smtp_server.handler.messages
-    assert received["Subject"].startswith("Your place is confirmed") and "Li Lei" in received.get_body(
-        ("plain",)).get_content()
+    assert received["Subject"].startswith("Your place is confirmed")
+    assert "Li Lei" in received.get_body(("plain",)).get_content()
     assert rows()[0].to_write is None
+
+
+def test_without_smtp_the_workers_pass_writes_what_was_left(app, app_ctx, make_event, now):
+    """Mail kept in the outbox is read there: `mail work` without SMTP_URL runs the hooks alone."""
+    event = make_event()
+    sign_up(event, "li.lei@example.com", now, dies_before_writing=True)
+    run_before_pass_hooks(now=now)
+    [row] = rows()
+    assert row.to_write is None and row.subject.startswith("Your place is confirmed")
 
 
 def test_the_message_says_what_was_true_at_the_change(app_ctx, make_event, now):
@@ -65,21 +86,14 @@ def test_the_message_says_what_was_true_at_the_change(app_ctx, make_event, now):
     the waiting list" with a TENTATIVE calendar entry, and the promotion has its own, later message."""
     event = make_event(capacity=1)
     first = sign_up(event, "first@example.com", now)
-    waiting = sign_up(event, "waiting@example.com", now)
-    db.session.info.pop(QUEUED_KEY)
+    waiting = sign_up(event, "waiting@example.com", now, dies_before_writing=True)
     services.cancel_registration(first, now=now + timedelta(minutes=1))
     db.session.commit()
-    write_queued_messages()
-    for row in rows():
-        if row.to_write:
-            from eventsapp.mail.writing import write_message
-            write_message(row)
-    db.session.commit()
+    write_left_unwritten(now=now)
     mine = [row for row in rows() if row.recipient == "waiting@example.com"]
     assert [row.subject.split(":")[0] for row in mine] == ["You are on the waiting list",
                                                            "A seat freed up — your place is confirmed"]
-    assert "number 1" in mine[0].body_text and waiting.checkin_code and waiting.grouped_checkin_code not in \
-        mine[0].body_text
+    assert "number 1" in mine[0].body_text and waiting.grouped_checkin_code not in mine[0].body_text
     first_entry, second_entry = (icalendar.Calendar.from_ical(row.ics).walk("VEVENT")[0] for row in mine)
     assert str(first_entry["STATUS"]) == "TENTATIVE" and str(second_entry["STATUS"]) == "CONFIRMED"
     assert int(second_entry["SEQUENCE"]) > int(first_entry["SEQUENCE"])
@@ -87,24 +101,58 @@ def test_the_message_says_what_was_true_at_the_change(app_ctx, make_event, now):
     assert waiting.status == RegistrationStatus.CONFIRMED
 
 
+def test_a_confirmation_not_written_before_the_event_was_cancelled_is_never_sent(app_ctx, make_event, now,
+                                                                                    smtp_server):
+    event = make_event()
+    sign_up(event, "li.lei@example.com", now, dies_before_writing=True)
+    catalogue.cancel_event(event, reason_zh="台风", reason_en="Typhoon", now=now)
+    db.session.commit()
+    deliver_due_messages(transport=smtp_server.transport, now=now + timedelta(minutes=1))
+    confirmation, cancellation = rows()
+    assert confirmation.status == OutboxStatus.FAILED and "cancelled before" in confirmation.last_error
+    assert [m["Subject"] for m in smtp_server.handler.messages] == [cancellation.subject]
+
+
+def test_an_address_erased_while_the_worker_holds_the_row_gets_nothing_back(app, app_ctx, make_event, now,
+                                                                              smtp_server):
+    event = make_event()
+    registration = sign_up(event, "li.lei@example.com", now, dies_before_writing=True)
+    [claimed] = claim_due_messages(now=now, batch_size=10, lease_seconds=120)
+    with app.app_context():  # meanwhile, another process erases the person's data at their request
+        services.erase_personal_data(db.session.get(type(registration), registration.id), now=now)
+        db.session.commit()
+    assert worker._write_if_needed(claimed, now=now) == "failed"  # the worker goes on with its batch
+    [row] = rows()
+    assert (row.last_error, row.body_text, row.ics, row.to_write) == (ERASED, "", None, None)
+    assert deliver_due_messages(transport=smtp_server.transport, now=now)["sent"] == 0
+    assert smtp_server.handler.messages == []
+
+
 def test_a_writer_that_fails_after_the_request_leaves_the_row_for_the_worker(client, make_event, monkeypatch,
                                                                               app, now, smtp_server):
     event = make_event()
-    from eventsapp.registration import notifications
-
     writers = app.extensions["mail.writers"]
     monkeypatch.setitem(writers, notifications.WRITER, lambda message, details: 1 / 0)
     assert client.post(f"/events/{event.id}/register?lang=en", data=PERSON).status_code == 302  # still signed up
     [row] = rows()
     assert row.to_write is not None
-    monkeypatch.setitem(writers, notifications.WRITER, notifications.write_queued)
+    monkeypatch.setitem(writers, notifications.WRITER, notifications.write_sign_up_mail)
     assert deliver_due_messages(transport=smtp_server.transport, now=now + timedelta(minutes=1))["sent"] == 1
 
 
-def test_erasing_an_address_forgets_what_was_to_be_written(app_ctx, make_event, now):
+def test_a_database_error_while_writing_never_turns_a_committed_sign_up_into_a_500(client, make_event,
+                                                                                    monkeypatch):
+    def broken(messages):
+        raise OperationalError("SELECT", {}, Exception("the connection dropped"))
+
+    monkeypatch.setattr(writing, "_write_each", broken)
     event = make_event()
-    sign_up(event, "li.lei@example.com", now)
-    db.session.info.pop(QUEUED_KEY)
-    erase_mail_to("li.lei@example.com", replacement="erased@invalid", now=now)
-    db.session.commit()
-    assert rows() == []  # it was waiting: dropped, nothing left to write
+    assert client.post(f"/events/{event.id}/register?lang=en", data=PERSON).status_code == 302
+    [row] = rows()
+    assert row.to_write is not None  # for the worker
+
+
+def test_only_a_sign_ups_mail_is_queued_unwritten(app_ctx, make_event, now):
+    registration = sign_up(make_event(), "li.lei@example.com", now)
+    with pytest.raises(ValueError):
+        notifications.queue_sign_up_mail(registration, "cancelled", now=now)
