@@ -13,6 +13,7 @@ from ..web.edge import confirmed_action
 from ..web.forms import ConfirmForm
 from . import services
 from .models import OutboxMessage, OutboxStatus
+from .writing import write_now
 
 blueprint = backoffice_blueprint("outbox", __name__)
 
@@ -39,6 +40,8 @@ def index():
 @blueprint.get("/outbox/<id:message_id>")
 def show(message_id: int):
     message = db.get_or_404(OutboxMessage, message_id)
+    if message.to_write is not None:  # queued unwritten moments ago (mail/writing.py): shown as it will go
+        write_now([message])
     return render_template("manage/outbox_message.html", message=message, confirm=ConfirmForm(),
                            sender=mail_sender(), **_page_context())
 

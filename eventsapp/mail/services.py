@@ -138,7 +138,8 @@ def outbox_page(*, status: str | None, page: int) -> Pagination:
     """One page of the outbox, newest first, with only the columns the list shows (bodies stay unread)."""
     query = select(OutboxMessage).options(load_only(
         OutboxMessage.recipient, OutboxMessage.subject, OutboxMessage.status, OutboxMessage.attempts,
-        OutboxMessage.created_at, OutboxMessage.sent_at, OutboxMessage.next_attempt_at, raiseload=True))
+        OutboxMessage.created_at, OutboxMessage.sent_at, OutboxMessage.next_attempt_at, OutboxMessage.to_write,
+        raiseload=True))
     if status in set(OutboxStatus):
         query = query.where(OutboxMessage.status == status)
     query = query.order_by(OutboxMessage.id.desc())

@@ -111,6 +111,11 @@ def write_left_unwritten(*, now: datetime) -> int:
                                                .order_by(OutboxMessage.id).limit(WORKER_BATCH))))
 
 
+def write_now(messages: list[OutboxMessage]) -> int:
+    """Write these unwritten messages now, each committed on its own (e.g. one an organizer opens)."""
+    return _write_each(messages)
+
+
 def _write_each(messages: list[OutboxMessage]) -> int:
     written = 0
     for message in messages:

@@ -156,3 +156,14 @@ def test_only_a_sign_ups_mail_is_queued_unwritten(app_ctx, make_event, now):
     registration = sign_up(make_event(), "li.lei@example.com", now)
     with pytest.raises(ValueError):
         notifications.queue_sign_up_mail(registration, "cancelled", now=now)
+
+
+def test_the_outbox_shows_a_message_being_written_and_writes_it_when_opened(client, auth, make_event, now, app_ctx):
+    event = make_event()
+    sign_up(event, "li.lei@example.com", now, dies_before_writing=True)
+    auth.login()
+    listing = client.get("/manage/outbox?lang=en").get_data(as_text=True)
+    assert "Being written…" in listing
+    [row] = rows()
+    page = client.get(f"/manage/outbox/{row.id}?lang=en").get_data(as_text=True)
+    assert "Your place is confirmed" in page and rows()[0].to_write is None
