@@ -171,7 +171,15 @@ class EventPage(Schema):
     next = String(allow_none=True, required=True, metadata={"description": "The next page, or null."})
 
 
-class EventQuery(Schema):
+class PageQuery(Schema):
+    """A list's page: `page` from 1, at most MAX_PER_PAGE items, in `lang`."""
+
+    page = number(low=1, high=100_000, load_default=1)
+    per_page = number(low=1, high=MAX_PER_PAGE, load_default=DEFAULT_PER_PAGE)
+    lang = LANG
+
+
+class EventQuery(PageQuery):
     campaign = String(validate=Length(max=80, error=_l("Please shorten this to {max} characters or fewer.")),
                       error_messages={"invalid": NOT_TEXT}, metadata={"description": "A campaign's slug."})
     venue = number(low=1, high=2**31 - 1)
@@ -181,9 +189,6 @@ class EventQuery(Schema):
                        "without an offset, in the site's time zone, Asia/Shanghai by default). Without it: "
                        "what the calendar feeds show, from 30 days back on."})
     to = instant(metadata={"description": "Events that start before this instant."})
-    page = number(low=1, high=100_000, load_default=1)
-    per_page = number(low=1, high=MAX_PER_PAGE, load_default=DEFAULT_PER_PAGE)
-    lang = LANG
 
 
 class CampaignOut(Schema):
@@ -202,10 +207,8 @@ class CampaignPage(Schema):
     next = String(allow_none=True, required=True)
 
 
-class CampaignQuery(Schema):
-    page = number(low=1, high=100_000, load_default=1)
-    per_page = number(low=1, high=MAX_PER_PAGE, load_default=DEFAULT_PER_PAGE)
-    lang = LANG
+class CampaignQuery(PageQuery):
+    """Every campaign, a page at a time."""
 
 
 def strict_boolean(*, required_message=None, **kwargs) -> Boolean:

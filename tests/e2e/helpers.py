@@ -10,6 +10,15 @@ from eventsapp.mail.worker import deliver_due_messages
 
 ORGANIZER_PASSWORD = "organizer in the browser"
 
+# Recorded in every frame from the first script on, before the page's own scripts run.
+RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  const where = `${event.sourceFile}:${event.lineNumber}`;
+  window.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"} at ${where}`);
+});
+"""
+
 
 def sign_in(page: Page, live_server, make_user) -> None:
     """An organizer account, signed in through the login page."""

@@ -5,14 +5,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import ConsoleMessage, Page, expect
 
-# Recorded from the first script on, before Swagger UI runs (as in test_content_security_policy.py).
-RECORD_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  const where = `${event.sourceFile}:${event.lineNumber}`;
-  window.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"} at ${where}`);
-});
-"""
+from tests.e2e.helpers import RECORD_VIOLATIONS
 
 
 class PageWatch:

@@ -10,16 +10,7 @@ from eventsapp.extensions import db
 from eventsapp.mail.models import OutboxMessage
 from eventsapp.registration import services as registration
 from eventsapp.registration.personal_feed import personal_feed_for
-from tests.e2e.helpers import sign_in
-
-# Recorded in every frame from the first script on, before the page's own scripts run.
-RECORD_VIOLATIONS = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", (event) => {
-  const where = `${event.sourceFile}:${event.lineNumber}`;
-  window.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI || "inline"} at ${where}`);
-});
-"""
+from tests.e2e.helpers import RECORD_VIOLATIONS, sign_in
 
 
 class ViolationWatch:
