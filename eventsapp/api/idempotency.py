@@ -43,8 +43,9 @@ def submission_key(scope: str, request_hash: str) -> str:
     return "api:" + sha256(f"{scope}\n{request_hash}".encode()).hexdigest()[:48]
 
 
-def hash_of(body) -> str:
-    return sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()
+def hash_of(body: bytes) -> str:
+    """The request's body as sent: a retry sends the same bytes (any body, JSON or not)."""
+    return sha256(body).hexdigest()
 
 
 def find_answer(scope: str, *, now: datetime) -> IdempotentAnswer | None:

@@ -79,7 +79,7 @@ def sign_up(event_id: int, body: Any) -> Response:
                                 high=idempotency.MAX_KEY_LENGTH), code="bad_idempotency_key")
     now = utcnow()
     scope = idempotency.scope_of(key, request.method, request.path)
-    request_hash = idempotency.hash_of(body)
+    request_hash = idempotency.hash_of(request.get_data())
     earlier = idempotency.find_answer(scope, now=now)
     if earlier is None:
         registration = register(event_id, body, submission_key=idempotency.submission_key(scope, request_hash))

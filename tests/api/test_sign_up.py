@@ -225,6 +225,15 @@ class TestIdempotencyKey:
         assert sign_up(client, one, **{"Idempotency-Key": "k-2-0123456789abcdef"}).status_code == 201
         assert sign_up(client, two, **{"Idempotency-Key": "k-2-0123456789abcdef"}).status_code == 201
 
+    def test_a_body_that_is_not_json_with_a_key_is_refused_like_without(self, client, make_event):
+        event = make_event()
+        key = {"Idempotency-Key": "plain-0123456789abcdef"}
+        url = f"/api/v1/events/{event.id}/registrations"
+        plain = client.post(url, data="x", content_type="text/plain", headers=key)
+        assert plain.status_code == 422 and list(plain.get_json()["errors"]) == ["body"]
+        empty = client.post(url, data="", content_type="application/json", headers=key)
+        assert empty.status_code == 400 and empty.get_json()["code"] == "bad_request"
+
     @pytest.mark.parametrize("key", ["", "short-key", "x" * 256, "has space 0123456789", "中文0123456789abcdef"])
     def test_a_malformed_key_is_a_400(self, client, make_event, key):
         event = make_event()
