@@ -2,6 +2,8 @@
 public pages and the organizer's back office for them."""
 from flask import Flask
 
+from . import version  # noqa: F401  (the catalogue's version counts every change, from any process)
+
 
 def init_app(app: Flask) -> None:
     # Imported here: importing the package (for a model or a service) must not load its pages.

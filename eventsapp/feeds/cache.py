@@ -5,31 +5,45 @@ invalidated: a change gives a new key, and the next request after the commit ren
 """
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from flask import current_app
 
 TIME_TO_LIVE_SECONDS = 24 * 3600  # old fingerprints simply age out
+Value = TypeVar("Value")
 
 
-class MemoryCache:
-    def __init__(self, max_entries: int = 256):
-        self._entries: OrderedDict[str, bytes] = OrderedDict()
+class MemoryCache(Generic[Value]):
+    """At most `max_entries` entries and `max_bytes` (as `size_of` counts them); the least recently used
+    go first."""
+
+    def __init__(self, max_entries: int = 256, *, max_bytes: int = 64 * 2**20,
+                 size_of: Callable[[Value], int] = len):  # type: ignore[assignment]
+        self._entries: OrderedDict[str, tuple[Value, int]] = OrderedDict()
         self._max_entries = max_entries
+        self._max_bytes = max_bytes
+        self._size_of = size_of
+        self._bytes = 0
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, key: str) -> Value | None:
         with self._lock:
-            value = self._entries.get(key)
-            if value is not None:
-                self._entries.move_to_end(key)
-            return value
-
-    def set(self, key: str, value: bytes) -> None:
-        with self._lock:
-            self._entries[key] = value
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
             self._entries.move_to_end(key)
-            while len(self._entries) > self._max_entries:
-                self._entries.popitem(last=False)
+            return entry[0]
+
+    def set(self, key: str, value: Value) -> None:
+        size = self._size_of(value)
+        with self._lock:
+            if key in self._entries:
+                self._bytes -= self._entries.pop(key)[1]
+            self._entries[key] = (value, size)
+            self._bytes += size
+            while self._entries and (len(self._entries) > self._max_entries or self._bytes > self._max_bytes):
+                self._bytes -= self._entries.popitem(last=False)[1][1]
 
 
 class RedisCache:
@@ -60,6 +74,6 @@ def feed_cache():
     cache = current_app.extensions.get("feed_cache")
     if cache is None:
         url = current_app.config.get("REDIS_URL")
-        cache = RedisCache(url) if url else MemoryCache()
+        cache = RedisCache(url) if url else MemoryCache[bytes]()
         current_app.extensions["feed_cache"] = cache
     return cache

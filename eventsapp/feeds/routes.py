@@ -2,7 +2,9 @@
 its agenda; and `serve`, which answers any feed request (registration's personal feed too) with
 cached bytes, ETag and Last-Modified, or 304 when the client has them already."""
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
+from functools import wraps
 from hashlib import sha256
 
 from flask import Blueprint, Response, abort, request
@@ -22,21 +24,35 @@ from . import selection
 from .agenda import build_agenda_calendar
 from .cache import feed_cache
 from .ical import RecipientView, build_calendar
+from .kept import Feed, keep, noted_version, recall
 
 blueprint = Blueprint("feeds", __name__)
 FEED_DESCRIPTION_LIMIT = 300  # characters of an event's own text in feeds; the link leads to the rest
-POLL_HINT_SECONDS = 900  # shared caches may keep a feed this long; clients are told to poll hourly
 
 CalendarName = Callable[[str], str]  # the calendar's name in a language
 Renderer = Callable[[str, datetime], bytes]  # (lang, now) → the calendar's bytes
 
 
+def kept_until_the_catalogue_changes(view: Callable[..., Response]) -> Callable[..., Response]:
+    """A public feed is answered from this process's memory while the catalogue and the feed's window are
+    as they were when it was made (feeds/kept.py): a poll reads one row, whatever the feed's size."""
+    @wraps(view)
+    def answer_from_memory(**kwargs) -> Response:
+        now = utcnow()
+        feed = recall(now)
+        return feed.answer(now) if feed is not None else view(**kwargs)
+
+    return answer_from_memory
+
+
 @blueprint.get("/feeds/all.ics")
+@kept_until_the_catalogue_changes
 def all_events():
     return serve(selection.all_events_scope(), lambda lang: with_site_name(_("All events"), lang))
 
 
 @blueprint.get("/feeds/campaigns/<slug>.ics")
+@kept_until_the_catalogue_changes
 def campaign(slug: str):
     campaign = db.first_or_404(select(Campaign).where(Campaign.slug == slug))
     return serve(selection.campaign_scope(campaign),
@@ -45,6 +61,7 @@ def campaign(slug: str):
 
 
 @blueprint.get("/feeds/venues/<id:venue_id>.ics")
+@kept_until_the_catalogue_changes
 def venue(venue_id: int):
     venue = db.get_or_404(Venue, venue_id)
     return serve(selection.venue_scope(venue), lambda lang: with_site_name(
@@ -52,6 +69,7 @@ def venue(venue_id: int):
 
 
 @blueprint.get("/feeds/hosts/<id:organization_id>.ics")
+@kept_until_the_catalogue_changes
 def host(organization_id: int):
     organization = db.get_or_404(Organization, organization_id)
     return serve(selection.host_scope(organization), lambda lang: with_site_name(
@@ -59,6 +77,7 @@ def host(organization_id: int):
 
 
 @blueprint.get("/events/<id:event_id>.ics")
+@kept_until_the_catalogue_changes
 def event_download(event_id: int):
     event = get_public_event(event_id, with_agenda=False) or abort(404)
     return serve(selection.event_scope(event), None, default_lang=event.campaign.main_language,
@@ -66,6 +85,7 @@ def event_download(event_id: int):
 
 
 @blueprint.get("/feeds/events/<id:event_id>/agenda.ics")
+@kept_until_the_catalogue_changes
 def agenda(event_id: int):
     # The talks and their speakers are loaded only to render: a poll answered from the cache or with a
     # 304 reads the event alone (its fingerprint covers the agenda, see selection.agenda_scope).
@@ -87,17 +107,20 @@ def serve(scope: selection.Scope, calendar_name: CalendarName | None, *, default
           private: bool = False, render: Renderer | None = None) -> Response:
     """The feed from the cache (or rendered once) with ETag and Last-Modified; 304 when unchanged.
 
-    A poll costs one aggregate query and a cache read of the ETag; the body is read or rendered only
-    when the client does not have it yet. Without `calendar_name` it is a download, not a feed."""
+    The scope's state costs one aggregate query; the body is read from the cache or rendered only when
+    it is kept (a public feed, feeds/kept.py) or the client does not have it yet. Without
+    `calendar_name` it is a download, not a feed."""
     now = utcnow()
     lang = supported_language(request.args.get("lang", ""), default_lang)
     state = selection.feed_state(scope, now=now)
-    key = state.fingerprint(scope, lang)
-    last_modified = settled_last_modified(state.last_modified, now=now)
+    key = state.fingerprint(scope, lang, noted_version())
     cache = feed_cache()
     etag = (cache.get(f"{key}:etag") or b"").decode()
-    if etag and client_has(etag, last_modified):
-        return calendar_response(b"", etag, last_modified, filename=filename, private=private, status=304)
+    feed = Feed(b"", etag, state.last_modified, filename=filename, private=private,
+                valid_until=state.next_change)
+    kept = not private and not scope.also_shows and views is None
+    if etag and not kept and client_has(etag, settled_last_modified(state.last_modified, now=now)):
+        return feed.answer(now)
     body = cache.get(f"{key}:body") if etag else None
     if body is None:
         body = render(lang, now) if render else render_events(scope, calendar_name, lang=lang, now=now,
@@ -105,9 +128,10 @@ def serve(scope: selection.Scope, calendar_name: CalendarName | None, *, default
         etag = sha256(body).hexdigest()[:40]  # strong: same bytes, same tag
         cache.set(f"{key}:body", body)
         cache.set(f"{key}:etag", etag.encode())
-    if client_has(etag, last_modified):
-        return calendar_response(b"", etag, last_modified, filename=filename, private=private, status=304)
-    return calendar_response(body, etag, last_modified, filename=filename, private=private)
+    feed = replace(feed, body=body, etag=etag)
+    if kept:
+        keep(feed)
+    return feed.answer(now)
 
 
 def with_site_name(title: str, lang: str) -> str:
@@ -124,19 +148,3 @@ def render_events(scope: selection.Scope, calendar_name: CalendarName | None, *,
                           uid_domain=uid_domain(), organizer_email=organizer_address(),
                           views=views() if views else None,
                           description_limit=FEED_DESCRIPTION_LIMIT if name else None)
-
-
-def calendar_response(body: bytes, etag: str, last_modified: datetime | None, *, filename: str | None,
-                      private: bool, status: int = 200) -> Response:
-    response = Response(body, status=status, mimetype="text/calendar")  # Flask adds "; charset=utf-8"
-    response.set_etag(etag)
-    if last_modified is not None:
-        response.last_modified = last_modified
-    response.cache_control.max_age = POLL_HINT_SECONDS
-    if private:  # a personal feed must not be kept by shared caches
-        response.cache_control.private = True
-    else:
-        response.cache_control.public = True
-    if filename:
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

@@ -85,9 +85,14 @@ class FeedState:
     last_modified: datetime
     count: int
     revisions: tuple
+    # The next moment an event leaves the window with time alone (None: no event will): until then the
+    # feed changes only with the catalogue.
+    next_change: datetime | None = None
 
-    def fingerprint(self, scope: Scope, lang: str) -> str:
-        text = f"{scope.key}|{lang}|{self.count}|{self.revisions}|{self.last_modified.isoformat()}"
+    def fingerprint(self, scope: Scope, lang: str, catalogue_version: int | None = None) -> str:
+        """`catalogue_version` (catalogue/version.py), when known, covers every catalogue row, also one the
+        state does not read (a talk renamed without touching its event)."""
+        text = f"{scope.key}|{lang}|{self.count}|{self.revisions}|{self.last_modified.isoformat()}|{catalogue_version}"
         return sha256(text.encode()).hexdigest()
 
 
@@ -101,21 +106,30 @@ def feed_state(scope: Scope, *, now: datetime) -> FeedState:
     for table in (Event, Venue, host, Campaign):
         changed.append(func.max(table.updated_at))
         revised.append(func.coalesce(func.sum(table.revision), 0))
+    published_stays = and_(Event.status == EventStatus.PUBLISHED, Event.ends_at >= now - PAST_WINDOW)
+    cancelled_stays = and_(Event.status == EventStatus.CANCELLED, Event.ends_at >= now - CANCELLED_STAYS_FOR)
     row = db.session.execute(
         select(func.count(Event.id).filter(shown), func.max(Event.ends_at).filter(published_left),
-               func.max(Event.ends_at).filter(cancelled_left), *changed, *revised)
+               func.max(Event.ends_at).filter(cancelled_left), func.min(Event.ends_at).filter(published_stays),
+               func.min(Event.ends_at).filter(cancelled_stays), *changed, *revised)
         .select_from(Event).join(Venue, Event.venue_id == Venue.id)
         .join(host, Event.host_id == host.id).join(Campaign, Event.campaign_id == Campaign.id)
         .where(scope.events)).one()
-    count, last_published_end, last_cancelled_end = row[:3]
-    moments = list(row[3:3 + len(changed)])
+    count, last_published_end, last_cancelled_end, first_published_end, first_cancelled_end = row[:5]
+    moments = list(row[5:5 + len(changed)])
+    leaving = []
     if scope.window:  # the moment an event left the window is a change of the feed
         if last_published_end:
             moments.append(last_published_end + PAST_WINDOW)
         if last_cancelled_end:
             moments.append(last_cancelled_end + CANCELLED_STAYS_FOR)
+        if first_published_end:
+            leaving.append(first_published_end + PAST_WINDOW)
+        if first_cancelled_end:
+            leaving.append(first_cancelled_end + CANCELLED_STAYS_FOR)
     return FeedState(last_modified=max([as_aware(m) for m in moments if m is not None] or [EPOCH]), count=count,
-                     revisions=tuple(int(r or 0) for r in row[3 + len(changed):]))
+                     revisions=tuple(int(r or 0) for r in row[5 + len(changed):]),
+                     next_change=min((as_aware(m) for m in leaving), default=None))
 
 
 def _related_rows(scope: Scope) -> tuple[list, list]:
