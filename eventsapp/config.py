@@ -61,7 +61,7 @@ def days_setting(name: str, *, default: int) -> int:
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")  # filled from instance/ by create_app when unset
     DATABASE_URL = os.environ.get("DATABASE_URL")  # default SQLite in instance/, set by create_app
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {}  # idle connections are tested before use: database.py
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     BASE_URL = os.environ.get("BASE_URL", DEFAULT_BASE_URL)
     # The domain every calendar UID ends with: stored in the database at first start (site_settings.py)
     # and kept there, so moving the site to another BASE_URL never changes a UID. Unset: BASE_URL's host.

@@ -1,13 +1,11 @@
 """Column types and mixins shared by every domain's models, and SQLite connection settings."""
 import enum
 import sqlite3
-import time
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Enum, event, exc, func, text
+from sqlalchemy import DateTime, Enum, event, func, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column
-from sqlalchemy.pool import Pool
 from sqlalchemy.types import TypeDecorator
 
 
@@ -65,32 +63,3 @@ def configure_sqlite_connection(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA busy_timeout = 30000")  # a writer waits for the lock instead of failing
     cursor.close()
-
-
-# A pooled connection idle this long is tested before use. pool_pre_ping would test it on every checkout:
-# a round trip per request, as much as a feed poll's whole work. A connection used moments ago is taken
-# as alive; should the database restart in that moment, one request of each process fails and SQLAlchemy
-# replaces the pool's connections.
-PING_WHEN_IDLE_SECONDS = 5.0
-IDLE_SINCE = "idle_since"  # in a pool record's info: time.monotonic() of its last check-in
-
-
-@event.listens_for(Pool, "checkin")
-def note_idle_since(dbapi_connection, connection_record) -> None:
-    connection_record.info[IDLE_SINCE] = time.monotonic()
-
-
-@event.listens_for(Pool, "checkout")
-def ping_if_idle(dbapi_connection, connection_record, connection_proxy) -> None:
-    """SQLAlchemy's recipe for custom pessimistic pings: DisconnectionError makes the pool discard the
-    connection and check out a fresh one."""
-    idle_since = connection_record.info.get(IDLE_SINCE)
-    if idle_since is None or time.monotonic() - idle_since < PING_WHEN_IDLE_SECONDS:
-        return
-    try:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("SELECT 1")
-        cursor.close()
-        dbapi_connection.rollback()  # the transaction the driver began for the ping
-    except Exception as error:
-        raise exc.DisconnectionError() from error

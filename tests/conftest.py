@@ -76,7 +76,7 @@ def serve_app(database_url, app):
         server.server_close()
         thread.join()
         with served.app_context():
-            db.engine.dispose()
+            dispose_engines(served)
 
 
 class IsolatedClient(FlaskClient):
@@ -95,7 +95,15 @@ def app(_schema, database_url):
     with app.app_context():
         db.session.remove()
         empty_all_tables()
-        db.engine.dispose()
+        dispose_engines(app)
+
+
+def dispose_engines(app: Flask) -> None:
+    """The app's connections, and those of the catalogue version's own engine (catalogue/version.py)."""
+    db.engine.dispose()
+    version_engine = app.extensions.get("catalogue.version_engine")
+    if version_engine is not None:
+        version_engine.dispose()
 
 
 def empty_all_tables() -> None:

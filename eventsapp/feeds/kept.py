@@ -74,15 +74,10 @@ def recall(now: datetime) -> Feed | None:
     return None
 
 
-def noted_version() -> int | None:
-    """The catalogue's version `recall` read for this request, if the route is kept."""
-    return g.get(VERSION_KEY)
-
-
 def keep(feed: Feed) -> None:
     """Keep the feed the route made, under the version read before it ran (if the route is marked): were a
     change committed meanwhile, the next request reads a newer version and makes the feed again."""
-    version = noted_version()
+    version = g.get(VERSION_KEY)
     if version is not None:
         _kept_feeds().set(_request_key(), KeptFeed(version, feed))
 

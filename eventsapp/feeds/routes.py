@@ -24,7 +24,7 @@ from . import selection
 from .agenda import build_agenda_calendar
 from .cache import feed_cache
 from .ical import RecipientView, build_calendar
-from .kept import Feed, keep, noted_version, recall
+from .kept import Feed, keep, recall
 
 blueprint = Blueprint("feeds", __name__)
 FEED_DESCRIPTION_LIMIT = 300  # characters of an event's own text in feeds; the link leads to the rest
@@ -113,7 +113,7 @@ def serve(scope: selection.Scope, calendar_name: CalendarName | None, *, default
     now = utcnow()
     lang = supported_language(request.args.get("lang", ""), default_lang)
     state = selection.feed_state(scope, now=now)
-    key = state.fingerprint(scope, lang, noted_version())
+    key = state.fingerprint(scope, lang)
     cache = feed_cache()
     etag = (cache.get(f"{key}:etag") or b"").decode()
     feed = Feed(b"", etag, state.last_modified, filename=filename, private=private,

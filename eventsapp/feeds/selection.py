@@ -89,10 +89,8 @@ class FeedState:
     # feed changes only with the catalogue.
     next_change: datetime | None = None
 
-    def fingerprint(self, scope: Scope, lang: str, catalogue_version: int | None = None) -> str:
-        """`catalogue_version` (catalogue/version.py), when known, covers every catalogue row, also one the
-        state does not read (a talk renamed without touching its event)."""
-        text = f"{scope.key}|{lang}|{self.count}|{self.revisions}|{self.last_modified.isoformat()}|{catalogue_version}"
+    def fingerprint(self, scope: Scope, lang: str) -> str:
+        text = f"{scope.key}|{lang}|{self.count}|{self.revisions}|{self.last_modified.isoformat()}"
         return sha256(text.encode()).hexdigest()
 
 

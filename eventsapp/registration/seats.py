@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select, update
 
 from ..accounts.models import User
 from ..catalogue.models import Event, EventStatus
+from ..catalogue.version import CATALOGUE_UNCHANGED
 from ..extensions import db
 from . import notifications
 from .models import (
@@ -48,7 +49,8 @@ def lock_event(event_id: int) -> Event:
     if db.session.get_bind().dialect.name == "sqlite":
         # Keep updated_at as it is: taking a lock is not a change feeds should see.
         db.session.execute(update(Event).where(Event.id == event_id)
-                           .values(id=Event.id, updated_at=Event.updated_at, revision=Event.revision))
+                           .values(id=Event.id, updated_at=Event.updated_at, revision=Event.revision)
+                           .execution_options(**{CATALOGUE_UNCHANGED: True}))
     query = select(Event).where(Event.id == event_id).with_for_update().execution_options(populate_existing=True)
     return db.session.scalars(query).one()
 

@@ -1,4 +1,4 @@
-"""catalogue_version: one number every change of the catalogue counts up, so that a feed poll reads one
+"""catalogue_version: one number every change of the catalogue replaces, so that a feed poll reads one
 row to know whether what it keeps is still current
 
 Revision ID: 0023
@@ -26,7 +26,7 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_catalogue_version')),
     )
     # A random start: a process that kept feeds of another database never takes them for this one's.
-    op.bulk_insert(table, [{'id': 1, 'version': secrets.randbits(52)}])
+    op.bulk_insert(table, [{'id': 1, 'version': secrets.randbits(62)}])
 
 
 def downgrade():
