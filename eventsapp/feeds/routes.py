@@ -7,27 +7,30 @@ from datetime import datetime
 from functools import wraps
 from hashlib import sha256
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, g, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..catalogue.models import Campaign, Organization, Venue
 from ..catalogue.queries import get_public_event
+from ..catalogue.version import catalogue_version
 from ..database import utcnow
 from ..extensions import db
-from ..languages import DEFAULT_LANGUAGE, pick_language, supported_language
+from ..languages import DEFAULT_LANGUAGE, LANGUAGES, pick_language, supported_language
 from ..site import base_url, organizer_address
 from ..site_settings import uid_domain
 from ..web.conditional import client_has, settled_last_modified
-from . import selection
+from . import kept, selection
 from .agenda import build_agenda_calendar
 from .cache import feed_cache
 from .ical import RecipientView, build_calendar
-from .kept import Feed, keep, recall
+from .kept import Feed
 
 blueprint = Blueprint("feeds", __name__)
 FEED_DESCRIPTION_LIMIT = 300  # characters of an event's own text in feeds; the link leads to the rest
+POLL_HINT_SECONDS = 900  # shared caches may keep a feed this long; clients are told to poll hourly
+VERSION_KEY = "feeds.catalogue_version"  # in g: the version read before the view ran
 
 CalendarName = Callable[[str], str]  # the calendar's name in a language
 Renderer = Callable[[str, datetime], bytes]  # (lang, now) → the calendar's bytes
@@ -35,14 +38,27 @@ Renderer = Callable[[str, datetime], bytes]  # (lang, now) → the calendar's by
 
 def kept_until_the_catalogue_changes(view: Callable[..., Response]) -> Callable[..., Response]:
     """A public feed is answered from this process's memory while the catalogue and the feed's window are
-    as they were when it was made (feeds/kept.py): a poll reads one row, whatever the feed's size."""
+    as they were when it was made (feeds/kept.py): a poll reads one row, whatever the feed's size.
+    Otherwise the view runs, and `serve` keeps what it makes under the version read here."""
     @wraps(view)
     def answer_from_memory(**kwargs) -> Response:
         now = utcnow()
-        feed = recall(now)
-        return feed.answer(now) if feed is not None else view(**kwargs)
+        version = catalogue_version()
+        if version is None:  # no version row: nothing can be known current
+            return view(**kwargs)
+        feed = kept.recall(kept_key(), version, now=now)
+        if feed is not None:
+            return feed_response(feed, now=now)
+        g.setdefault(VERSION_KEY, version)
+        return view(**kwargs)
 
     return answer_from_memory
+
+
+def kept_key() -> str:
+    """What a kept feed is found by: its path, and the language asked for when it is one of ours."""
+    lang = request.args.get("lang", "")
+    return f"{request.path}?lang={lang if lang in LANGUAGES else ''}"
 
 
 @blueprint.get("/feeds/all.ics")
@@ -118,9 +134,9 @@ def serve(scope: selection.Scope, calendar_name: CalendarName | None, *, default
     etag = (cache.get(f"{key}:etag") or b"").decode()
     feed = Feed(b"", etag, state.last_modified, filename=filename, private=private,
                 valid_until=state.next_change)
-    kept = not private and not scope.also_shows and views is None
-    if etag and not kept and client_has(etag, settled_last_modified(state.last_modified, now=now)):
-        return feed.answer(now)
+    keeping = not private and not scope.also_shows and views is None
+    if etag and not keeping and client_has(etag, settled_last_modified(state.last_modified, now=now)):
+        return feed_response(feed, now=now)
     body = cache.get(f"{key}:body") if etag else None
     if body is None:
         body = render(lang, now) if render else render_events(scope, calendar_name, lang=lang, now=now,
@@ -129,9 +145,29 @@ def serve(scope: selection.Scope, calendar_name: CalendarName | None, *, default
         cache.set(f"{key}:body", body)
         cache.set(f"{key}:etag", etag.encode())
     feed = replace(feed, body=body, etag=etag)
-    if kept:
-        keep(feed)
-    return feed.answer(now)
+    version = g.get(VERSION_KEY)
+    if keeping and version is not None:
+        kept.keep(kept_key(), version, feed)
+    return feed_response(feed, now=now)
+
+
+def feed_response(feed: Feed, *, now: datetime) -> Response:
+    """200 with the bytes, or 304 when the client has them."""
+    last_modified = settled_last_modified(feed.last_modified, now=now)
+    unchanged = client_has(feed.etag, last_modified)
+    response = Response(b"" if unchanged else feed.body, status=304 if unchanged else 200,
+                        mimetype="text/calendar")  # Flask adds "; charset=utf-8"
+    response.set_etag(feed.etag)
+    if last_modified is not None:
+        response.last_modified = last_modified
+    response.cache_control.max_age = POLL_HINT_SECONDS
+    if feed.private:  # a personal feed must not be kept by shared caches
+        response.cache_control.private = True
+    else:
+        response.cache_control.public = True
+    if feed.filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{feed.filename}"'
+    return response
 
 
 def with_site_name(title: str, lang: str) -> str:

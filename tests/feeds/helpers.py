@@ -1,6 +1,8 @@
-"""What the feed tests share: a transient event for the serializer, the demo's feed URLs, instants in UTC."""
+"""What the feed tests share: a transient event for the serializer, the demo's feed URLs, instants in UTC, a
+feed's VEVENTs by UID."""
 from datetime import UTC, date, datetime, timedelta
 
+from icalendar import Calendar
 from sqlalchemy import select
 
 from eventsapp.catalogue.models import Campaign, Event, EventStatus, Organization, Venue
@@ -60,3 +62,18 @@ def demo_feed_urls() -> list[str]:
             + [f"/feeds/hosts/{host_id}.ics" for host_id in hosts]
             + [f"/events/{event.id}.ics" for event in sorted(events, key=lambda event: event.id)]
             + [f"/feeds/events/{event.id}/agenda.ics" for event in sorted(events, key=lambda event: event.id)])
+
+
+def vevents(response) -> list:
+    assert response.status_code == 200, response.status_code
+    return Calendar.from_ical(response.data).walk("VEVENT")
+
+
+def by_uid(response) -> dict:
+    """A feed's answer as {UID: VEVENT}."""
+    return {str(v["UID"]): v for v in vevents(response)}
+
+
+def uid(event) -> str:
+    """An event's UID in a test app (UID_DOMAIN from BASE_URL's host)."""
+    return f"event-{event.id}@127.0.0.1"

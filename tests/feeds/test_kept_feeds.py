@@ -20,7 +20,7 @@ from eventsapp.feeds.selection import PAST_WINDOW
 from eventsapp.registration import services as registration
 from eventsapp.registration.personal_feed import personal_feed_for
 from eventsapp.registration.seats import lock_event
-from tests.feeds.test_routes import by_uid, uid
+from tests.feeds.helpers import by_uid, uid
 
 
 @pytest.fixture

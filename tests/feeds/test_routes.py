@@ -14,23 +14,11 @@ from eventsapp.database import utcnow
 from eventsapp.extensions import db
 from eventsapp.registration import services as registration
 from eventsapp.registration.personal_feed import personal_feed_for
+from tests.feeds.helpers import by_uid, uid, vevents
 
 # A Redis database used by this module only, flushed by its tests; .ci/run gives each of its two
 # simultaneous runs its own (TEST_REDIS_DB).
 FEED_CACHE_REDIS_URL = f"redis://127.0.0.1:6379/{int(os.environ.get('TEST_REDIS_DB', '15'))}"
-
-
-def vevents(response) -> list:
-    assert response.status_code == 200, response.status_code
-    return Calendar.from_ical(response.data).walk("VEVENT")
-
-
-def by_uid(response) -> dict:
-    return {str(v["UID"]): v for v in vevents(response)}
-
-
-def uid(event) -> str:
-    return f"event-{event.id}@127.0.0.1"
 
 
 @pytest.fixture
