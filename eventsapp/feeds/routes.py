@@ -1,6 +1,7 @@
 """Calendar feeds (SPEC section 4): all events, a campaign, a venue, a host, one event's download and
 its agenda; and `serve`, which answers any feed request (registration's personal feed too) with
-cached bytes, ETag and Last-Modified, or 304 when the client has them already."""
+cached bytes, ETag and Last-Modified, or 304 when the client has them already. The public feeds are
+kept in each process's memory until the catalogue changes (`kept_until_the_catalogue_changes`)."""
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
