@@ -8,16 +8,17 @@ holds them (reruns reuse them; another size needs a fresh database), then measur
 first campaign's feed and that event's /feeds/events/<id>/agenda.ics:
 
 * Cold render: a GET that finds the feed in no cache, through the Flask test client: the selection
-  queries plus the iCalendar serialization. Two ways, median of 3 each: in a running app whose feed
-  caches are emptied before each GET (what every process does after a change of the catalogue: the
-  figure the summary uses), and the first GET of a fresh app, which also pays the process's start-up
-  (its first database connection, SQLAlchemy's compiled statements, the translations).
+  queries plus the iCalendar serialization. Two ways: in a running app whose feed caches are emptied
+  before each GET, median of 5 (what every process does after a change of the catalogue: the figure
+  the summary uses), and the first GET of a fresh app, median of 3, which also pays the process's
+  start-up (its first database connection, SQLAlchemy's compiled statements, the translations).
 * Bare icalendar, the cold render's floor: the icalendar library alone building the same VEVENTs:
   each VEVENT's properties, their values and parameters decoded from the feed's own bytes before the
   clock starts, then, timed, an icalendar.Event() per VEVENT, one add() per property, and
   Calendar.to_ical(). The floor's VEVENTs are checked byte-identical to the feed's (the run stops
   otherwise). Not in the floor: the feed's VTIMEZONE and calendar properties, the queries, and the
-  texts' assembly. Median of 3.
+  texts' assembly. Each floor run follows a cold render at once, so both meet the same load on a
+  shared machine; median of 5.
 * Under gunicorn (sync workers, 127.0.0.1, RATELIMIT_ENABLED=0; with --redis the feed cache is Redis
   db 14), driven by wrk after a warm-up in which every worker has the feed cached:
   - warm GET: the catalogue's version read (one row), the feed kept in the worker's memory (feeds/kept.py);
@@ -283,32 +284,43 @@ def make_talk(rng: random.Random, number: int, room: Room, starts_at: datetime) 
                      f"cost. Ten minutes of questions at the end."))
 
 
-def render_cold(path: str, repeats: int = 3) -> dict:
-    """A GET that finds no cached feed (no Redis: in-process caches), in a running app and in fresh apps."""
+def render_cold(path: str, repeats: int = 5) -> tuple[dict, dict]:
+    """A GET that finds no cached feed (no Redis: in-process caches) in a running app, each followed at
+    once by the floor building the same VEVENTs, so that both meet the same load on a shared machine;
+    then the first GET of fresh apps. Returns (cold, bare)."""
     app = create_app(REDIS_URL=None, RATELIMIT_ENABLED=False)
     client = app.test_client()
     response = client.get(path)  # the process is started: connected, statements compiled
-    seconds = []
+    if response.status_code != 200:
+        sys.exit(f"feeds: GET {path} answered {response.status_code}")
+    vevents = same_vevents(response.data)
+    seconds, floor_seconds, floor_body = [], [], b""
     for _ in range(repeats):
         for cache in ("feed_cache", "feeds.kept"):  # feeds/cache.py, feeds/kept.py
             app.extensions.pop(cache, None)
         started = time.perf_counter()
         response = client.get(path)
         seconds.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        floor_body = bare_calendar(vevents)
+        floor_seconds.append(time.perf_counter() - started)
     with app.app_context():
         db.engine.dispose()
+    if vevent_blocks(floor_body) != vevent_blocks(response.data):
+        sys.exit(f"feeds: the floor's VEVENTs for {path} differ from the feed's")
     first = []
-    for _ in range(repeats):
+    for _ in range(3):
         fresh = create_app(REDIS_URL=None, RATELIMIT_ENABLED=False)
         started = time.perf_counter()
         fresh.test_client().get(path)
         first.append(time.perf_counter() - started)
         with fresh.app_context():
             db.engine.dispose()
-    if response.status_code != 200:
-        sys.exit(f"feeds: GET {path} answered {response.status_code}")
-    return {"seconds": statistics.median(seconds), "all": seconds, "first": statistics.median(first),
+    cold = {"seconds": statistics.median(seconds), "all": seconds, "first": statistics.median(first),
             "all_first": first, "body": response.data, "events": response.data.count(b"BEGIN:VEVENT")}
+    bare = {"seconds": statistics.median(floor_seconds), "all": floor_seconds, "bytes": len(floor_body),
+            "events": floor_body.count(b"BEGIN:VEVENT")}
+    return cold, bare
 
 
 def same_vevents(body: bytes) -> list[list[tuple]]:
@@ -335,19 +347,6 @@ def bare_calendar(vevents: list[list[tuple]]) -> bytes:
 
 def vevent_blocks(body: bytes) -> list[bytes]:
     return [b"BEGIN:VEVENT" + block.split(b"END:VEVENT")[0] for block in body.split(b"BEGIN:VEVENT")[1:]]
-
-
-def render_bare(path: str, feed: bytes, repeats: int = 3) -> dict:
-    vevents = same_vevents(feed)
-    seconds, body = [], b""
-    for _ in range(repeats):
-        started = time.perf_counter()
-        body = bare_calendar(vevents)
-        seconds.append(time.perf_counter() - started)
-    if vevent_blocks(body) != vevent_blocks(feed):
-        sys.exit(f"feeds: the floor's VEVENTs for {path} differ from the feed's")
-    return {"seconds": statistics.median(seconds), "all": seconds, "bytes": len(body),
-            "events": body.count(b"BEGIN:VEVENT")}
 
 
 def agenda_path(event_id: int) -> str:
@@ -430,14 +429,15 @@ def print_report(args, cold: dict, bare: dict, served: dict) -> None:
           f"{args.talks} talks; gunicorn {args.workers} sync workers, feed cache "
           f"{'Redis' if args.redis else 'in-process'}; wrk {min(2, args.concurrency)} threads, {args.concurrency} "
           f"connections, {args.seconds} s a run; {os.cpu_count()} CPUs shared by server, database and wrk")
-    print(f"{'feed':<{width}}{'bytes':>11}{'VEVENTs':>9}   cold render ms, median of 3: running app; "
-          f"first GET of a fresh app")
+    print(f"{'feed':<{width}}{'bytes':>11}{'VEVENTs':>9}   cold render ms: median of 5 in a running app; "
+          f"median of 3 first GETs of a fresh app")
     for path, result in cold.items():
         each = ", ".join(f"{seconds * 1000:.0f}" for seconds in result["all"])
         first = ", ".join(f"{seconds * 1000:.0f}" for seconds in result["all_first"])
         print(f"{path:<{width}}{len(result['body']):>11,}{result['events']:>9}"
               f"{result['seconds'] * 1000:>9.0f} ({each});{result['first'] * 1000:>6.0f} ({first})")
-    print(f"{'bare icalendar':<{width}}{'bytes':>11}{'VEVENTs':>9}   ms: median of 3, the same VEVENTs, "
+    print(f"{'bare icalendar':<{width}}{'bytes':>11}{'VEVENTs':>9}   ms: median of 5, each right after a cold "
+          f"render, the same VEVENTs, "
           f"byte for byte")
     for path, result in bare.items():
         each = ", ".join(f"{seconds * 1000:.0f}" for seconds in result["all"])
@@ -467,8 +467,9 @@ def main() -> int:
         slug, agenda_event_id = ensure_data(args)
         db.engine.dispose()
     paths = ("/feeds/all.ics", f"/feeds/campaigns/{slug}.ics", agenda_path(agenda_event_id))
-    cold = {path: render_cold(path) for path in paths}
-    bare = {path: render_bare(path, cold[path]["body"]) for path in paths}
+    measured = {path: render_cold(path) for path in paths}
+    cold = {path: result[0] for path, result in measured.items()}
+    bare = {path: result[1] for path, result in measured.items()}
     served = measure_under_gunicorn(args, cold)
     print_report(args, cold, bare, served)
     return 1 if any(run["errors"] for runs in served.values() for run in runs.values()) else 0
