@@ -171,7 +171,7 @@ SIGN_UP_MAIL_KINDS = ("confirmed", "waitlisted")
 
 def queue_sign_up_mail(registration: Registration, kind: str, *, now: datetime) -> bool:
     """Like notify, for a sign-up, made under its event's seat lock: one small row now, the message written
-    once the sign-up committed (mail/writing.py), from what the registration was at the change."""
+    later by the mail worker (mail/writing.py), from what the registration was at the change."""
     if kind not in SIGN_UP_MAIL_KINDS:
         raise ValueError(f"only a sign-up's mail is written after its commit, not {kind!r}")
     db.session.flush()  # the dedup key needs the registration's id

@@ -179,7 +179,7 @@ def register(event_id: int, applicant: Applicant, *, now: datetime, by_organizer
     if by_organizer is not None:
         logger.info("registration %s of event %s added by organizer %s (%s)", registration.id, event.id,
                     by_organizer.id, status.value)
-    # Written after the commit (mail/writing.py): the seat lock is held for the decision, not for the mail.
+    # Written by the mail worker (mail/writing.py), not here: the seat lock is held for the decision alone.
     notifications.queue_sign_up_mail(registration, status.value, now=now)
     return registration
 
