@@ -14,11 +14,12 @@ from collections.abc import Callable
 from datetime import datetime
 
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import Insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
 from .models import OutboxMessage, OutboxStatus
-from .services import ERASED, fit_key, insert_once, join_transaction_on_sqlite
+from .services import ERASED, fit_key
 
 WRITERS_KEY = "mail.writers"
 WORKER_BATCH = 100
@@ -35,15 +36,21 @@ def add_writer(app: Flask, name: str, write: Writer) -> None:
     app.extensions.setdefault(WRITERS_KEY, {})[name] = write
 
 
-def enqueue_unwritten(*, recipient: str, dedup_key: str, writer: str, details: dict,
-                      now: datetime) -> OutboxMessage | None:
-    """Queue a message to be written later, in the caller's transaction: one small INSERT. `details` (JSON)
-    is what `writer` needs. None when the change's message was queued already."""
-    join_transaction_on_sqlite()
-    return insert_once(OutboxMessage(
-        recipient=recipient, subject="", body_text="", body_html="", dedup_key=fit_key(dedup_key),
-        to_write={"writer": writer, **details}, status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now,
-        created_at=now, last_error=""))
+def enqueue_unwritten(*, recipient: str, dedup_key: str, writer: str, details: dict, now: datetime) -> int | None:
+    """Queue a message to be written later, in the caller's transaction: one small INSERT, its id returned.
+    `details` (JSON) is what `writer` needs. None when the change's message was queued already: the database
+    skips the row (ON CONFLICT DO NOTHING), so no savepoint is needed to keep the caller's transaction."""
+    values = {"recipient": recipient, "subject": "", "body_text": "", "body_html": "", "dedup_key": fit_key(dedup_key),
+              "to_write": {"writer": writer, **details}, "status": OutboxStatus.PENDING, "attempts": 0,
+              "next_attempt_at": now, "created_at": now, "last_error": ""}
+    statement: Insert
+    if db.session.get_bind().dialect.name == "postgresql":
+        statement = postgresql.insert(OutboxMessage).values(values).on_conflict_do_nothing(
+            index_elements=[OutboxMessage.dedup_key])
+    else:
+        statement = sqlite.insert(OutboxMessage).values(values).on_conflict_do_nothing(
+            index_elements=[OutboxMessage.dedup_key])
+    return db.session.scalar(statement.returning(OutboxMessage.id))
 
 
 def write_message(message: OutboxMessage) -> bool:
