@@ -14,9 +14,9 @@ from collections.abc import Callable
 from datetime import datetime
 
 from flask import Flask, current_app
-from sqlalchemy import Insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 
+from ..database import insert_unless_taken
 from ..extensions import db
 from .models import OutboxMessage, OutboxStatus
 from .services import ERASED, fit_key
@@ -43,14 +43,7 @@ def enqueue_unwritten(*, recipient: str, dedup_key: str, writer: str, details: d
     values = {"recipient": recipient, "subject": "", "body_text": "", "body_html": "", "dedup_key": fit_key(dedup_key),
               "to_write": {"writer": writer, **details}, "status": OutboxStatus.PENDING, "attempts": 0,
               "next_attempt_at": now, "created_at": now, "last_error": ""}
-    statement: Insert
-    if db.session.get_bind().dialect.name == "postgresql":
-        statement = postgresql.insert(OutboxMessage).values(values).on_conflict_do_nothing(
-            index_elements=[OutboxMessage.dedup_key])
-    else:
-        statement = sqlite.insert(OutboxMessage).values(values).on_conflict_do_nothing(
-            index_elements=[OutboxMessage.dedup_key])
-    return db.session.scalar(statement.returning(OutboxMessage.id))
+    return insert_unless_taken(db.session, OutboxMessage, values, unique=OutboxMessage.dedup_key)
 
 
 def write_message(message: OutboxMessage) -> bool:
