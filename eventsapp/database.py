@@ -1,11 +1,15 @@
-"""Column types and mixins shared by every domain's models, and SQLite connection settings."""
+"""Column types and mixins shared by every domain's models, SQLite connection settings, and the one INSERT that
+skips a row whose unique value is taken."""
 import enum
 import sqlite3
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import DateTime, Enum, event, func, text
+from sqlalchemy import DateTime, Enum, Insert, event, func, text
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, scoped_session
 from sqlalchemy.types import TypeDecorator
 
 
@@ -35,6 +39,20 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def insert_unless_taken(session: Session | scoped_session[Any], model: type[Any], values: dict[str, Any], *,
+                        unique: Any) -> int | None:
+    """INSERT one row of `model` in the session's transaction and return its id; None, inserting nothing, when
+    the `unique` column's value is taken already (also by a transaction still open: the database waits for it).
+    The database skips the row (ON CONFLICT DO NOTHING), so no savepoint is needed to keep the transaction going,
+    which on PostgreSQL a unique violation would end. A Core INSERT: no ORM object, no session hook sees it."""
+    statement: Insert
+    if session.get_bind().dialect.name == "postgresql":
+        statement = postgresql.insert(model).values(values).on_conflict_do_nothing(index_elements=[unique])
+    else:
+        statement = sqlite_dialect.insert(model).values(values).on_conflict_do_nothing(index_elements=[unique])
+    return session.scalar(statement.returning(model.id))
 
 
 class TimestampMixin:

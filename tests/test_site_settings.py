@@ -12,7 +12,7 @@ from eventsapp import create_app
 from eventsapp.config import DEFAULT_BASE_URL, TestConfig
 from eventsapp.extensions import db
 from eventsapp.mail.models import OutboxMessage
-from eventsapp.mail.writing import write_committed_messages
+from eventsapp.mail.writing import write_left_unwritten
 from eventsapp.registration.services import Applicant, register
 from eventsapp.site_settings import UID_DOMAIN, SiteSetting, load_uid_domain, stored_setting, uid_domain
 
@@ -63,7 +63,7 @@ def test_changing_base_url_after_first_use_keeps_uids_in_feeds_and_mails(fresh_s
     with moved.app_context():
         register(event.id, Applicant(name="张伟", email="zhang@example.com"), now=now)
         db.session.commit()
-        write_committed_messages()  # written after the commit, as after a request
+        write_left_unwritten(now=now)  # written as the mail worker does
         ics = db.session.scalar(select(OutboxMessage.ics))
     (invitation,) = icalendar.Calendar.from_ical(ics).events
     assert str(invitation["UID"]) == f"event-{event.id}@old.example.org"
@@ -189,7 +189,7 @@ def test_a_domain_first_needed_inside_a_change_is_stored_with_it(fresh_site, mak
         site.extensions.pop(UID_DOMAIN, None)
         register(event.id, Applicant(name="张伟", email="zhang@example.com"), now=now)  # the mail needs the UID
         db.session.commit()
-        write_committed_messages()  # written after the commit, as after a request
+        write_left_unwritten(now=now)  # written as the mail worker does
         ics = db.session.scalar(select(OutboxMessage.ics))
     (invitation,) = icalendar.Calendar.from_ical(ics).events
     assert str(invitation["UID"]) == f"event-{event.id}@first.example.org"

@@ -1,7 +1,7 @@
 """Idempotency-Key: a client that did not hear the answer to a POST (a timeout, a dropped connection) sends
 it again with the same key and gets the first answer, never a second registration. Answers are kept
 IDEMPOTENCY_WINDOW (24 h), then purged (they hold manage tokens): by the mail worker's pass, and by the
-next answer stored.
+next sign-up sent with a key, before its seat decision.
 
 Only a change's answer is kept (a 201), in the transaction that made the change, so there is no answer
 without its change and no change without its answer; a refusal changed nothing and is decided again when
@@ -18,8 +18,8 @@ from hashlib import sha256
 from typing import cast
 
 from sqlalchemy import CursorResult, delete, select
-from sqlalchemy.exc import IntegrityError
 
+from ..database import insert_unless_taken
 from ..extensions import db
 from .models import IdempotentAnswer
 
@@ -56,19 +56,22 @@ def find_answer(scope: str, *, now: datetime) -> IdempotentAnswer | None:
 
 def keep_answer(scope: str, request_hash: str, answer: dict, *, now: datetime) -> bool:
     """Store the 201's answer in the current transaction; False when another request with the same key stored
-    one first (the caller rolls back and answers that one). Expired answers (this key's among them) go."""
-    db.session.execute(delete(IdempotentAnswer).where(IdempotentAnswer.created_at <= now - IDEMPOTENCY_WINDOW))
-    try:
-        with db.session.begin_nested():
-            db.session.add(IdempotentAnswer(scope=scope, request_hash=request_hash, status=CREATED,
-                                            body=json.dumps(answer, ensure_ascii=False), created_at=now))
-    except IntegrityError:
-        return False
-    return True
+    one first (the caller rolls back and answers that one). One INSERT, under the sign-up's lock: the database
+    skips a taken scope, no savepoint (database.insert_unless_taken)."""
+    return insert_unless_taken(db.session, IdempotentAnswer, {
+        "scope": scope, "request_hash": request_hash, "status": CREATED,
+        "body": json.dumps(answer, ensure_ascii=False), "created_at": now}, unique=IdempotentAnswer.scope) is not None
+
+
+def forget_expired_answers(now: datetime) -> int:
+    """Answers older than the window go, in the caller's transaction (this key's among them, so that it can be
+    stored again): a sign-up does it before its seat decision, the worker on each pass. Returns how many."""
+    result = db.session.execute(delete(IdempotentAnswer).where(IdempotentAnswer.created_at <= now - IDEMPOTENCY_WINDOW))
+    return cast(CursorResult, result).rowcount
 
 
 def purge_expired_answers(now: datetime) -> int:
     """What the mail worker runs on each pass: answers older than the window are deleted."""
-    result = db.session.execute(delete(IdempotentAnswer).where(IdempotentAnswer.created_at <= now - IDEMPOTENCY_WINDOW))
+    purged = forget_expired_answers(now)
     db.session.commit()
-    return cast(CursorResult, result).rowcount
+    return purged

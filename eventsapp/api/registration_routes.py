@@ -16,7 +16,6 @@ from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from ..catalogue.models import Event
-from ..catalogue.queries import get_public_event
 from ..database import utcnow
 from ..errors import Refused
 from ..extensions import db, limiter
@@ -27,6 +26,7 @@ from ..phones import normalize_phone
 from ..registration import services
 from ..registration import sign_up_rules as rules
 from ..registration.models import Registration
+from ..registration.queries import find_event_to_sign_up
 from ..site import base_url, external_url
 from ..web.conditional import settled_last_modified
 from ..web.errors import api_error
@@ -82,6 +82,7 @@ def sign_up(event_id: int, body: Any) -> Response:
     request_hash = idempotency.hash_of(request.get_data())
     earlier = idempotency.find_answer(scope, now=now)
     if earlier is None:
+        idempotency.forget_expired_answers(now)  # before the seat lock, which the answer's INSERT is made under
         registration = register(event_id, body, submission_key=idempotency.submission_key(scope, request_hash))
         answer = registration_answer(registration)
         if idempotency.keep_answer(scope, request_hash, answer, now=now):
@@ -103,7 +104,7 @@ def register(event_id: int, body: Any, *, submission_key: str | None) -> Registr
     """services.register (flushed, not committed); a refusal raises (a DomainError answers JSON, with its
     code, through web/errors.py)."""
     now = utcnow()
-    event = get_public_event(event_id, with_agenda=False) or not_found(_("We could not find this event."))
+    event = find_event_to_sign_up(event_id) or not_found(_("We could not find this event."))
     services.check_registration_open(event, now=now)
     person = checked(body, event)
     applicant = services.Applicant(

@@ -5,20 +5,13 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     # Imported here: importing the package (the outbox, the worker) must not load its pages.
-    from ..extensions import db
     from .cli import mail_group
     from .manage_routes import blueprint as outbox_pages
     from .worker import add_before_pass_hook
-    from .writing import write_committed_messages, write_left_unwritten
+    from .writing import write_left_unwritten
 
     app.register_blueprint(outbox_pages)
     app.cli.add_command(mail_group)
-    add_before_pass_hook(app, write_left_unwritten)  # what a request left unwritten, also with no SMTP_URL
-
-    @app.after_request
-    def write_queued_mail(response):
-        """Messages a change queued unwritten, to hold its lock briefly, are written once it committed
-        (a commit after the view's own, of the mail alone; mail/writing.py)."""
-        if db.session.registry.has():  # the request used the database
-            write_committed_messages()
-        return response
+    # Messages queued unwritten (a sign-up's, mail/writing.py) are written here, not by the request that
+    # queued them: also with no SMTP_URL, for the outbox.
+    add_before_pass_hook(app, write_left_unwritten)

@@ -33,15 +33,20 @@ def _page_context() -> dict:
 def index():
     status = request.args.get("status")
     status = status if status in set(OutboxStatus) else None
-    pagination = services.outbox_page(status=status, page=request.args.get("page", 1, type=int))
+    page = request.args.get("page", 1, type=int)
+    pagination = services.outbox_page(status=status, page=page)
+    unwritten = [message.id for message in pagination.items if message.to_write is not None]
+    if unwritten:  # queued unwritten (mail/writing.py): written by whoever reads them first, shown as they go
+        write_now(unwritten)
+        pagination = services.outbox_page(status=status, page=page)
     return render_template("manage/outbox.html", pagination=pagination, status=status, **_page_context())
 
 
 @blueprint.get("/outbox/<id:message_id>")
 def show(message_id: int):
     message = db.get_or_404(OutboxMessage, message_id)
-    if message.to_write is not None:  # queued unwritten moments ago (mail/writing.py): shown as it will go
-        write_now([message])
+    if message.to_write is not None:  # queued unwritten (mail/writing.py): shown as it will go
+        write_now([message.id])
     return render_template("manage/outbox_message.html", message=message, confirm=ConfirmForm(),
                            sender=mail_sender(), **_page_context())
 

@@ -1,9 +1,9 @@
-"""Messages queued unwritten. A change that must hold a lock as briefly as possible (a sign-up holds its
-event's seat lock) queues a small row that names what to write, and commits; the message is written
-afterwards, outside the lock: by the request once its transaction committed (write_committed_messages, run
-after every request), else by the worker before it sends it, or on its pass when mail is kept in the
-outbox (write_left_unwritten). The row is the promise (SPEC 3.5): a process that dies between the commit
-and the writing leaves the row for the worker.
+"""Messages queued unwritten. A change that must be cheap (a sign-up holds its event's seat lock, and a rush
+of them shares the web servers' cores) queues a small row that names what to write, and commits; the
+message is written by whoever reads it first, outside the lock and outside the request: the worker before it
+sends it, or on its pass when mail is kept in the outbox (write_left_unwritten), or the outbox pages when an
+organizer looks (write_now). The row is the promise (SPEC 3.5): nothing is written before its change
+committed, and nothing committed is left unwritten.
 
 The domains write their own messages: `add_writer(app, name, write)`, where `write(message, details)` fills
 in the subject, the bodies and the attachments from what the row names (e.g.
@@ -14,18 +14,14 @@ from collections.abc import Callable
 from datetime import datetime
 
 from flask import Flask, current_app
-from sqlalchemy import event as sa_event
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from ..database import insert_unless_taken
 from ..extensions import db
 from .models import OutboxMessage, OutboxStatus
-from .services import ERASED, fit_key, insert_once, join_transaction_on_sqlite
+from .services import ERASED, fit_key
 
 WRITERS_KEY = "mail.writers"
-# In a session's info: the ids it queued unwritten in its open transaction, and those whose commit is done.
-QUEUED_KEY = "mail.queued_unwritten"
-COMMITTED_KEY = "mail.committed_unwritten"
 WORKER_BATCH = 100
 
 Writer = Callable[[OutboxMessage, dict], None]
@@ -40,29 +36,14 @@ def add_writer(app: Flask, name: str, write: Writer) -> None:
     app.extensions.setdefault(WRITERS_KEY, {})[name] = write
 
 
-def enqueue_unwritten(*, recipient: str, dedup_key: str, writer: str, details: dict,
-                      now: datetime) -> OutboxMessage | None:
-    """Queue a message to be written after the commit, in the caller's transaction: one small INSERT.
-    `details` (JSON) is what `writer` needs. None when the change's message was queued already."""
-    join_transaction_on_sqlite()
-    message = insert_once(OutboxMessage(
-        recipient=recipient, subject="", body_text="", body_html="", dedup_key=fit_key(dedup_key),
-        to_write={"writer": writer, **details}, status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now,
-        created_at=now, last_error=""))
-    if message is not None:
-        db.session.info.setdefault(QUEUED_KEY, []).append(message.id)
-    return message
-
-
-@sa_event.listens_for(Session, "after_commit")
-def _remember_committed(session: Session) -> None:
-    if QUEUED_KEY in session.info:
-        session.info.setdefault(COMMITTED_KEY, []).extend(session.info.pop(QUEUED_KEY))
-
-
-@sa_event.listens_for(Session, "after_rollback")
-def _forget_rolled_back(session: Session) -> None:
-    session.info.pop(QUEUED_KEY, None)
+def enqueue_unwritten(*, recipient: str, dedup_key: str, writer: str, details: dict, now: datetime) -> int | None:
+    """Queue a message to be written later, in the caller's transaction: one small INSERT, its id returned.
+    `details` (JSON) is what `writer` needs. None when the change's message was queued already: the database
+    skips the row (ON CONFLICT DO NOTHING), so no savepoint is needed to keep the caller's transaction."""
+    values = {"recipient": recipient, "subject": "", "body_text": "", "body_html": "", "dedup_key": fit_key(dedup_key),
+              "to_write": {"writer": writer, **details}, "status": OutboxStatus.PENDING, "attempts": 0,
+              "next_attempt_at": now, "created_at": now, "last_error": ""}
+    return insert_unless_taken(db.session, OutboxMessage, values, unique=OutboxMessage.dedup_key)
 
 
 def write_message(message: OutboxMessage) -> bool:
@@ -87,33 +68,21 @@ def give_up(message: OutboxMessage, reason: Unwritable) -> None:
     message.last_error = f"Not written: {reason}"[:2000]
 
 
-def write_committed_messages() -> int:
-    """After a request: write what its session queued unwritten and committed. Never raises (the request
-    answered already; what is not written here, the worker writes): a failure is logged. Whatever the view
-    left uncommitted is rolled back first, never committed here."""
-    committed = db.session.info.pop(COMMITTED_KEY, [])
-    db.session.info.pop(QUEUED_KEY, None)
-    if not committed:
-        return 0
-    try:
-        db.session.rollback()
-        return _write_each(list(db.session.scalars(select(OutboxMessage).where(
-            OutboxMessage.id.in_(committed), OutboxMessage.to_write.is_not(None)))))
-    except Exception:
-        db.session.rollback()
-        current_app.logger.exception("mail: messages %s were left for the worker to write", committed)
-        return 0
-
-
 def write_left_unwritten(*, now: datetime) -> int:
-    """The worker's pass: write what a request left unwritten (mail kept in the outbox is read there)."""
+    """The worker's pass: write what was queued unwritten, oldest first, a batch at a time (also with no
+    SMTP_URL: mail kept in the outbox is read there)."""
     return _write_each(list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_write.is_not(None))
                                                .order_by(OutboxMessage.id).limit(WORKER_BATCH))))
 
 
-def write_now(messages: list[OutboxMessage]) -> int:
-    """Write these unwritten messages now, each committed on its own (e.g. one an organizer opens)."""
-    return _write_each(messages)
+def write_now(ids: list[int]) -> int:
+    """Write those of these messages that are unwritten now, each committed on its own (the ones an organizer
+    looks at in the outbox)."""
+    if not ids:
+        return 0
+    return _write_each(list(db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.to_write.is_not(None))
+        .order_by(OutboxMessage.id).execution_options(populate_existing=True))))
 
 
 def _write_each(messages: list[OutboxMessage]) -> int:

@@ -169,13 +169,17 @@ def notify(registration: Registration, kind: str, *, now: datetime, change: Chan
 SIGN_UP_MAIL_KINDS = ("confirmed", "waitlisted")
 
 
-def queue_sign_up_mail(registration: Registration, kind: str, *, now: datetime) -> bool:
+def queue_sign_up_mail(registration: Registration, kind: str, *, now: datetime, position: int | None = None) -> bool:
     """Like notify, for a sign-up, made under its event's seat lock: one small row now, the message written
-    once the sign-up committed (mail/writing.py), from what the registration was at the change."""
+    later by the mail worker (mail/writing.py), from what the registration was at the change. `position`: a
+    waitlisted person's place in line, when the caller knows it already (else it is read)."""
     if kind not in SIGN_UP_MAIL_KINDS:
         raise ValueError(f"only a sign-up's mail is written after its commit, not {kind!r}")
     db.session.flush()  # the dedup key needs the registration's id
-    position = registration.waitlist_position() if registration.status == RegistrationStatus.WAITLISTED else None
+    if registration.status != RegistrationStatus.WAITLISTED:
+        position = None
+    elif position is None:
+        position = registration.waitlist_position()
     details = {"registration": registration.id, "kind": kind, "at": now.isoformat(),
                "status": registration.status.value, "sequence": registration.sequence, "position": position}
     queued = enqueue_unwritten(recipient=registration.email, dedup_key=dedup_key(registration, kind, now=now),

@@ -1,5 +1,6 @@
 """What other pages may read of registrations: the organizer's attendee list (filters, search, counts),
-how many people an event's change reaches, and the host company's view of its attendees."""
+how many people an event's change reaches, and the host company's view of its attendees; and the event a
+sign-up is for."""
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -151,3 +152,10 @@ def holds_personal_data(event: Event) -> bool:
     """Is anyone's name and address still kept for this event (not erased yet)?"""
     return db.session.scalar(select(Registration.id).where(Registration.event_id == event.id, ~Registration.is_erased)
                              .limit(1)) is not None
+
+
+def find_event_to_sign_up(event_id: int) -> Event | None:
+    """A published or cancelled event, in one statement and alone (a page that shows its campaign, venue and
+    hosts loads them then): what a sign-up needs before its decision, which reads the event again under its
+    lock."""
+    return db.session.scalar(select(Event).where(Event.id == event_id, Event.is_public))

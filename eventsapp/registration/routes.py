@@ -21,6 +21,7 @@ from . import delegation_people, services
 from .forms import InvitationForm, ResendLinkForm, SignUpForm
 from .models import TENTATIVE, Registration, RegistrationStatus
 from .personal_feed import find_personal_feed, person_scope, recipient_view, recipient_views, registration_scope
+from .queries import find_event_to_sign_up
 
 blueprint = Blueprint("registration", __name__)
 
@@ -29,14 +30,15 @@ def signup_rate_limit() -> str:
     return current_app.config["SIGNUP_RATE_LIMIT"]
 
 
-def public_event_or_404(event_id: int) -> Event:
-    return get_public_event(event_id, with_agenda=False) or abort(404)
+def public_event_or_404(event_id: int, *, alone: bool = False) -> Event:
+    """`alone`: its row only, for a sign-up (a page shown after a refusal loads what it shows)."""
+    return (find_event_to_sign_up(event_id) if alone else get_public_event(event_id, with_agenda=False)) or abort(404)
 
 
 @blueprint.route("/events/<id:event_id>/register", methods=["GET", "POST"])
 @limiter.limit(signup_rate_limit, methods=["POST"])
 def register(event_id: int):
-    event = public_event_or_404(event_id)
+    event = public_event_or_404(event_id, alone=request.method == "POST")
     form = SignUpForm(event=event)
     refusal = None
     if request.method == "POST":
@@ -52,8 +54,9 @@ def register(event_id: int):
             attach_domain_error(form, error)
             refusal = error
         else:
+            token = registration.token  # read before the commit expires it: no statement after it
             db.session.commit()
-            return redirect(url_for("registration.manage", token=registration.token))
+            return redirect(url_for("registration.manage", token=token))
     already_registered = isinstance(refusal, services.AlreadyRegistered)
     page, status = render_form("registration/register.html", form, **signup_context(event, already_registered))
     return page, refusal.status if refusal else status

@@ -10,7 +10,7 @@ Every decision is made holding lock_event; the caller commits.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ScalarSelect, func, or_, select, update
 
 from ..accounts.models import User
 from ..catalogue.models import Event, EventStatus
@@ -39,6 +39,17 @@ class SeatSummary:
     def seats_left(self) -> int:
         return max(self.capacity - self.taken, 0)
 
+    @property
+    def next_waitlist_position(self) -> int:
+        """The place of someone joining the public waiting list now: behind everyone on it (ids grow, and a
+        place an organizer moved to the front ranks below every id: Registration.waitlist_key)."""
+        return self.waitlist_length + 1
+
+    @classmethod
+    def of(cls, event: Event, held: int, waiting: int, granted: int) -> "SeatSummary":
+        """From seat_counts' values."""
+        return cls(capacity=event.capacity, taken=held + granted, waitlist_length=waiting, granted=granted)
+
 
 def lock_event(event_id: int) -> Event:
     """Take the event's seat lock until the transaction ends, and return it freshly loaded.
@@ -57,14 +68,18 @@ def lock_event(event_id: int) -> Event:
 
 def seat_summary(event: Event) -> SeatSummary:
     """One statement: the public's seats and waiting list, and the quotas granted."""
-    public = (Registration.event_id == event.id, Registration.delegation_id.is_(None))
+    return SeatSummary.of(event, *db.session.execute(select(*seat_counts(event.id))).one())
+
+
+def seat_counts(event_id: int) -> tuple[ScalarSelect[int], ScalarSelect[int], ScalarSelect[int]]:
+    """The public's seats held, its waiting list and the quotas granted, as columns of a SELECT (SeatSummary.of
+    makes the summary of their values), so that a decision can read them in its own statement."""
+    public = (Registration.event_id == event_id, Registration.delegation_id.is_(None))
     held = select(func.count(Registration.id)).where(*public, Registration.status.in_(SEAT_HOLDING))
     waiting = select(func.count(Registration.id)).where(*public, Registration.status == RegistrationStatus.WAITLISTED)
     granted = select(func.coalesce(func.sum(Delegation.quota), 0)).where(
-        Delegation.event_id == event.id, Delegation.withdrawn_at.is_(None))
-    seats, waitlist, quotas = db.session.execute(select(
-        held.scalar_subquery(), waiting.scalar_subquery(), granted.scalar_subquery())).one()
-    return SeatSummary(capacity=event.capacity, taken=seats + quotas, waitlist_length=waitlist, granted=quotas)
+        Delegation.event_id == event_id, Delegation.withdrawn_at.is_(None))
+    return held.scalar_subquery(), waiting.scalar_subquery(), granted.scalar_subquery()
 
 
 def seat_summaries(events: list[Event]) -> dict[int, SeatSummary]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import ScalarSelect, Select, delete, func, null, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
@@ -34,7 +34,7 @@ from .models import (
 from .seats import SeatSummary as SeatSummary  # where callers have always found the seat rule
 from .seats import lock_event as lock_event
 from .seats import promote_from_waitlist as promote_from_waitlist
-from .seats import release_place
+from .seats import release_place, seat_counts
 from .seats import seat_summary as seat_summary
 
 logger = logging.getLogger(__name__)
@@ -144,34 +144,34 @@ def register(event_id: int, applicant: Applicant, *, now: datetime, by_organizer
     (check_organizer_can_add), nor the public form's mail quota per address; every other rule holds.
     `at_the_door` (with by_organizer): a walk-in, while the event runs, and only to a free seat.
     """
+    email = normalize_email(applicant.email)
+    # Counted before the lock, to hold it briefly: mail to an address spans events, which one event's lock
+    # does not serialize anyway (and the same address twice for this event is refused as a duplicate).
+    mails_this_hour = None if by_organizer else count_sign_up_mails_this_hour(email, now=now)
     event = lock_event(event_id)
     if by_organizer is None:
         check_registration_open(event, now=now)
     else:
         check_organizer_can_add(event, now=now, at_the_door=at_the_door)
-    if applicant.submission_key:
-        earlier = db.session.scalar(select(Registration).where(
-            Registration.submission_key == applicant.submission_key, Registration.event_id == event.id))
-        if earlier is not None:
-            return earlier
-    email = normalize_email(applicant.email)
+    state = read_sign_up_state(event, email, submission_key=applicant.submission_key)
+    if state.earlier_submission is not None:
+        return db.session.get_one(Registration, state.earlier_submission)
     # "Full" comes first: were the duplicate check first, a full event would tell registered
     # addresses ("already registered") from the others ("full").
-    if seat_summary(event).seats_left > 0:
+    if state.seats.seats_left > 0:
         status = RegistrationStatus.CONFIRMED
     elif event.waitlist_enabled and not at_the_door:
         status = RegistrationStatus.WAITLISTED
     else:
         raise EventFull(_l("Sorry, this event is full."))
-    if find_active_registration(event, email) is not None:
+    if state.is_registered:
         raise AlreadyRegistered(_l("This e-mail address is already registered for this event."), "email")
-    if by_organizer is None:
-        check_sign_up_mail_quota(email, now=now)
+    if mails_this_hour is not None:
+        check_sign_up_mail_quota(mails_this_hour)
     registration = Registration(
         event=event, status=status, email=email, name=applicant.name.strip(), phone=applicant.phone,
         organization=applicant.organization.strip(), job_title=applicant.job_title.strip(),
-        language=applicant.language, submission_key=applicant.submission_key,
-        sequence=sequence_after_earlier_registrations(event, email),
+        language=applicant.language, submission_key=applicant.submission_key, sequence=state.next_sequence,
         shares_with_host=applicant.shares_with_host, shares_with_host_at=now if applicant.shares_with_host else None,
         seated_at=now if status == RegistrationStatus.CONFIRMED else None,
         waitlisted_at=now if status == RegistrationStatus.WAITLISTED else None)
@@ -179,39 +179,78 @@ def register(event_id: int, applicant: Applicant, *, now: datetime, by_organizer
     if by_organizer is not None:
         logger.info("registration %s of event %s added by organizer %s (%s)", registration.id, event.id,
                     by_organizer.id, status.value)
-    # Written after the commit (mail/writing.py): the seat lock is held for the decision, not for the mail.
-    notifications.queue_sign_up_mail(registration, status.value, now=now)
+    # Written by the mail worker (mail/writing.py), not here: the seat lock is held for the decision alone.
+    notifications.queue_sign_up_mail(registration, status.value, now=now, position=state.seats.next_waitlist_position
+                                     if status == RegistrationStatus.WAITLISTED else None)
     return registration
+
+
+@dataclass(frozen=True)
+class SignUpState:
+    """What one sign-up's decision reads under its event's lock, in one statement (read_sign_up_state)."""
+
+    seats: SeatSummary
+    is_registered: bool  # the address holds an active registration for the event (SPEC 3.3)
+    next_sequence: int  # sequence_after_earlier_registrations
+    earlier_submission: int | None  # the id of the registration this very form made already (a double submit)
+
+
+def read_sign_up_state(event: Event, email: str, *, submission_key: str | None) -> SignUpState:
+    earlier = (select(Registration.id).where(Registration.submission_key == submission_key,
+                                             Registration.event_id == event.id).scalar_subquery()
+               if submission_key else null())
+    row = db.session.execute(select(
+        *seat_counts(event.id), select(active_registration_of(event.id, email).exists()).scalar_subquery(),
+        last_sequence_of(event.id, email), earlier)).one()
+    held, waiting, granted, is_registered, last_sequence, earlier_submission = row
+    return SignUpState(seats=SeatSummary.of(event, held, waiting, granted), is_registered=bool(is_registered),
+                       next_sequence=sequence_after(last_sequence), earlier_submission=earlier_submission)
 
 
 def sequence_after_earlier_registrations(event: Event, email: str) -> int:
     """Signing up again after cancelling shows the event anew in the same calendar entry (same UID):
     its SEQUENCE must pass the CANCEL's, so the new registration counts on from the last one."""
-    earlier = db.session.scalar(select(func.max(Registration.sequence)).where(
-        Registration.event_id == event.id, Registration.email == email))
-    return 0 if earlier is None else earlier + 1
+    return sequence_after(db.session.scalar(select(last_sequence_of(event.id, email))))
 
 
-def check_sign_up_mail_quota(email: str, *, now: datetime) -> None:
+def last_sequence_of(event_id: int, email: str) -> ScalarSelect[int | None]:
+    return select(func.max(Registration.sequence)).where(
+        Registration.event_id == event_id, Registration.email == email).scalar_subquery()
+
+
+def sequence_after(last_sequence: int | None) -> int:
+    return 0 if last_sequence is None else last_sequence + 1
+
+
+def count_sign_up_mails_this_hour(email: str, *, now: datetime) -> int:
+    return notifications.count_sign_up_mails(email, since=now - timedelta(hours=1))
+
+
+def check_sign_up_mail_quota(mails_this_hour: int) -> None:
     """A form anyone can fill in must not make the site mail one address over and over."""
-    if notifications.count_sign_up_mails(email, since=now - timedelta(hours=1)) >= SIGN_UP_MAILS_PER_ADDRESS_PER_HOUR:
+    if mails_this_hour >= SIGN_UP_MAILS_PER_ADDRESS_PER_HOUR:
         raise TooManyMails(_l("We have sent several e-mails to this address in the last hour. "
                               "Please try again later."), "email")
 
 
 def insert_registration(registration: Registration) -> None:
-    """The partial unique index is the last word on duplicates (e.g. a race on another path)."""
+    """The partial unique index is the last word on duplicates (e.g. a race on a path that does not take the
+    event's lock). Without a savepoint, to hold the lock briefly: a violation ends the transaction (on
+    PostgreSQL nothing more can be done in it), and every caller rolls back on the AlreadyRegistered raised."""
+    db.session.add(registration)
     try:
-        with db.session.begin_nested():
-            db.session.add(registration)
+        db.session.flush()
     except IntegrityError as error:
         raise AlreadyRegistered(_l("This e-mail address is already registered for this event."), "email") from error
 
 
+def active_registration_of(event_id: int, email: str) -> Select[Registration]:
+    return select(Registration).where(Registration.event_id == event_id, Registration.email == email,
+                                      Registration.status.in_(ACTIVE))
+
+
 def find_active_registration(event: Event, email: str) -> Registration | None:
-    return db.session.scalar(select(Registration).where(
-        Registration.event_id == event.id, Registration.email == normalize_email(email),
-        Registration.status.in_(ACTIVE)))
+    return db.session.scalar(active_registration_of(event.id, normalize_email(email)))
 
 
 def find_by_token(token: str) -> Registration | None:
@@ -267,7 +306,7 @@ def resend_manage_link(event: Event, email: str, *, now: datetime) -> None:
     whether the address had its share of mail this hour."""
     registration = find_active_registration(event, email)
     try:
-        check_sign_up_mail_quota(normalize_email(email), now=now)
+        check_sign_up_mail_quota(count_sign_up_mails_this_hour(normalize_email(email), now=now))
     except TooManyMails:
         return
     if registration is not None:

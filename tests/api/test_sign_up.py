@@ -3,13 +3,14 @@ rules and service, answered in JSON; Idempotency-Key; cancelling; no cookie, no 
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from eventsapp.acting import Origin
 from eventsapp.api.idempotency import IDEMPOTENCY_WINDOW, purge_expired_answers
 from eventsapp.api.models import IdempotentAnswer
 from eventsapp.audit.models import AuditEntry
 from eventsapp.catalogue.models import EventStatus
+from eventsapp.database import utcnow
 from eventsapp.extensions import db
 from eventsapp.registration.models import Registration, RegistrationStatus
 from eventsapp.registration.services import SIGN_UP_MAILS_PER_ADDRESS_PER_HOUR
@@ -247,6 +248,31 @@ class TestIdempotencyKey:
         assert purge_expired_answers(now=now + IDEMPOTENCY_WINDOW - timedelta(minutes=1)) == 0
         assert purge_expired_answers(now=now + IDEMPOTENCY_WINDOW + timedelta(minutes=1)) == 1
         assert db.session.scalar(select(IdempotentAnswer)) is None
+
+    def test_a_key_sent_again_after_the_window_is_a_new_sign_up(self, client, make_event, app_ctx):
+        """No worker purged the old answer: the sign-up forgets it before storing its own (no savepoint)."""
+        event = make_event()
+        key = {"Idempotency-Key": "k-4-0123456789abcdef"}
+        first = sign_up(client, event, **key).get_json()["token"]
+        db.session.execute(update(IdempotentAnswer).values(created_at=utcnow() - IDEMPOTENCY_WINDOW))
+        db.session.commit()
+        again = sign_up(client, event, {**PERSON, "email": "li.na@example.com"}, **key)
+        assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers
+        assert again.get_json()["token"] != first and len(registrations(event)) == 2
+        [kept] = db.session.scalars(select(IdempotentAnswer)).all()
+        assert again.get_json()["token"] in kept.body
+
+    def test_the_answer_is_kept_under_the_seat_lock_in_one_insert(self, client, make_event, count_queries):
+        path = f"/api/v1/events/{make_event().id}/registrations"
+        with count_queries() as statements:
+            assert client.post(path, json=PERSON, headers={"Idempotency-Key": "k-5-0123456789abcdef"}).status_code \
+                == 201
+        locked = next(i for i, s in enumerate(statements) if "FOR UPDATE" in s or s.startswith("UPDATE event"))
+        after_lock = [" ".join(s.split()[:3]) for s in statements[locked + 1:] if not s.startswith("SELECT event.")]
+        assert after_lock == ["SELECT (SELECT count(registration.id)", "INSERT INTO registration",
+                              "INSERT INTO audit_entry", "INSERT INTO outbox_message",
+                              "INSERT INTO idempotent_answer"]
+        assert not any("SAVEPOINT" in s for s in statements)
 
 
 class TestByToken:

@@ -37,7 +37,7 @@ from eventsapp.feeds.agenda import session_uid
 from eventsapp.feeds.ical import build_calendar, event_uid
 from eventsapp.mail.models import OutboxMessage
 from eventsapp.mail.transport import compose_email
-from eventsapp.mail.writing import write_committed_messages
+from eventsapp.mail.writing import write_left_unwritten
 from eventsapp.registration.personal_feed import personal_feed_for
 from eventsapp.registration.services import Applicant, cancel_registration, register, resend_manage_link
 from eventsapp.site_settings import uid_domain
@@ -332,7 +332,7 @@ def test_every_mail_calendar_part_reads_alike_and_passes_libicals_check(app_ctx,
               for name, email, language in (("张伟", "zhang@example.com", "zh"), ("Li Na", "li@example.com", "en"),
                                             ("王芳", "wang@example.com", "zh"))]
     db.session.commit()
-    write_committed_messages()  # the sign-ups' mails, written after their commit as after a request
+    write_left_unwritten(now=now)  # the sign-ups' mails, written as the mail worker does
     for person in (people[2], people[0]):  # the second frees the seat: Li Na is promoted
         cancel_registration(person, now=now)
         db.session.commit()

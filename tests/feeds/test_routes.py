@@ -183,12 +183,12 @@ def test_download_has_the_feed_uid_and_sequence_and_no_calendar_name(client, mak
 
 def test_email_attachment_uses_the_feed_uid_and_sequence(client, make_event, app_ctx, now):
     from eventsapp.mail.models import OutboxMessage
-    from eventsapp.mail.writing import write_committed_messages
+    from eventsapp.mail.writing import write_left_unwritten
 
     event = make_event(sequence=2)
     registration.register(event.id, registration.Applicant(name="Li", email="li@example.com"), now=now)
     db.session.commit()
-    write_committed_messages()  # written after the commit, as after a request
+    write_left_unwritten(now=now)  # written as the mail worker does
     message = db.session.scalar(db.select(OutboxMessage))
     (attached,) = Calendar.from_ical(message.ics).walk("VEVENT")
     in_feed = by_uid(client.get("/feeds/all.ics"))[uid(event)]
@@ -261,12 +261,12 @@ def test_revoked_personal_feed_stops_answering(client, make_event, app_ctx, now)
 
 def test_registration_mail_carries_the_personal_feed_link(make_event, app_ctx, now):
     from eventsapp.mail.models import OutboxMessage
-    from eventsapp.mail.writing import write_committed_messages
+    from eventsapp.mail.writing import write_left_unwritten
 
     event = make_event()
     registration.register(event.id, registration.Applicant(name="Me", email="me@example.com"), now=now)
     db.session.commit()
-    write_committed_messages()  # written after the commit, as after a request
+    write_left_unwritten(now=now)  # written as the mail worker does
     message = db.session.scalar(db.select(OutboxMessage))
     assert f"/feeds/me/{personal_feed_for('me@example.com').token}.ics" in message.body_text
 
