@@ -63,15 +63,16 @@ def keep_answer(scope: str, request_hash: str, answer: dict, *, now: datetime) -
         "body": json.dumps(answer, ensure_ascii=False), "created_at": now}, unique=IdempotentAnswer.scope) is not None
 
 
-def forget_expired_answers(now: datetime) -> int:
-    """Answers older than the window go, in the caller's transaction (this key's among them, so that it can be
-    stored again): a sign-up does it before its seat decision, the worker on each pass. Returns how many."""
-    result = db.session.execute(delete(IdempotentAnswer).where(IdempotentAnswer.created_at <= now - IDEMPOTENCY_WINDOW))
-    return cast(CursorResult, result).rowcount
+def forget_expired_answer(scope: str, *, now: datetime) -> None:
+    """This key's answer, if older than the window, goes in the caller's transaction, so that the key can be
+    stored again. This row alone: a sign-up waiting for its event's lock holds no other answer's row, which
+    other sign-ups (and the worker's purge) would otherwise queue behind."""
+    db.session.execute(delete(IdempotentAnswer).where(
+        IdempotentAnswer.scope == scope, IdempotentAnswer.created_at <= now - IDEMPOTENCY_WINDOW))
 
 
 def purge_expired_answers(now: datetime) -> int:
-    """What the mail worker runs on each pass: answers older than the window are deleted."""
-    purged = forget_expired_answers(now)
+    """What the mail worker runs on each pass: answers older than the window are deleted. Returns how many."""
+    result = db.session.execute(delete(IdempotentAnswer).where(IdempotentAnswer.created_at <= now - IDEMPOTENCY_WINDOW))
     db.session.commit()
-    return purged
+    return cast(CursorResult, result).rowcount

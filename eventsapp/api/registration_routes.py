@@ -82,7 +82,7 @@ def sign_up(event_id: int, body: Any) -> Response:
     request_hash = idempotency.hash_of(request.get_data())
     earlier = idempotency.find_answer(scope, now=now)
     if earlier is None:
-        idempotency.forget_expired_answers(now)  # before the seat lock, which the answer's INSERT is made under
+        idempotency.forget_expired_answer(scope, now=now)  # the key sent again after the window: stored anew
         registration = register(event_id, body, submission_key=idempotency.submission_key(scope, request_hash))
         answer = registration_answer(registration)
         if idempotency.keep_answer(scope, request_hash, answer, now=now):

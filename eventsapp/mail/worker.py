@@ -99,7 +99,9 @@ def _write_if_needed(message: OutboxMessage, *, now: datetime) -> str | None:
         db.session.commit()
         return outcome
     db.session.commit()
-    return "failed" if message.last_error == ERASED else None
+    # Nothing left to send: its recipient's data was erased, or another writer (the outbox page, another
+    # worker's pass) gave it up meanwhile, leaving it blank.
+    return "failed" if message.last_error == ERASED or message.status == OutboxStatus.FAILED else None
 
 
 def _deliver_one(message: OutboxMessage, *, transport: Transport, sender: str,

@@ -71,8 +71,10 @@ def give_up(message: OutboxMessage, reason: Unwritable) -> None:
 def write_left_unwritten(*, now: datetime) -> int:
     """The worker's pass: write what was queued unwritten, oldest first, a batch at a time (also with no
     SMTP_URL: mail kept in the outbox is read there)."""
-    return _write_each(list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_write.is_not(None))
-                                               .order_by(OutboxMessage.id).limit(WORKER_BATCH))))
+    # Not a row given up for good (its writer kept failing): it would hold its place in every batch.
+    return _write_each(list(db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.to_write.is_not(None), OutboxMessage.status != OutboxStatus.FAILED)
+        .order_by(OutboxMessage.id).limit(WORKER_BATCH))))
 
 
 def write_now(ids: list[int]) -> int:

@@ -145,15 +145,13 @@ def register(event_id: int, applicant: Applicant, *, now: datetime, by_organizer
     `at_the_door` (with by_organizer): a walk-in, while the event runs, and only to a free seat.
     """
     email = normalize_email(applicant.email)
-    # Counted before the lock, to hold it briefly: mail to an address spans events, which one event's lock
-    # does not serialize anyway (and the same address twice for this event is refused as a duplicate).
-    mails_this_hour = None if by_organizer else count_sign_up_mails_this_hour(email, now=now)
     event = lock_event(event_id)
     if by_organizer is None:
         check_registration_open(event, now=now)
     else:
         check_organizer_can_add(event, now=now, at_the_door=at_the_door)
-    state = read_sign_up_state(event, email, submission_key=applicant.submission_key)
+    state = read_sign_up_state(event, email, submission_key=applicant.submission_key,
+                               mails_since=None if by_organizer else now - timedelta(hours=1))
     if state.earlier_submission is not None:
         return db.session.get_one(Registration, state.earlier_submission)
     # "Full" comes first: were the duplicate check first, a full event would tell registered
@@ -166,8 +164,8 @@ def register(event_id: int, applicant: Applicant, *, now: datetime, by_organizer
         raise EventFull(_l("Sorry, this event is full."))
     if state.is_registered:
         raise AlreadyRegistered(_l("This e-mail address is already registered for this event."), "email")
-    if mails_this_hour is not None:
-        check_sign_up_mail_quota(mails_this_hour)
+    if state.mails_this_hour is not None:
+        check_sign_up_mail_quota(state.mails_this_hour)
     registration = Registration(
         event=event, status=status, email=email, name=applicant.name.strip(), phone=applicant.phone,
         organization=applicant.organization.strip(), job_title=applicant.job_title.strip(),
@@ -193,18 +191,24 @@ class SignUpState:
     is_registered: bool  # the address holds an active registration for the event (SPEC 3.3)
     next_sequence: int  # sequence_after_earlier_registrations
     earlier_submission: int | None  # the id of the registration this very form made already (a double submit)
+    mails_this_hour: int | None  # sign-up mails queued for the address since `mails_since` (None: not counted)
 
 
-def read_sign_up_state(event: Event, email: str, *, submission_key: str | None) -> SignUpState:
+def read_sign_up_state(event: Event, email: str, *, submission_key: str | None,
+                       mails_since: datetime | None = None) -> SignUpState:
+    """Counted under the lock with the rest, the address's mails are exact on SQLite (one writer at a time);
+    on PostgreSQL sign-ups of one address to several events at the same instant may each pass the quota."""
     earlier = (select(Registration.id).where(Registration.submission_key == submission_key,
                                              Registration.event_id == event.id).scalar_subquery()
                if submission_key else null())
+    mails = notifications.sign_up_mails_since(email, mails_since) if mails_since is not None else null()
     row = db.session.execute(select(
         *seat_counts(event.id), select(active_registration_of(event.id, email).exists()).scalar_subquery(),
-        last_sequence_of(event.id, email), earlier)).one()
-    held, waiting, granted, is_registered, last_sequence, earlier_submission = row
+        last_sequence_of(event.id, email), earlier, mails)).one()
+    held, waiting, granted, is_registered, last_sequence, earlier_submission, mails_this_hour = row
     return SignUpState(seats=SeatSummary.of(event, held, waiting, granted), is_registered=bool(is_registered),
-                       next_sequence=sequence_after(last_sequence), earlier_submission=earlier_submission)
+                       next_sequence=sequence_after(last_sequence), earlier_submission=earlier_submission,
+                       mails_this_hour=mails_this_hour)
 
 
 def sequence_after_earlier_registrations(event: Event, email: str) -> int:

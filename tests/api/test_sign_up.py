@@ -262,6 +262,18 @@ class TestIdempotencyKey:
         [kept] = db.session.scalars(select(IdempotentAnswer)).all()
         assert again.get_json()["token"] in kept.body
 
+    def test_a_sign_up_forgets_its_own_expired_key_alone(self, client, make_event, app_ctx):
+        """Another key's expired answer stays for the worker's purge: a sign-up waiting for its event's lock
+        must hold no row that sign-ups for other events would wait for."""
+        event = make_event()
+        sign_up(client, event, **{"Idempotency-Key": "old-0123456789abcdef"})
+        db.session.execute(update(IdempotentAnswer).values(created_at=utcnow() - IDEMPOTENCY_WINDOW))
+        db.session.commit()
+        assert sign_up(client, event, {**PERSON, "email": "li.na@example.com"},
+                       **{"Idempotency-Key": "new-0123456789abcdef"}).status_code == 201
+        assert len(db.session.scalars(select(IdempotentAnswer)).all()) == 2
+        assert purge_expired_answers(now=utcnow()) == 1
+
     def test_the_answer_is_kept_under_the_seat_lock_in_one_insert(self, client, make_event, count_queries):
         path = f"/api/v1/events/{make_event().id}/registrations"
         with count_queries() as statements:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from eventsapp.catalogue import services as catalogue
 from eventsapp.database import utcnow
 from eventsapp.extensions import db
-from eventsapp.mail import worker
+from eventsapp.mail import worker, writing
 from eventsapp.mail.models import OutboxMessage, OutboxStatus
 from eventsapp.mail.services import ERASED
 from eventsapp.mail.worker import claim_due_messages, deliver_due_messages, run_before_pass_hooks
@@ -130,6 +130,38 @@ def test_an_address_erased_while_the_worker_holds_the_row_gets_nothing_back(app,
     assert (row.last_error, row.body_text, row.ics, row.to_write) == (ERASED, "", None, None)
     assert deliver_due_messages(transport=smtp_server.transport, now=now)["sent"] == 0
     assert smtp_server.handler.messages == []
+
+
+def test_a_row_another_writer_gave_up_while_a_worker_held_it_is_not_sent_blank(app, app_ctx, make_event, now,
+                                                                              smtp_server):
+    """An organizer opens the outbox (or another worker's pass runs) while this worker holds the confirmation
+    of an event cancelled meanwhile: that writer gives the row up, blank; this worker must not send it."""
+    event = make_event()
+    sign_up(event, "li.lei@example.com", now)
+    catalogue.cancel_event(event, reason_zh="台风", reason_en="Typhoon", now=now)
+    db.session.commit()
+    claimed = claim_due_messages(now=now + timedelta(seconds=1), batch_size=10, lease_seconds=120)
+    confirmation = next(message for message in claimed if message.to_write is not None)
+    with app.app_context():
+        write_left_unwritten(now=now)
+    assert worker._write_if_needed(confirmation, now=now) == "failed"
+    db.session.refresh(confirmation)
+    assert confirmation.status == OutboxStatus.FAILED and "cancelled before" in confirmation.last_error
+    assert all(message["Subject"] for message in smtp_server.handler.messages)
+
+
+def test_a_row_given_up_for_good_does_not_hold_back_the_passes_batch(app_ctx, make_event, now, monkeypatch):
+    event = make_event()
+    stuck = sign_up(event, "stuck@example.com", now)
+    [row] = rows()
+    row.status = OutboxStatus.FAILED  # e.g. its writer failed on every attempt; it keeps what it was to say
+    db.session.commit()
+    monkeypatch.setattr(writing, "WORKER_BATCH", 1)
+    sign_up(event, "next@example.com", now)
+    assert write_left_unwritten(now=now) == 1
+    assert [(r.status, r.to_write is None) for r in rows()] == [(OutboxStatus.FAILED, False),
+                                                               (OutboxStatus.PENDING, True)]
+    assert stuck.status == RegistrationStatus.CONFIRMED
 
 
 def test_a_writer_that_fails_leaves_the_row_for_a_later_pass(client, make_event, monkeypatch, app, smtp_server):
