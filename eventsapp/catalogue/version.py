@@ -82,11 +82,12 @@ def catalogue_version() -> int | None:
 
 
 def _read_version() -> int | None:
-    with _version_engine().connect() as connection:
+    with version_engine().connect() as connection:
         return connection.scalar(VERSION_QUERY)
 
 
-def _version_engine() -> Engine:
+def version_engine() -> Engine:
+    """The app's engine for reading the version, made on first use (per process: after gunicorn's fork)."""
     engine = current_app.extensions.get("catalogue.version_engine")
     if engine is None:
         engine = create_engine(db.engine.url, pool_size=1, max_overflow=4, isolation_level="AUTOCOMMIT")

@@ -12,7 +12,7 @@ from eventsapp import create_app
 from eventsapp.catalogue import services as catalogue
 from eventsapp.catalogue.details import RoomDetails, SessionDetails, SpeakerDetails, VenueDetails
 from eventsapp.catalogue.models import Campaign, Event, EventSession, EventStatus, Organization, Venue, event_co_host
-from eventsapp.catalogue.version import CatalogueVersion, _version_engine, catalogue_version
+from eventsapp.catalogue.version import CatalogueVersion, catalogue_version, version_engine
 from eventsapp.config import TestConfig
 from eventsapp.database import utcnow
 from eventsapp.extensions import db
@@ -40,7 +40,7 @@ def count_statements(app_ctx):
     def counting():
         counted = {"app": 0, "version": 0}
         listeners = []
-        for name, engine in (("app", db.engine), ("version", _version_engine())):
+        for name, engine in (("app", db.engine), ("version", version_engine())):
             def count(*args, name=name):
                 counted[name] += 1
             sa_event.listen(engine, "before_cursor_execute", count)
@@ -234,12 +234,12 @@ def test_a_poll_after_the_database_dropped_the_connection_is_answered(client, sp
     """The version's engine pings no connection before use (a round trip per poll): one the database
     dropped (a restart) fails the read, which is then tried once more on a new connection."""
     first = client.get("/feeds/all.ics")
-    with _version_engine().connect() as connection:
+    with version_engine().connect() as connection:
         dropped = connection.connection.dbapi_connection
     dropped.close()
     again = client.get("/feeds/all.ics")
     assert (again.status_code, again.data) == (200, first.data)
-    with _version_engine().connect() as connection:
+    with version_engine().connect() as connection:
         assert connection.connection.dbapi_connection is not dropped
 
 
