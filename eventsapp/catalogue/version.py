@@ -44,10 +44,11 @@ CHANGED_KEY = "catalogue.changed"  # in a session's info: its transaction change
 CATALOGUE_UNCHANGED = "catalogue_unchanged"  # an execution option: this statement changes nothing shown
 THE_ROW = 1
 ORGANIZATION_SHOWN = ("name_zh", "name_en")  # what feeds show of an organization (host lines, calendar names)
-COUNTED_ON_INSERT = (Event, EventSession, Speaker, DeletedEvent)  # a new room shows once a talk is put there
-NOT_COUNTED_ON_INSERT = frozenset(model.__tablename__ for model in (Campaign, Organization, Venue, Room))
-CATALOGUE_TABLES = frozenset(model.__tablename__ for model in (
-    Campaign, Organization, Venue, Room, Event, EventSession, Speaker, DeletedEvent)) | {event_co_host.name}
+CATALOGUE_MODELS = (Campaign, Organization, Venue, Room, Event, EventSession, Speaker, DeletedEvent)
+# A new campaign, organization, venue or room shows in no feed until an event or a talk names it.
+COUNTED_ON_INSERT = (Event, EventSession, Speaker, DeletedEvent)
+CATALOGUE_TABLES = frozenset(model.__tablename__ for model in CATALOGUE_MODELS) | {event_co_host.name}
+NOT_COUNTED_ON_INSERT = frozenset(model.__tablename__ for model in CATALOGUE_MODELS if model not in COUNTED_ON_INSERT)
 
 
 class CatalogueVersion(Model):
@@ -134,7 +135,7 @@ def _note_update(mapper, connection, target) -> None:
         _note(session)
 
 
-for model in (Campaign, Organization, Venue, Room, Event, EventSession, Speaker, DeletedEvent):
+for model in CATALOGUE_MODELS:
     event.listen(model, "after_insert", _note_insert)
     event.listen(model, "after_delete", _note_delete)
     event.listen(model, "after_update", _note_update)

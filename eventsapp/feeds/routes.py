@@ -26,7 +26,6 @@ from . import kept, selection
 from .agenda import build_agenda_calendar
 from .cache import feed_cache
 from .ical import RecipientView, build_calendar
-from .kept import Feed
 
 blueprint = Blueprint("feeds", __name__)
 FEED_DESCRIPTION_LIMIT = 300  # characters of an event's own text in feeds; the link leads to the rest
@@ -133,7 +132,7 @@ def serve(scope: selection.Scope, calendar_name: CalendarName | None, *, default
     key = state.fingerprint(scope, lang)
     cache = feed_cache()
     etag = (cache.get(f"{key}:etag") or b"").decode()
-    feed = Feed(b"", etag, state.last_modified, filename=filename, private=private,
+    feed = kept.Feed(b"", etag, state.last_modified, filename=filename, private=private,
                 valid_until=state.next_change)
     keeping = not private and not scope.also_shows and views is None
     if etag and not keeping and client_has(etag, settled_last_modified(state.last_modified, now=now)):
@@ -152,7 +151,7 @@ def serve(scope: selection.Scope, calendar_name: CalendarName | None, *, default
     return feed_response(feed, now=now)
 
 
-def feed_response(feed: Feed, *, now: datetime) -> Response:
+def feed_response(feed: kept.Feed, *, now: datetime) -> Response:
     """200 with the bytes, or 304 when the client has them."""
     last_modified = settled_last_modified(feed.last_modified, now=now)
     unchanged = client_has(feed.etag, last_modified)
