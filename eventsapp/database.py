@@ -1,6 +1,7 @@
 """Column types and mixins shared by every domain's models, SQLite connection settings, and the one INSERT that
 skips a row whose unique value is taken."""
 import enum
+import functools
 import sqlite3
 from datetime import UTC, datetime
 from typing import Any
@@ -47,12 +48,16 @@ def insert_unless_taken(session: Session | scoped_session[Any], model: type[Any]
     the `unique` column's value is taken already (also by a transaction still open: the database waits for it).
     The database skips the row (ON CONFLICT DO NOTHING), so no savepoint is needed to keep the transaction going,
     which on PostgreSQL a unique violation would end. A Core INSERT: no ORM object, no session hook sees it."""
-    statement: Insert
-    if session.get_bind().dialect.name == "postgresql":
-        statement = postgresql.insert(model).values(values).on_conflict_do_nothing(index_elements=[unique])
-    else:
-        statement = sqlite_dialect.insert(model).values(values).on_conflict_do_nothing(index_elements=[unique])
-    return session.scalar(statement.returning(model.id))
+    statement = _insert_unless_taken(model, unique.key, session.get_bind().dialect.name)
+    return session.connection().scalar(statement, values)
+
+
+@functools.cache
+def _insert_unless_taken(model: type[Any], unique_key: str, dialect_name: str) -> Insert:
+    """Built once per table, its values given as parameters: callers hold locks (a sign-up, its event's)."""
+    insert = postgresql.insert if dialect_name == "postgresql" else sqlite_dialect.insert
+    unique = getattr(model, unique_key)
+    return insert(model).on_conflict_do_nothing(index_elements=[unique]).returning(model.id)
 
 
 class TimestampMixin:

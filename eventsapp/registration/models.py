@@ -140,6 +140,8 @@ class Registration(TimestampMixin, Model):
         Index("uq_registration_event_id_email_active", "event_id", "email", unique=True,
               sqlite_where=text("status != 'cancelled'"), postgresql_where=text("status != 'cancelled'")),
         Index("ix_registration_event_id_status", "event_id", "status", "id"),
+        # A sign-up reads the address's last SEQUENCE at the event (cancelled rows too) under the seat lock.
+        Index("ix_registration_event_id_email_sequence", "event_id", "email", "sequence"),
     )
 
     @hybrid_property

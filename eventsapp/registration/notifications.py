@@ -12,7 +12,7 @@ from datetime import datetime
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ScalarSelect, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, func, or_, select
 
 from ..catalogue.changes import Change
 from ..catalogue.models import Event, EventSession
@@ -100,8 +100,9 @@ def count_sign_up_mails(email: str, *, since: datetime) -> int:
     return db.session.scalar(select(sign_up_mails_since(email, since))) or 0
 
 
-def sign_up_mails_since(email: str, since: datetime) -> ScalarSelect[int]:
-    """count_sign_up_mails as a subquery, to be read with other values in one statement."""
+def sign_up_mails_since(email: str | ColumnElement[str],
+                        since: datetime | ColumnElement[datetime]) -> ScalarSelect[int]:
+    """count_sign_up_mails as a subquery, to be read with other values in one statement (values or parameters)."""
     kinds = [OutboxMessage.dedup_key.like(f"registration-%-{kind}%") for kind in SIGN_UP_KINDS]
     return select(func.count(OutboxMessage.id)).where(
         OutboxMessage.recipient == email, OutboxMessage.created_at >= since, or_(*kinds)).scalar_subquery()

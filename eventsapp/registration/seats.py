@@ -10,7 +10,7 @@ Every decision is made holding lock_event; the caller commits.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ScalarSelect, func, or_, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, func, or_, select, update
 
 from ..accounts.models import User
 from ..catalogue.models import Event, EventStatus
@@ -71,7 +71,7 @@ def seat_summary(event: Event) -> SeatSummary:
     return SeatSummary.of(event, *db.session.execute(select(*seat_counts(event.id))).one())
 
 
-def seat_counts(event_id: int) -> tuple[ScalarSelect[int], ScalarSelect[int], ScalarSelect[int]]:
+def seat_counts(event_id: int | ColumnElement[int]) -> tuple[ScalarSelect[int], ScalarSelect[int], ScalarSelect[int]]:
     """The public's seats held, its waiting list and the quotas granted, as columns of a SELECT (SeatSummary.of
     makes the summary of their values), so that a decision can read them in its own statement."""
     public = (Registration.event_id == event_id, Registration.delegation_id.is_(None))

@@ -5,12 +5,26 @@ decisions are made one at a time per event, in arrival order, whatever the numbe
 Services flush; the caller commits.
 """
 import enum
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ScalarSelect, Select, delete, func, null, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    ScalarSelect,
+    Select,
+    String,
+    bindparam,
+    delete,
+    func,
+    null,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
@@ -145,6 +159,7 @@ def register(event_id: int, applicant: Applicant, *, now: datetime, by_organizer
     `at_the_door` (with by_organizer): a walk-in, while the event runs, and only to a free seat.
     """
     email = normalize_email(applicant.email)
+    registration = new_registration(event_id, applicant, email, now=now)  # before the lock: it waits for no one
     event = lock_event(event_id)
     if by_organizer is None:
         check_registration_open(event, now=now)
@@ -166,13 +181,11 @@ def register(event_id: int, applicant: Applicant, *, now: datetime, by_organizer
         raise AlreadyRegistered(_l("This e-mail address is already registered for this event."), "email")
     if state.mails_this_hour is not None:
         check_sign_up_mail_quota(state.mails_this_hour)
-    registration = Registration(
-        event=event, status=status, email=email, name=applicant.name.strip(), phone=applicant.phone,
-        organization=applicant.organization.strip(), job_title=applicant.job_title.strip(),
-        language=applicant.language, submission_key=applicant.submission_key, sequence=state.next_sequence,
-        shares_with_host=applicant.shares_with_host, shares_with_host_at=now if applicant.shares_with_host else None,
-        seated_at=now if status == RegistrationStatus.CONFIRMED else None,
-        waitlisted_at=now if status == RegistrationStatus.WAITLISTED else None)
+    registration.status, registration.sequence = status, state.next_sequence
+    if status == RegistrationStatus.CONFIRMED:
+        registration.seated_at = now
+    else:
+        registration.waitlisted_at = now
     insert_registration(registration)
     if by_organizer is not None:
         logger.info("registration %s of event %s added by organizer %s (%s)", registration.id, event.id,
@@ -181,6 +194,15 @@ def register(event_id: int, applicant: Applicant, *, now: datetime, by_organizer
     notifications.queue_sign_up_mail(registration, status.value, now=now, position=state.seats.next_waitlist_position
                                      if status == RegistrationStatus.WAITLISTED else None)
     return registration
+
+
+def new_registration(event_id: int, applicant: Applicant, email: str, *, now: datetime) -> Registration:
+    """The applicant's registration, not yet in the session: register() gives it its status and SEQUENCE."""
+    return Registration(
+        event_id=event_id, email=email, name=applicant.name.strip(), phone=applicant.phone,
+        organization=applicant.organization.strip(), job_title=applicant.job_title.strip(), token=new_token(),
+        language=applicant.language, submission_key=applicant.submission_key,
+        shares_with_host=applicant.shares_with_host, shares_with_host_at=now if applicant.shares_with_host else None)
 
 
 @dataclass(frozen=True)
@@ -198,17 +220,26 @@ def read_sign_up_state(event: Event, email: str, *, submission_key: str | None,
                        mails_since: datetime | None = None) -> SignUpState:
     """Counted under the lock with the rest, the address's mails are exact on SQLite (one writer at a time);
     on PostgreSQL sign-ups of one address to several events at the same instant may each pass the quota."""
-    earlier = (select(Registration.id).where(Registration.submission_key == submission_key,
-                                             Registration.event_id == event.id).scalar_subquery()
-               if submission_key else null())
-    mails = notifications.sign_up_mails_since(email, mails_since) if mails_since is not None else null()
-    row = db.session.execute(select(
-        *seat_counts(event.id), select(active_registration_of(event.id, email).exists()).scalar_subquery(),
-        last_sequence_of(event.id, email), earlier, mails)).one()
+    query = sign_up_state_query(with_submission_key=submission_key is not None, counting_mails=mails_since is not None)
+    row = db.session.execute(query, {"event_id": event.id, "email": email, "submission_key": submission_key,
+                                     "since": mails_since}).one()
     held, waiting, granted, is_registered, last_sequence, earlier_submission, mails_this_hour = row
     return SignUpState(seats=SeatSummary.of(event, held, waiting, granted), is_registered=bool(is_registered),
                        next_sequence=sequence_after(last_sequence), earlier_submission=earlier_submission,
                        mails_this_hour=mails_this_hour)
+
+
+@functools.cache
+def sign_up_state_query(*, with_submission_key: bool, counting_mails: bool) -> Select:
+    """read_sign_up_state's statement, built once per kind with its values as parameters (event_id, email,
+    submission_key, since): a sign-up builds no SQL while it holds its event's lock."""
+    event_id, email = bindparam("event_id", type_=Integer), bindparam("email", type_=String)
+    earlier = (select(Registration.id).where(Registration.submission_key == bindparam("submission_key"),
+                                             Registration.event_id == event_id).scalar_subquery()
+               if with_submission_key else null())
+    mails = notifications.sign_up_mails_since(email, bindparam("since")) if counting_mails else null()
+    return select(*seat_counts(event_id), select(active_registration_of(event_id, email).exists()).scalar_subquery(),
+                  last_sequence_of(event_id, email), earlier, mails)
 
 
 def sequence_after_earlier_registrations(event: Event, email: str) -> int:
@@ -217,7 +248,7 @@ def sequence_after_earlier_registrations(event: Event, email: str) -> int:
     return sequence_after(db.session.scalar(select(last_sequence_of(event.id, email))))
 
 
-def last_sequence_of(event_id: int, email: str) -> ScalarSelect[int | None]:
+def last_sequence_of(event_id: int | ColumnElement[int], email: str | ColumnElement[str]) -> ScalarSelect[int | None]:
     return select(func.max(Registration.sequence)).where(
         Registration.event_id == event_id, Registration.email == email).scalar_subquery()
 
@@ -248,7 +279,7 @@ def insert_registration(registration: Registration) -> None:
         raise AlreadyRegistered(_l("This e-mail address is already registered for this event."), "email") from error
 
 
-def active_registration_of(event_id: int, email: str) -> Select[Registration]:
+def active_registration_of(event_id: int | ColumnElement[int], email: str | ColumnElement[str]) -> Select[Registration]:
     return select(Registration).where(Registration.event_id == event_id, Registration.email == email,
                                       Registration.status.in_(ACTIVE))
 
