@@ -21,6 +21,7 @@ from .ical import (
     add_feed_properties,
     add_timezones,
     as_utc,
+    calendar_bytes,
     event_location,
     event_organizer,
     event_uid,
@@ -50,7 +51,7 @@ def build_agenda_calendar(event: Event, *, lang: str, base_url: str, uid_domain:
         calendar.add_component(_session_vevent(session, event, lang=lang, base_url=base_url, domain=uid_domain,
                                                organizer_email=organizer_email))
     add_timezones(calendar, {event.timezone}, [event])
-    return calendar.to_ical()
+    return calendar_bytes(calendar)
 
 
 def _session_vevent(session: EventSession, event: Event, *, lang: str, base_url: str, domain: str,

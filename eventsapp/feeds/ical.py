@@ -202,7 +202,35 @@ def build_calendar(
                                        description_limit=description_limit,
                                        stamp=stamp))
     add_timezones(calendar, zones, ordered)
-    return calendar.to_ical()
+    return calendar_bytes(calendar)
+
+
+# A folded line's octets before its break, as icalendar counts them (RFC 5545 3.1 allows 75).
+FOLDED_LINE_OCTETS = 74
+
+
+def calendar_bytes(calendar: Calendar) -> bytes:
+    """`calendar.to_ical()`, byte for byte, with each line folded at once (fold) rather than character by
+    character as icalendar does: with Chinese text that was a fifth of a cold feed's time (issue 15)."""
+    return b"\r\n".join(fold(line.encode()) for line in calendar.content_lines() if line) + b"\r\n"
+
+
+def fold(line: bytes) -> bytes:
+    """A UTF-8 content line folded exactly as icalendar folds it: at most 74 octets before each break, never
+    inside a character, and never between an escaping backslash or caret and what it escapes."""
+    if len(line) <= FOLDED_LINE_OCTETS:
+        return line
+    pieces, start = [], 0
+    while len(line) - start > FOLDED_LINE_OCTETS:
+        cut = start + FOLDED_LINE_OCTETS
+        while line[cut] & 0xC0 == 0x80:  # a UTF-8 continuation octet: the character starts before it
+            cut -= 1
+        if line[cut - 1] in b"\\^" and cut - 1 > start:
+            cut -= 1
+        pieces.append(line[start:cut])
+        start = cut
+    pieces.append(line[start:])
+    return b"\r\n ".join(pieces)
 
 
 def add_feed_properties(calendar: Calendar, *, name: str, zone: str, refresh: timedelta | None) -> None:

@@ -7,15 +7,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
+from icalendar.parser import Contentline
 
 from eventsapp.catalogue.models import EventStatus, Organization, Venue
 from eventsapp.feeds.ical import (
     TIMEZONE_FIRST_DATE,
     TIMEZONE_LAST_DATE,
     build_calendar,
+    calendar_bytes,
     event_location,
     event_summary,
     event_uid,
+    fold,
 )
 from tests.feeds.helpers import BASE_URL, ORGANIZER, TRICKY_TEXT, UID_DOMAIN, make_event
 
@@ -85,6 +88,32 @@ def test_any_text_folds_at_character_boundaries_and_round_trips(title, descripti
     (parsed,) = parse(body).events
     assert str(parsed["SUMMARY"]) == title.replace("\ufeff", "")  # an invisible byte order mark is dropped
     assert str(parsed["DESCRIPTION"]).startswith(description.replace("\ufeff", "").strip())
+
+
+ONE_LINE = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\n")
+                   | st.sampled_from("\\^中é😀"), max_size=400)
+
+
+@settings(max_examples=500, deadline=None)
+@given(line=ONE_LINE)
+def test_our_folding_is_icalendars_byte_for_byte(line):
+    """fold does at once what icalendar does a character at a time (issue 15): the same bytes, escapes kept
+    whole, no character cut."""
+    assert fold(line.encode()) == Contentline(line).to_ical()
+
+
+@pytest.mark.parametrize("escape", ["\\", "^"])
+@pytest.mark.parametrize("before", ["x" * n for n in range(70, 78)] + ["质" * 24 + "x" * n for n in range(4)])
+def test_an_escape_at_the_fold_goes_with_what_it_escapes(before, escape):
+    line = f"{before}{escape},{'y' * 80}"  # the escape at the 71st to 79th octet
+    assert fold(line.encode()) == Contentline(line).to_ical()
+
+
+@settings(max_examples=100, deadline=None)
+@given(title=TEXT, description=TEXT)
+def test_a_calendar_is_written_as_icalendar_writes_it(title, description):
+    calendar = Calendar.from_ical(build([make_event(title_zh=title, description_zh=description)], name=title))
+    assert calendar_bytes(calendar) == calendar.to_ical()
 
 
 @pytest.mark.parametrize("title", ["\ufeff", "\ufeff质量开放日", "质量\ufeff开放日"])
