@@ -101,18 +101,27 @@ def rush(open_client: OpenClient, port: int, path: str, signups: int, concurrenc
     """Runs in a separate process: `concurrency` threads share out `signups` sign-ups."""
     threads = min(concurrency, signups)
     released = []
-    barrier = threading.Barrier(threads, action=lambda: released.append(time.perf_counter()))
+    barrier = threading.Barrier(threads, action=lambda: released.append((time.perf_counter(), machine_busy_seconds())))
     deadline = time.monotonic() + RUSH_TIMEOUT
     with ThreadPoolExecutor(max_workers=threads) as pool:
         futures = [pool.submit(client_thread, open_client, port, path, range(i, signups, threads), extra,
                                barrier, deadline) for i in range(threads)]
         done = [future.result(timeout=RUSH_TIMEOUT + 3 * REQUEST_TIMEOUT) for future in futures]
+    busy = machine_busy_seconds() - released[0][1]
     results = [result for session in done for result in session["results"]]
-    return {"wall": max(session["finished"] for session in done) - released[0],
+    return {"wall": max(session["finished"] for session in done) - released[0][0], "busy": busy,
             "codes": Counter(str(status) for status, _, _ in results),
             "latencies": sorted(seconds for _, seconds, _ in results if seconds is not None),
             "answers": [answer for _, _, answer in results if answer is not None],
             "connections": sum(session["opened"] for session in done)}
+
+
+def machine_busy_seconds() -> float:
+    """The CPU time all cores have spent working since boot (not idle, not waiting for the disk, not taken by
+    the hypervisor): the clients, gunicorn and PostgreSQL alike, which share this machine's cores."""
+    with open("/proc/stat") as stat:
+        user, nice, system, _idle, _iowait, irq, softirq = (int(n) for n in stat.readline().split()[1:8])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
 def rush_watching_locks(engine: Engine, open_client: OpenClient, port: int, path: str, args, extra: tuple) -> dict:
@@ -197,19 +206,22 @@ def print_runs(args, runs: dict) -> None:
     print(f"sign-ups {args.signups}  seats {args.seats}  concurrency {args.concurrency}  "
           f"gunicorn workers {args.workers} (sync)  RATELIMIT_ENABLED=0")
     print(f"{'run':<10}{'sign-ups/s':>11}{'wall s':>8}{'p50 ms':>8}{'p90 ms':>8}{'p99 ms':>8}{'max ms':>8}"
-          f"{'connections':>13}{'lock waits':>12}  status codes")
+          f"{'CPU ms':>8}{'cores busy':>12}{'connections':>13}{'lock waits':>12}  status codes")
     for name, measured in runs.items():
         latencies = measured["latencies"]
         codes = "  ".join(f"{code}: {n}" for code, n in sorted(measured["codes"].items()))
         print(f"{name:<10}{args.signups / measured['wall']:>11.1f}{measured['wall']:>8.2f}"
               + "".join(f"{percentile_ms(latencies, p):>8.0f}" for p in (50, 90, 99, 100))
+              + f"{1000 * measured['busy'] / args.signups:>8.2f}{measured['busy'] / measured['wall']:>12.2f}"
               + f"{measured['connections']:>13}{measured['lock_waits']:>12}  {codes}")
     if len(runs) == 2:
         app, floor = runs["eventsapp"], runs["floor"]
         print(f"eventsapp/floor     throughput ratio {floor['wall'] / app['wall']:.3g}, p99 ratio "
               f"{percentile_ms(app['latencies'], 99) / percentile_ms(floor['latencies'], 99):.3g}")
-    print("(connections: opened during the rush; one per request when the server closes each after its answer; "
-          "lock waits: most backends seen waiting on a lock at once, sampled every 0.1 s)")
+    print("(CPU ms: the machine's CPU time per sign-up during the rush, clients, gunicorn and PostgreSQL together; "
+          f"cores busy: that time over the wall time, out of {len(os.sched_getaffinity(0))}; connections: opened "
+          "during the rush, one per request when the server closes each after its answer; lock waits: most backends "
+          "seen waiting on a lock at once, sampled every 0.1 s)")
 
 
 def errors(runs: dict, accepted_status: str) -> int:

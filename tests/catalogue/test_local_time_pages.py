@@ -100,6 +100,14 @@ def test_an_invalid_which_one_value_is_refused_next_to_the_choice(client, organi
     assert db.session.scalar(db.select(Event)) is None
 
 
+def test_wtforms_own_messages_follow_each_requests_language(client, organizer, event_refs, app_ctx):
+    """WTForms' catalogues are read once per process and language (web/forms.wtforms_messages)."""
+    for lang, message in (("zh", "不是有效的选择。"), ("en", "Not a valid choice."), ("zh", "不是有效的选择。")):
+        response = client.post(f"/manage/events/new?lang={lang}", data=event_data(event_refs, **AUTUMN,
+                                                                                  starts_at_fold="2"))
+        assert field_error(response, "starts_at_fold") == message
+
+
 def test_editing_an_event_in_the_repeated_hour_shows_it_back_and_keeps_it(client, organizer, make_event, app_ctx):
     event = make_event(timezone="Europe/Berlin", starts_at=datetime(2027, 10, 31, 1, 30, tzinfo=UTC), hours=2,
                        registration_closes_at=datetime(2027, 10, 31, 0, 45, tzinfo=UTC))
