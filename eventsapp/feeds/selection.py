@@ -26,6 +26,11 @@ MAX_FEED_EVENTS = 400  # nearest first: keeps every feed far below the 1 MB Goog
 CANCELLED_STAYS_FOR = timedelta(days=7)
 EPOCH = datetime.fromisoformat("2000-01-01T00:00:00+00:00")
 
+# Made once: an alias builds and remembers its columns' expressions, which a new alias per poll built again
+# (a third of feed_state's time).
+HOST = aliased(Organization, name="host")
+CO_HOST = aliased(Organization, name="co_host")
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -96,7 +101,7 @@ class FeedState:
 
 def feed_state(scope: Scope, *, now: datetime) -> FeedState:
     """One aggregate query, cheap enough for every poll of every calendar client."""
-    host = aliased(Organization)
+    host = HOST
     shown = in_feed(now) if scope.window else Event.is_public
     published_left = and_(Event.status == EventStatus.PUBLISHED, Event.ends_at < now - PAST_WINDOW)
     cancelled_left = and_(Event.status == EventStatus.CANCELLED, Event.ends_at < now - CANCELLED_STAYS_FOR)
@@ -132,7 +137,7 @@ def feed_state(scope: Scope, *, now: datetime) -> FeedState:
 
 def _related_rows(scope: Scope) -> tuple[list, list]:
     """Scalar subqueries for rows outside the join: (latest change times, revision sums)."""
-    co_host = aliased(Organization)
+    co_host = CO_HOST
     co_hosts = (select(co_host).join(event_co_host, event_co_host.c.organization_id == co_host.id)
                 .where(event_co_host.c.event_id.in_(select(Event.id).where(scope.events))).subquery())
     changed = [select(func.max(co_hosts.c.updated_at)).scalar_subquery()]
