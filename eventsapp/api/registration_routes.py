@@ -70,9 +70,10 @@ def api_signup_rate_limit() -> str:
 def sign_up(event_id: int, body: Any) -> Response:
     key = request.headers.get("Idempotency-Key")
     if key is None:
-        registration = register(event_id, body, submission_key=None)
+        signed_up = register(event_id, body, submission_key=None)
+        answer = registration_answer(signed_up.registration, waitlist_position=signed_up.waitlist_position)
         db.session.commit()
-        return created(registration_answer(registration))
+        return created(answer)
     if not idempotency.is_well_formed_key(key):
         return api_error(400, _("The Idempotency-Key header must be %(low)d to %(high)d visible ASCII characters "
                                 "(a random UUID, new for each sign-up).", low=idempotency.MIN_KEY_LENGTH,
@@ -83,8 +84,8 @@ def sign_up(event_id: int, body: Any) -> Response:
     earlier = idempotency.find_answer(scope, now=now)
     if earlier is None:
         idempotency.forget_expired_answer(scope, now=now)  # the key sent again after the window: stored anew
-        registration = register(event_id, body, submission_key=idempotency.submission_key(scope, request_hash))
-        answer = registration_answer(registration)
+        signed_up = register(event_id, body, submission_key=idempotency.submission_key(scope, request_hash))
+        answer = registration_answer(signed_up.registration, waitlist_position=signed_up.waitlist_position)
         if idempotency.keep_answer(scope, request_hash, answer, now=now):
             db.session.commit()
             return created(answer)
@@ -100,8 +101,8 @@ def sign_up(event_id: int, body: Any) -> Response:
     return response
 
 
-def register(event_id: int, body: Any, *, submission_key: str | None) -> Registration:
-    """services.register (flushed, not committed); a refusal raises (a DomainError answers JSON, with its
+def register(event_id: int, body: Any, *, submission_key: str | None) -> services.SignUp:
+    """services.sign_up (flushed, not committed); a refusal raises (a DomainError answers JSON, with its
     code, through web/errors.py)."""
     now = utcnow()
     event = find_event_to_sign_up(event_id) or not_found(_("We could not find this event."))
@@ -112,7 +113,7 @@ def register(event_id: int, body: Any, *, submission_key: str | None) -> Registr
         organization=person["organization"], job_title=person["job_title"],
         language=(person.get("language") or current_language()).strip().lower(), submission_key=submission_key,
         shares_with_host=person["shares_with_host"])
-    return services.register(event.id, applicant, now=now)
+    return services.sign_up(event.id, applicant, now=now)
 
 
 def checked(body: Any, event: Event) -> dict:
@@ -150,9 +151,15 @@ def created(answer: dict) -> Response:
     return response
 
 
-def registration_answer(registration: Registration) -> dict:
+def current_answer(registration: Registration) -> dict:
+    return registration_answer(registration, waitlist_position=registration.waitlist_position())
+
+
+def registration_answer(registration: Registration, *, waitlist_position: int | None) -> dict:
+    """`waitlist_position`: as a sign-up decided it (counted again, under its lock, it would cost the whole
+    waiting list once more), or as it is now (current_answer)."""
     return {"status": registration.status.value, "token": registration.token,
-            "waitlist_position": registration.waitlist_position(), "event_id": registration.event_id,
+            "waitlist_position": waitlist_position, "event_id": registration.event_id,
             "url": external_url("registration.manage", token=registration.token),
             "ics_url": event_feed_url(registration.event, lang=registration.language, base_url=base_url())}
 
@@ -172,7 +179,7 @@ def registration(token: str) -> Response:
     changed = selection.as_aware(changed)
     fingerprint = f"{found.id}|{count}|{revisions}|{changed.isoformat()}"
     return conditional(fingerprint, settled_last_modified(changed, now=utcnow()),
-                       lambda: registration_answer(found), RegistrationOut())
+                       lambda: current_answer(found), RegistrationOut())
 
 
 @blueprint.delete("/registrations/<token>")
@@ -185,4 +192,4 @@ def cancel(token: str) -> dict:
     found = services.find_by_token(token) or not_found(_("We could not find this registration."))
     services.cancel_registration(found, now=utcnow())  # a DomainError answers 409 (web/errors.py)
     db.session.commit()
-    return RegistrationOut().dump(registration_answer(found))
+    return RegistrationOut().dump(current_answer(found))

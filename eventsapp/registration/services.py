@@ -158,6 +158,20 @@ def register(event_id: int, applicant: Applicant, *, now: datetime, by_organizer
     (check_organizer_can_add), nor the public form's mail quota per address; every other rule holds.
     `at_the_door` (with by_organizer): a walk-in, while the event runs, and only to a free seat.
     """
+    return sign_up(event_id, applicant, now=now, by_organizer=by_organizer, at_the_door=at_the_door).registration
+
+
+@dataclass(frozen=True)
+class SignUp:
+    registration: Registration
+    # Its place in line, as the decision counted it (None: a seat). Registration.waitlist_position counts it
+    # again: under the lock, that would go over the whole waiting list once more for every sign-up.
+    waitlist_position: int | None
+
+
+def sign_up(event_id: int, applicant: Applicant, *, now: datetime, by_organizer: User | None = None,
+            at_the_door: bool = False) -> SignUp:
+    """register, with the place in line it decided (the API answers it)."""
     email = normalize_email(applicant.email)
     registration = new_registration(event_id, applicant, email, now=now)  # before the lock: it waits for no one
     event = lock_event(event_id)
@@ -168,7 +182,8 @@ def register(event_id: int, applicant: Applicant, *, now: datetime, by_organizer
     state = read_sign_up_state(event, email, submission_key=applicant.submission_key,
                                mails_since=None if by_organizer else now - timedelta(hours=1))
     if state.earlier_submission is not None:
-        return db.session.get_one(Registration, state.earlier_submission)
+        earlier = db.session.get_one(Registration, state.earlier_submission)
+        return SignUp(earlier, earlier.waitlist_position())
     # "Full" comes first: were the duplicate check first, a full event would tell registered
     # addresses ("already registered") from the others ("full").
     if state.seats.seats_left > 0:
@@ -190,10 +205,10 @@ def register(event_id: int, applicant: Applicant, *, now: datetime, by_organizer
     if by_organizer is not None:
         logger.info("registration %s of event %s added by organizer %s (%s)", registration.id, event.id,
                     by_organizer.id, status.value)
+    position = state.seats.next_waitlist_position if status == RegistrationStatus.WAITLISTED else None
     # Written by the mail worker (mail/writing.py), not here: the seat lock is held for the decision alone.
-    notifications.queue_sign_up_mail(registration, status.value, now=now, position=state.seats.next_waitlist_position
-                                     if status == RegistrationStatus.WAITLISTED else None)
-    return registration
+    notifications.queue_sign_up_mail(registration, status.value, now=now, position=position)
+    return SignUp(registration, position)
 
 
 def new_registration(event_id: int, applicant: Applicant, email: str, *, now: datetime) -> Registration:

@@ -275,16 +275,21 @@ class TestIdempotencyKey:
         assert purge_expired_answers(now=utcnow()) == 1
 
     def test_the_answer_is_kept_under_the_seat_lock_in_one_insert(self, client, make_event, count_queries):
-        path = f"/api/v1/events/{make_event().id}/registrations"
-        with count_queries() as statements:
-            assert client.post(path, json=PERSON, headers={"Idempotency-Key": "k-5-0123456789abcdef"}).status_code \
-                == 201
-        locked = next(i for i, s in enumerate(statements) if "FOR UPDATE" in s or s.startswith("UPDATE event"))
-        after_lock = [" ".join(s.split()[:3]) for s in statements[locked + 1:] if not s.startswith("SELECT event.")]
-        assert after_lock == ["SELECT (SELECT count(registration.id)", "INSERT INTO registration",
-                              "INSERT INTO audit_entry", "INSERT INTO outbox_message",
-                              "INSERT INTO idempotent_answer"]
-        assert not any("SAVEPOINT" in s for s in statements)
+        """A seat, then a place in line: the same statements (the place is the decision's, not counted again)."""
+        path = f"/api/v1/events/{make_event(capacity=1).id}/registrations"
+        for n, (status, position) in enumerate((("confirmed", None), ("waitlisted", 1))):
+            with count_queries() as statements:
+                response = client.post(path, json={**PERSON, "email": f"person{n}@example.com"},
+                                       headers={"Idempotency-Key": f"k-5-0123456789abcdef-{n}"})
+            assert (response.status_code, response.get_json()["status"]) == (201, status)
+            assert response.get_json()["waitlist_position"] == position
+            locked = next(i for i, s in enumerate(statements) if "FOR UPDATE" in s or s.startswith("UPDATE event"))
+            after_lock = [" ".join(s.split()[:3]) for s in statements[locked + 1:]
+                          if not s.startswith("SELECT event.")]
+            assert after_lock == ["SELECT (SELECT count(registration.id)", "INSERT INTO registration",
+                                  "INSERT INTO audit_entry", "INSERT INTO outbox_message",
+                                  "INSERT INTO idempotent_answer"]
+            assert not any("SAVEPOINT" in s for s in statements)
 
 
 class TestByToken:
