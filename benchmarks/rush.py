@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import floor_app  # the table the floor writes to
 from serving import FLOOR, HOST, pick_port, start_gunicorn, stop_gunicorn, wait_until_up
@@ -36,6 +37,7 @@ from eventsapp.registration.models import Registration, RegistrationStatus
 
 REQUEST_TIMEOUT = 60  # seconds for one HTTP request
 RUSH_TIMEOUT = 600  # seconds for preparation plus rush; later sign-ups are not sent
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")  # of /proc/<pid>/stat's times
 LOCK_WAITERS = text("SELECT count(*) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND wait_event_type = 'Lock'")
 
@@ -97,17 +99,19 @@ def client_thread(open_client: OpenClient, port: int, path: str, numbers: range,
     return {"results": results, "finished": time.perf_counter(), "opened": client.opened}
 
 
-def rush(open_client: OpenClient, port: int, path: str, signups: int, concurrency: int, extra: tuple) -> dict:
+def rush(open_client: OpenClient, port: int, path: str, signups: int, concurrency: int, extra: tuple,
+         server_pid: int) -> dict:
     """Runs in a separate process: `concurrency` threads share out `signups` sign-ups."""
     threads = min(concurrency, signups)
     released = []
-    barrier = threading.Barrier(threads, action=lambda: released.append((time.perf_counter(), machine_busy_seconds())))
+    barrier = threading.Barrier(threads, action=lambda: released.append((time.perf_counter(),
+                                                                         rush_cpu_seconds(server_pid))))
     deadline = time.monotonic() + RUSH_TIMEOUT
     with ThreadPoolExecutor(max_workers=threads) as pool:
         futures = [pool.submit(client_thread, open_client, port, path, range(i, signups, threads), extra,
                                barrier, deadline) for i in range(threads)]
         done = [future.result(timeout=RUSH_TIMEOUT + 3 * REQUEST_TIMEOUT) for future in futures]
-    busy = machine_busy_seconds() - released[0][1]
+    busy = rush_cpu_seconds(server_pid) - released[0][1]
     results = [result for session in done for result in session["results"]]
     return {"wall": max(session["finished"] for session in done) - released[0][0], "busy": busy,
             "codes": Counter(str(status) for status, _, _ in results),
@@ -116,20 +120,30 @@ def rush(open_client: OpenClient, port: int, path: str, signups: int, concurrenc
             "connections": sum(session["opened"] for session in done)}
 
 
-def machine_busy_seconds() -> float:
-    """The CPU time all cores have spent working since boot (not idle, not waiting for the disk, not taken by
-    the hypervisor): the clients, gunicorn and PostgreSQL alike, which share this machine's cores."""
-    with open("/proc/stat") as stat:
-        user, nice, system, _idle, _iowait, irq, softirq = (int(n) for n in stat.readline().split()[1:8])
-    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+def rush_cpu_seconds(server_pid: int) -> float:
+    """The CPU time spent so far by what takes part in a rush, which shares the machine's cores: this client
+    process (all its threads), gunicorn (its master and workers) and PostgreSQL (every postgres process)."""
+    spent = time.process_time()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            pid, rest = stat.read_text().split(" ", 1)
+        except OSError:  # the process ended meanwhile
+            continue
+        command, fields = rest[1:].rsplit(") ", 1)
+        fields = fields.split()
+        parent = int(fields[1])
+        if command == "postgres" or int(pid) == server_pid or parent == server_pid:
+            spent += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+    return spent
 
 
-def rush_watching_locks(engine: Engine, open_client: OpenClient, port: int, path: str, args, extra: tuple) -> dict:
+def rush_watching_locks(engine: Engine, open_client: OpenClient, port: int, path: str, args, extra: tuple,
+                        server_pid: int) -> dict:
     """The rush in a spawned process; meanwhile count backends waiting on a lock (most seen at once)."""
     most_waiting = 0
     context = multiprocessing.get_context("spawn")  # a clean process: no inherited database connections
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool, engine.connect() as connection:
-        future = pool.submit(rush, open_client, port, path, args.signups, args.concurrency, extra)
+        future = pool.submit(rush, open_client, port, path, args.signups, args.concurrency, extra, server_pid)
         deadline = time.monotonic() + RUSH_TIMEOUT + 4 * REQUEST_TIMEOUT
         while not future.done() and time.monotonic() < deadline:
             most_waiting = max(most_waiting, connection.scalar(LOCK_WAITERS))
@@ -147,7 +161,7 @@ def serve_and_rush(app_spec: str, path: str, args, engine: Engine, open_client: 
         wait_until_up(server, port, path)
         if probe is not None:
             probe(port, path)
-        return rush_watching_locks(engine, open_client, port, path, args, extra)
+        return rush_watching_locks(engine, open_client, port, path, args, extra, server.pid)
     finally:
         stop_gunicorn(server)
 
@@ -218,7 +232,7 @@ def print_runs(args, runs: dict) -> None:
         app, floor = runs["eventsapp"], runs["floor"]
         print(f"eventsapp/floor     throughput ratio {floor['wall'] / app['wall']:.3g}, p99 ratio "
               f"{percentile_ms(app['latencies'], 99) / percentile_ms(floor['latencies'], 99):.3g}")
-    print("(CPU ms: the machine's CPU time per sign-up during the rush, clients, gunicorn and PostgreSQL together; "
+    print("(CPU ms: the CPU time per sign-up during the rush of the client, gunicorn and PostgreSQL together; "
           f"cores busy: that time over the wall time, out of {len(os.sched_getaffinity(0))}; connections: opened "
           "during the rush, one per request when the server closes each after its answer; lock waits: most backends "
           "seen waiting on a lock at once, sampled every 0.1 s)")

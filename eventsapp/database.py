@@ -6,7 +6,7 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Enum, Insert, Table, event, func, text
+from sqlalchemy import Column, DateTime, Enum, Insert, Table, event, func, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import Engine
@@ -47,16 +47,17 @@ def insert_unless_taken(session: Session | scoped_session[Any], model: type[Any]
     """INSERT one row of `model` in the session's transaction and return its id; None, inserting nothing, when
     the `unique` column's value is taken already (also by a transaction still open: the database waits for it).
     The database skips the row (ON CONFLICT DO NOTHING), so no savepoint is needed to keep the transaction going,
-    which on PostgreSQL a unique violation would end. A Core INSERT: no ORM object, no session hook sees it."""
-    statement = _insert_unless_taken(model.__table__, unique.key, session.get_bind().dialect.name)
-    return session.connection().scalar(statement, values)
+    which on PostgreSQL a unique violation would end. A Core INSERT: no ORM object, no session hook sees it, and
+    nothing pending in the session is flushed before it (flush first what the row depends on)."""
+    statement = _insert_unless_taken(model.__table__, unique.expression, session.get_bind().dialect.name)
+    return session.connection(bind_arguments={"mapper": model}).scalar(statement, values)
 
 
 @functools.cache
-def _insert_unless_taken(table: Table, unique_key: str, dialect_name: str) -> Insert:
+def _insert_unless_taken(table: Table, unique: Column, dialect_name: str) -> Insert:
     """Built once per table, its values given as parameters: callers hold locks (a sign-up, its event's)."""
     insert = postgresql.insert if dialect_name == "postgresql" else sqlite_dialect.insert
-    return insert(table).on_conflict_do_nothing(index_elements=[table.c[unique_key]]).returning(table.c.id)
+    return insert(table).on_conflict_do_nothing(index_elements=[unique]).returning(table.c.id)
 
 
 class TimestampMixin:

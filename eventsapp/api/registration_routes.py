@@ -70,7 +70,7 @@ def api_signup_rate_limit() -> str:
 def sign_up(event_id: int, body: Any) -> Response:
     key = request.headers.get("Idempotency-Key")
     if key is None:
-        signed_up = register(event_id, body, submission_key=None)
+        signed_up = sign_up_from_body(event_id, body, submission_key=None)
         answer = registration_answer(signed_up.registration, waitlist_position=signed_up.waitlist_position)
         db.session.commit()
         return created(answer)
@@ -84,7 +84,7 @@ def sign_up(event_id: int, body: Any) -> Response:
     earlier = idempotency.find_answer(scope, now=now)
     if earlier is None:
         idempotency.forget_expired_answer(scope, now=now)  # the key sent again after the window: stored anew
-        signed_up = register(event_id, body, submission_key=idempotency.submission_key(scope, request_hash))
+        signed_up = sign_up_from_body(event_id, body, submission_key=idempotency.submission_key(scope, request_hash))
         answer = registration_answer(signed_up.registration, waitlist_position=signed_up.waitlist_position)
         if idempotency.keep_answer(scope, request_hash, answer, now=now):
             db.session.commit()
@@ -101,7 +101,7 @@ def sign_up(event_id: int, body: Any) -> Response:
     return response
 
 
-def register(event_id: int, body: Any, *, submission_key: str | None) -> services.SignUp:
+def sign_up_from_body(event_id: int, body: Any, *, submission_key: str | None) -> services.SignUp:
     """services.sign_up (flushed, not committed); a refusal raises (a DomainError answers JSON, with its
     code, through web/errors.py)."""
     now = utcnow()
@@ -151,13 +151,13 @@ def created(answer: dict) -> Response:
     return response
 
 
-def current_answer(registration: Registration) -> dict:
+def answer_as_it_is_now(registration: Registration) -> dict:
     return registration_answer(registration, waitlist_position=registration.waitlist_position())
 
 
 def registration_answer(registration: Registration, *, waitlist_position: int | None) -> dict:
     """`waitlist_position`: as a sign-up decided it (counted again, under its lock, it would cost the whole
-    waiting list once more), or as it is now (current_answer)."""
+    waiting list once more), or as it is now (answer_as_it_is_now)."""
     return {"status": registration.status.value, "token": registration.token,
             "waitlist_position": waitlist_position, "event_id": registration.event_id,
             "url": external_url("registration.manage", token=registration.token),
@@ -179,7 +179,7 @@ def registration(token: str) -> Response:
     changed = selection.as_aware(changed)
     fingerprint = f"{found.id}|{count}|{revisions}|{changed.isoformat()}"
     return conditional(fingerprint, settled_last_modified(changed, now=utcnow()),
-                       lambda: current_answer(found), RegistrationOut())
+                       lambda: answer_as_it_is_now(found), RegistrationOut())
 
 
 @blueprint.delete("/registrations/<token>")
@@ -192,4 +192,4 @@ def cancel(token: str) -> dict:
     found = services.find_by_token(token) or not_found(_("We could not find this registration."))
     services.cancel_registration(found, now=utcnow())  # a DomainError answers 409 (web/errors.py)
     db.session.commit()
-    return RegistrationOut().dump(current_answer(found))
+    return RegistrationOut().dump(answer_as_it_is_now(found))

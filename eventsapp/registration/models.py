@@ -141,7 +141,7 @@ class Registration(TimestampMixin, Model):
               sqlite_where=text("status != 'cancelled'"), postgresql_where=text("status != 'cancelled'")),
         Index("ix_registration_event_id_status", "event_id", "status", "id"),
         # A sign-up reads the address's last SEQUENCE at the event (cancelled rows too) under the seat lock.
-        Index("ix_registration_event_id_email_sequence", "event_id", "email", "sequence"),
+        Index("ix_registration_event_id_email", "event_id", "email"),
     )
 
     @hybrid_property

@@ -7,7 +7,7 @@ Services flush; the caller commits.
 import enum
 import functools
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -172,6 +172,7 @@ class SignUp:
 def sign_up(event_id: int, applicant: Applicant, *, now: datetime, by_organizer: User | None = None,
             at_the_door: bool = False) -> SignUp:
     """register, with the place in line it decided (the API answers it)."""
+    applicant = replace(applicant, submission_key=applicant.submission_key or None)  # "": no key, never a match
     email = normalize_email(applicant.email)
     registration = new_registration(event_id, applicant, email, now=now)  # before the lock: it waits for no one
     event = lock_event(event_id)
@@ -212,7 +213,7 @@ def sign_up(event_id: int, applicant: Applicant, *, now: datetime, by_organizer:
 
 
 def new_registration(event_id: int, applicant: Applicant, email: str, *, now: datetime) -> Registration:
-    """The applicant's registration, not yet in the session: register() gives it its status and SEQUENCE."""
+    """The applicant's registration, not yet in the session: sign_up() gives it its status and SEQUENCE."""
     return Registration(
         event_id=event_id, email=email, name=applicant.name.strip(), phone=applicant.phone,
         organization=applicant.organization.strip(), job_title=applicant.job_title.strip(), token=new_token(),

@@ -1,5 +1,5 @@
-"""registration: an index on (event_id, email, sequence), so that a sign-up reads the address's last SEQUENCE
-at the event without going over the event's every registration while it holds the seat lock
+"""registration: an index on (event_id, email), so that a sign-up reads the address's last SEQUENCE at the event
+(its cancelled registrations too) without going over the event's every registration while it holds the seat lock
 
 Revision ID: 0024
 Revises: 0023
@@ -16,8 +16,12 @@ depends_on = None
 
 
 def upgrade():
-    op.create_index('ix_registration_event_id_email_sequence', 'registration', ['event_id', 'email', 'sequence'])
+    # CONCURRENTLY on PostgreSQL: sign-ups go on while the index is built (it cannot run in a transaction).
+    with op.get_context().autocommit_block():
+        op.create_index('ix_registration_event_id_email', 'registration', ['event_id', 'email'],
+                        postgresql_concurrently=True)
 
 
 def downgrade():
-    op.drop_index('ix_registration_event_id_email_sequence', table_name='registration')
+    with op.get_context().autocommit_block():
+        op.drop_index('ix_registration_event_id_email', table_name='registration', postgresql_concurrently=True)

@@ -112,6 +112,7 @@ def test_an_escape_at_the_fold_goes_with_what_it_escapes(before, escape):
 @settings(max_examples=100, deadline=None)
 @given(title=TEXT, description=TEXT)
 def test_a_calendar_is_written_as_icalendar_writes_it(title, description):
+    """Read back from a feed: every kind of line a feed has (VTIMEZONE, parameters, folded text)."""
     calendar = Calendar.from_ical(build([make_event(title_zh=title, description_zh=description)], name=title))
     assert calendar_bytes(calendar) == calendar.to_ical()
 
