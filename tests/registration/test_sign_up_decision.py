@@ -145,3 +145,12 @@ def test_an_organizer_adding_someone_is_not_held_to_the_mail_quota(make_event, a
     organizer = make_user()
     added = register(make_event().id, applicant(email="busy@example.com"), now=now, by_organizer=organizer)
     assert added.status == RegistrationStatus.CONFIRMED
+
+
+def test_an_empty_submission_key_is_no_key(make_event, applicant, now):
+    """A caller passing "" (no form does today) must never get someone else's registration as a double submit."""
+    event = make_event()
+    first = sign_up(event, applicant, now, submission_key="")
+    second = sign_up(event, applicant, now, submission_key="")
+    assert first.id != second.id and first.email != second.email
+    assert (first.submission_key, second.submission_key) == (None, None)
