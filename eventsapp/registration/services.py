@@ -236,7 +236,7 @@ def read_sign_up_state(event: Event, email: str, *, submission_key: str | None,
                        mails_since: datetime | None = None) -> SignUpState:
     """Counted under the lock with the rest, the address's mails are exact on SQLite (one writer at a time);
     on PostgreSQL sign-ups of one address to several events at the same instant may each pass the quota."""
-    query = sign_up_state_query(with_submission_key=submission_key is not None, counting_mails=mails_since is not None)
+    query = sign_up_state_query(with_submission_key=bool(submission_key), counting_mails=mails_since is not None)
     row = db.session.execute(query, {"event_id": event.id, "email": email, "submission_key": submission_key,
                                      "since": mails_since}).one()
     held, waiting, granted, is_registered, last_sequence, earlier_submission, mails_this_hour = row
